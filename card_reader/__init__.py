@@ -1,0 +1,5 @@
+"""Reading the basic four fields (name, address, birth date, sex) from a My Number card.
+
+Filled in by the card-reader issue: PC/SC transport, Kenhojo reader, virtual card and CLI.
+This package never imports Qt.
+"""

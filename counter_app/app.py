@@ -1,0 +1,188 @@
+"""The composition root: the one place that reads configuration and wires the application.
+
+It picks the data directory, the database, the card reader and the printer, and hands each
+part only what it needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from counter_app import __version__
+from counter_app.config import (
+    ExitCode,
+    Options,
+    StartupError,
+    data_dir_override,
+    environment,
+    parse_options,
+    prepare_data_dir,
+    require_display,
+)
+from counter_app.preferences import Preferences
+
+log = logging.getLogger("counter_app")
+
+ORGANIZATION = "Madoguchi"
+APPLICATION = "Madoguchi"
+DB_FILE_NAME = "madoguchi.sqlite3"
+DEMO_DIR_NAME = "demo"
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What start-up decided, after every check passed."""
+
+    options: Options
+    data_dir: Path
+    db_url: str
+    log_file: Path
+    sessions: sessionmaker[Session]
+    preferences: Preferences
+
+
+def default_data_dir() -> Path:
+    from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+    # Static setters: they work before any QApplication exists.
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(location)
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path.as_posix()}"
+
+
+def resolve_db_url(options: Options, data_dir: Path, env: Mapping[str, str],
+                   configured: str | None) -> str:
+    """--db, then MADOGUCHI_DB_URL, then the PC's settings file, then SQLite in the data dir.
+
+    Demo mode always has its own SQLite file so training never touches real records.
+    """
+    if options.demo:
+        demo_dir = data_dir / DEMO_DIR_NAME
+        demo_dir.mkdir(exist_ok=True)
+        return sqlite_url(demo_dir / DB_FILE_NAME)
+    return (options.db_url or env.get("MADOGUCHI_DB_URL") or configured
+            or sqlite_url(data_dir / DB_FILE_NAME))
+
+
+def database_label(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return "SQLite（この端末）"
+    return f"{parsed.get_backend_name()} {parsed.host or ''}/{parsed.database or ''}".strip()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
+    env = environment()
+    try:
+        options = parse_options(sys.argv[1:] if argv is None else argv)
+        return run_gui(options, env, started)
+    except StartupError as exc:
+        log.error("start-up failed: %s", exc)
+        print(exc.one_line(), file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:
+        # Staff get one line, the log gets the traceback; a console dump helps nobody at a counter.
+        log.exception("unexpected error")
+        print(f"counter-app: 予期しないエラーで起動できません ({type(exc).__name__}: {exc}; "
+              "details in the log file)", file=sys.stderr)
+        return ExitCode.UNEXPECTED
+
+
+def start(options: Options, env: Mapping[str, str]) -> Runtime:
+    """Checks and opens everything the GUI needs, in an order that leaves nothing half-made."""
+    from counter_app.logs import setup_file_logging
+    from counter_app.store import DatabaseError, describe_url, open_database
+
+    require_display(env)
+    data_dir = prepare_data_dir(data_dir_override(env) or default_data_dir())
+    log_file = setup_file_logging(data_dir, options.log_level)
+    log.info("counter-app %s starting (demo=%s)", __version__, options.demo)
+    preferences = Preferences(data_dir)
+    db_url = resolve_db_url(options, data_dir, env, preferences.database_url)
+    try:
+        sessions = open_database(db_url)
+    except DatabaseError as exc:
+        raise StartupError(str(exc), "データベースを開けません", ExitCode.DATABASE) from None
+    log.info("using database %s", describe_url(db_url))
+    return Runtime(options, data_dir, db_url, log_file, sessions, preferences)
+
+
+def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
+    runtime = start(options, env)
+    preferences = runtime.preferences
+
+    from PySide6.QtWidgets import QApplication
+
+    from card_reader.pcsc import list_readers
+    from counter_app.ui.application import configure_application
+    from counter_app.ui.errors import install_error_handling
+    from counter_app.ui.main_window import MainWindow, StatusSources
+    from counter_app.ui.tasks import wait_for_tasks
+    from printing.printers import choose_printer
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    install_error_handling()
+    configure_application(app)
+
+    if options.demo:
+        # The simulated reader arrives with the card-reader issue; until then nothing is attached.
+        def readers() -> list[str]:
+            return []
+    else:
+        readers = list_readers
+    sources = StatusSources(
+        demo=options.demo,
+        database_label=database_label(runtime.db_url),
+        list_readers=readers,
+        find_printer=lambda: choose_printer(preferences.printer_name),
+    )
+    window = MainWindow(sources, preferences)
+    window.show()
+    if options.smoke_test:
+        return _smoke_test(app, window, started, options.screenshot)
+    code = app.exec()
+    wait_for_tasks()
+    log.info("counter-app stopped (exit %s)", code)
+    return code
+
+
+def _smoke_test(app: object, window: object, started: float, screenshot: Path | None) -> int:
+    """Report how long it took until the window was on screen, then quit."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtGui import QGuiApplication
+
+    from counter_app.ui.tasks import wait_for_tasks
+
+    app.processEvents()  # type: ignore[attr-defined]
+    shown_ms = (time.perf_counter() - started) * 1000
+    # Let the status probes land so a screenshot shows the real state, but never wait forever.
+    loop = QEventLoop()
+    window.probes_finished.connect(loop.quit)  # type: ignore[attr-defined]
+    QTimer.singleShot(5000, loop.quit)
+    loop.exec()
+    if screenshot is not None:
+        if QGuiApplication.platformName() == "offscreen":
+            image = window.grab()  # type: ignore[attr-defined]  # no real screen to grab
+        else:
+            image = QGuiApplication.primaryScreen().grabWindow(0)
+        image.save(str(screenshot))
+    print(f"window shown after {shown_ms:.0f} ms")
+    log.info("smoke test: window shown after %.0f ms", shown_ms)
+    window.close()  # type: ignore[attr-defined]
+    wait_for_tasks()
+    return ExitCode.OK

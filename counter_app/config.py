@@ -1,0 +1,151 @@
+"""Start-up configuration from command-line flags and the environment.
+
+Only the composition root (`counter_app.app`) reads this; everything else is handed what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from counter_app import __version__
+
+DATA_DIR_ENV = "MADOGUCHI_DATA_DIR"
+DB_URL_ENV = "MADOGUCHI_DB_URL"
+
+
+class StartupError(Exception):
+    """A problem that stops the application from starting.
+
+    `message_ja` is for staff; `args[0]` is the English log line. `exit_code` is the process's.
+    """
+
+    def __init__(self, message: str, message_ja: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.message_ja = message_ja
+        self.exit_code = exit_code
+
+    def one_line(self) -> str:
+        # Driver messages (libpq's, for one) span lines; the console gets exactly one.
+        detail = " ".join(str(self.args[0]).split())
+        return f"counter-app: {self.message_ja} ({detail})"
+
+
+class ExitCode:
+    OK = 0
+    UNEXPECTED = 1
+    USAGE = 2
+    DATA_DIR = 3
+    DATABASE = 4
+    NO_DISPLAY = 5
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    demo: bool = False
+    db_url: str | None = None
+    log_level: str = "INFO"
+    smoke_test: bool = False
+    screenshot: Path | None = None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse would print the whole usage block; staff get one line instead.
+        raise StartupError(
+            f"{message}; see counter-app --help",
+            "コマンドの指定が正しくありません",
+            ExitCode.USAGE,
+        )
+
+
+def parse_options(argv: Sequence[str]) -> Options:
+    parser = _Parser(
+        prog="counter-app",
+        description="Madoguchi: write-free one-stop reception counter (書かないワンストップ窓口).",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="training mode: own database, simulated card reader, watermarked prints",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help=f"SQLAlchemy database URL (default: SQLite in the data directory; env {DB_URL_ENV})",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="log file verbosity (default INFO)",
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="start, show the main window, print the start-up time and exit (installation check)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        type=Path,
+        help="with --smoke-test: save a screenshot of the screen once the window is shown",
+    )
+    parser.add_argument("--version", action="version", version=f"counter-app {__version__}")
+    ns = parser.parse_args(list(argv))
+    if ns.demo and ns.db:
+        parser.error("--demo always uses its own database; do not combine it with --db")
+    if ns.screenshot and not ns.smoke_test:
+        parser.error("--screenshot only works together with --smoke-test")
+    return Options(
+        demo=ns.demo,
+        db_url=ns.db,
+        log_level=ns.log_level,
+        smoke_test=ns.smoke_test,
+        screenshot=ns.screenshot,
+    )
+
+
+def data_dir_override(env: Mapping[str, str]) -> Path | None:
+    value = env.get(DATA_DIR_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
+
+def prepare_data_dir(path: Path) -> Path:
+    """Create the data directory if needed and prove that it is writable."""
+    path = path.expanduser().absolute()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise StartupError(
+            f"data directory {path} is not writable: {exc.strerror or exc}",
+            "データの保存先フォルダに書き込めません",
+            ExitCode.DATA_DIR,
+        ) from None
+    return path
+
+
+def require_display(env: Mapping[str, str]) -> None:
+    """Fail with one line instead of letting Qt abort the process when there is no screen."""
+    if not sys.platform.startswith("linux"):
+        return
+    if env.get("QT_QPA_PLATFORM") or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return
+    raise StartupError(
+        "no display: start it from a desktop session, or under xvfb-run for a check",
+        "画面（ディスプレイ）が見つかりません",
+        ExitCode.NO_DISPLAY,
+    )
+
+
+def environment() -> Mapping[str, str]:
+    return os.environ

@@ -1,0 +1,1 @@
+"""Qt widgets. Everything else in counter_app stays free of Qt."""

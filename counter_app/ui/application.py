@@ -1,0 +1,66 @@
+"""Application-wide look: the bundled Japanese font, Qt's Japanese strings, large type."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from counter_app.bundled import resource
+
+log = logging.getLogger(__name__)
+
+UI_FONT_FILES = ("BIZUDPGothic-Regular.ttf", "BIZUDPGothic-Bold.ttf")
+BASE_POINT_SIZE = 14  # counter PCs are read at arm's length, often by older residents too
+
+STYLE_SHEET = """
+QStatusBar QLabel { padding: 2px 10px; }
+QLabel#demoBadge { background: #d9480f; color: white; font-weight: bold; border-radius: 4px; }
+QLabel#demoBanner { background: #fff4e6; color: #7a2e00; border-bottom: 3px solid #d9480f;
+                    padding: 8px 16px; font-weight: bold; }
+QListWidget#navigation { font-size: 16pt; }
+QListWidget#navigation::item { padding: 10px 14px; }
+QListWidget#navigation::item:selected { background: #1c7ed6; color: white; }
+QLabel#pageTitle { font-size: 22pt; font-weight: bold; }
+QLabel#pageNote { color: #495057; }
+"""
+
+
+def load_ui_font() -> str:
+    """Register the bundled font and return its family name."""
+    family = ""
+    for name in UI_FONT_FILES:
+        data = resource("fonts", name).read_bytes()
+        font_id = QFontDatabase.addApplicationFontFromData(data)
+        if font_id < 0:
+            log.error("could not load bundled font %s", name)
+            continue
+        family = family or QFontDatabase.applicationFontFamilies(font_id)[0]
+    return family
+
+
+def load_translations(app: QApplication) -> list[QTranslator]:
+    """Qt's own Japanese strings, so standard buttons read OK → 「OK」, Cancel → 「キャンセル」."""
+    directory = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded = []
+    for catalogue in ("qtbase",):
+        translator = QTranslator(app)
+        if translator.load(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan), catalogue,
+                           "_", directory):
+            app.installTranslator(translator)
+            loaded.append(translator)
+        else:
+            log.warning("Qt translation %s_ja not found in %s", catalogue, directory)
+    return loaded
+
+
+def configure_application(app: QApplication) -> None:
+    QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
+    family = load_ui_font()
+    if family:
+        font = QFont(family, BASE_POINT_SIZE)
+        app.setFont(font)
+    load_translations(app)
+    app.setStyleSheet(STYLE_SHEET)

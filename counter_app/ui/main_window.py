@@ -1,0 +1,158 @@
+"""Main window behaviour: page switching by keyboard, status probes, geometry memory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+
+from counter_app.preferences import Preferences
+from counter_app.ui.tasks import run_task
+from counter_app.ui.views.main_window_view import MainWindowView, PageSpec
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "窓口支援システム Madoguchi"
+DEMO_BANNER = (
+    "デモモード（研修用）：架空の住民と模擬カードリーダーを使います。"
+    "実際の記録には一切反映されず、印刷物には「見本」と入ります。"
+)
+PROBE_INTERVAL_MS = 10_000
+
+PAGES = [
+    PageSpec(
+        "reception", "受付",
+        "転入・転居・転出の受付を始めます。",
+        "異動の種類と日付、旧住所・新住所（郵便番号から検索）を入力し、世帯員をマイナンバーカードの"
+        "読み取り（基本4情報）または手入力で登録します。",
+    ),
+    PageSpec(
+        "interview", "聞き取り",
+        "手続の判定に足りないことだけを、住民の方と一緒に確認します。",
+        "カードや生年月日から分かることは質問しません。妊娠など配慮が必要な質問は世帯向けの"
+        "言い方で表示します。",
+    ),
+    PageSpec(
+        "checklist", "手続一覧",
+        "この世帯に必要な手続を、担当課ごとに一覧にします。",
+        "手続ごとに対象者・期限・理由を示し、「済」「不要（理由）」「後日」を記録します。"
+        "未対応の手続が残っている間は受付を完了できません。",
+    ),
+    PageSpec(
+        "printing", "印刷",
+        "記入済みの申請書と窓口案内シートを印刷します。住民の方は確認して署名するだけです。",
+        "申請書一式のプレビュー、プリンタへの印刷またはPDF保存、印刷状況の記録、"
+        "用紙のQRコードからの案件呼び出し。",
+    ),
+    PageSpec(
+        "open_cases", "受付中の案件",
+        "中断した受付を、止まったところから再開します。",
+        "保存済みで未完了の案件を、異動の種類・日付・人数で一覧にします（氏名は一覧に出しません）。",
+    ),
+    PageSpec(
+        "settings", "設定（監督者）",
+        "手続・質問・判定ルールを、市の実情に合わせて編集します。",
+        "ルールの編集、テストケースでの確認、公開。コードの変更は不要です。",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class StatusSources:
+    """How the window learns the state of the counter's equipment; each call may block."""
+
+    demo: bool
+    database_label: str
+    list_readers: Callable[[], list[str]]
+    find_printer: Callable[[], str | None]
+
+
+class MainWindow(MainWindowView):
+    probes_finished = Signal()
+
+    def __init__(self, sources: StatusSources, preferences: Preferences) -> None:
+        super().__init__(PAGES)
+        self._sources = sources
+        self._preferences = preferences
+        self._probes_running = 0
+
+        self.setWindowTitle(f"【デモ】{APP_TITLE}" if sources.demo else APP_TITLE)
+        self.demo_banner.setText(DEMO_BANNER)
+        self.demo_banner.setVisible(sources.demo)
+        self.demo_banner.setWordWrap(True)
+        self.status.database.setText(f"データベース: {sources.database_label}")
+        if sources.demo:
+            self.status.mode.setText(" デモモード ")
+            self.status.mode.setObjectName("demoBadge")
+            self.status.mode.style().polish(self.status.mode)  # pick up the badge style
+        else:
+            self.status.mode.setText("本番")
+        self.status.reader.setText("カードリーダー: 確認中…")
+        self.status.printer.setText("プリンタ: 確認中…")
+
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+        for number in range(1, len(PAGES) + 1):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
+            shortcut.activated.connect(lambda row=number - 1: self.show_page(row))
+
+        self.resize(1280, 800)
+        geometry = preferences.window_geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+        self._probe_timer = QTimer(self)
+        self._probe_timer.setInterval(PROBE_INTERVAL_MS)
+        self._probe_timer.timeout.connect(self.refresh_status)
+        self._probe_timer.start()
+        self.refresh_status()
+
+    def show_page(self, row: int) -> None:
+        self.navigation.setCurrentRow(row)
+        self.navigation.setFocus()
+
+    def current_page_key(self) -> str:
+        return PAGES[self.stack.currentIndex()].key
+
+    def refresh_status(self) -> None:
+        if self._probes_running:
+            return  # a slow print service must not pile up probes
+        self._probes_running = 2
+        run_task(self._sources.list_readers, self._on_readers)
+        run_task(self._sources.find_printer, self._on_printer)
+
+    def _probe_done(self) -> None:
+        self._probes_running -= 1
+        if self._probes_running == 0:
+            self.probes_finished.emit()
+
+    def _on_readers(self, names: list[str] | None, error: BaseException | None) -> None:
+        if error is not None:
+            log.warning("card reader probe failed: %s", error)
+            text = getattr(error, "message_ja", "カードリーダーを確認できません")
+            self.status.reader.setText(f"カードリーダー: {text}")
+        elif not names:
+            self.status.reader.setText("カードリーダー: 未接続")
+        else:
+            preferred = self._preferences.reader_name
+            name = preferred if preferred in names else names[0]
+            self.status.reader.setText(f"カードリーダー: {name}")
+        self._probe_done()
+
+    def _on_printer(self, name: str | None, error: BaseException | None) -> None:
+        if error is not None:
+            log.warning("printer probe failed: %s", error)
+            self.status.printer.setText("プリンタ: 確認できません（PDF保存）")
+        elif name is None:
+            self.status.printer.setText("プリンタ: なし（PDF保存）")
+        else:
+            self.status.printer.setText(f"プリンタ: {name}")
+        self._probe_done()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._probe_timer.stop()
+        self._preferences.window_geometry = self.saveGeometry()
+        super().closeEvent(event)
