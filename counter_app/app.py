@@ -176,6 +176,10 @@ def _smoke_test(app: object, window: object, started: float, screenshot: Path | 
     QTimer.singleShot(5000, loop.quit)
     loop.exec()
     if screenshot is not None:
+        # A screen grab reads the X server's framebuffer: let the last repaint reach it first.
+        settle = QEventLoop()
+        QTimer.singleShot(300, settle.quit)
+        settle.exec()
         if QGuiApplication.platformName() == "offscreen":
             image = window.grab()  # type: ignore[attr-defined]  # no real screen to grab
         else:

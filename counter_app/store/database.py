@@ -60,7 +60,7 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def _migrations_config(engine: Engine) -> AlembicConfig:
+def migrations_config(engine: Engine) -> AlembicConfig:
     cfg = AlembicConfig()
     script_location = resources.files("counter_app.store") / "migrations"
     cfg.set_main_option("script_location", str(script_location))
@@ -69,7 +69,7 @@ def _migrations_config(engine: Engine) -> AlembicConfig:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    command.upgrade(_migrations_config(engine), revision)
+    command.upgrade(migrations_config(engine), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -16,7 +16,7 @@ UI_FONT_FILES = ("BIZUDPGothic-Regular.ttf", "BIZUDPGothic-Bold.ttf")
 BASE_POINT_SIZE = 14  # counter PCs are read at arm's length, often by older residents too
 
 STYLE_SHEET = """
-QStatusBar QLabel { padding: 2px 10px; }
+QStatusBar QLabel { padding: 2px 12px; border-left: 1px solid #adb5bd; }
 QLabel#demoBadge { background: #d9480f; color: white; font-weight: bold; border-radius: 4px; }
 QLabel#demoBanner { background: #fff4e6; color: #7a2e00; border-bottom: 3px solid #d9480f;
                     padding: 8px 16px; font-weight: bold; }
@@ -24,7 +24,9 @@ QListWidget#navigation { font-size: 16pt; }
 QListWidget#navigation::item { padding: 10px 14px; }
 QListWidget#navigation::item:selected { background: #1c7ed6; color: white; }
 QLabel#pageTitle { font-size: 22pt; font-weight: bold; }
-QLabel#pageNote { color: #495057; }
+QLabel#pageSummary { font-size: 16pt; }
+QFrame#pageNotice { background: #e7f5ff; border: 1px solid #74c0fc; border-radius: 6px; }
+QFrame#pageNotice QLabel { color: #1d3f5e; }
 """
 
 

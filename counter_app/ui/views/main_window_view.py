@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -33,17 +34,24 @@ class PlaceholderPage(QWidget):
         self.setObjectName(f"page_{spec.key}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
+        layout.setSpacing(16)
         title = QLabel(spec.title)
         title.setObjectName("pageTitle")
         summary = QLabel(spec.summary)
+        summary.setObjectName("pageSummary")
         summary.setWordWrap(True)
+        notice = QFrame()
+        notice.setObjectName("pageNotice")
+        notice_layout = QVBoxLayout(notice)
+        notice_layout.setContentsMargins(16, 12, 16, 12)
         status = QLabel("この画面は準備中です。")
-        status.setObjectName("pageNote")
         coming = QLabel(spec.coming)
-        coming.setObjectName("pageNote")
         coming.setWordWrap(True)
-        for widget in (title, summary, status, coming):
-            layout.addWidget(widget)
+        notice_layout.addWidget(status)
+        notice_layout.addWidget(coming)
+        layout.addWidget(title)
+        layout.addWidget(summary)
+        layout.addWidget(notice)
         layout.addStretch(1)
 
 

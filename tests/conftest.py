@@ -1,0 +1,77 @@
+"""Shared test set-up: offscreen Qt, a private data directory, real services started per run."""
+
+import os
+
+# Before anything imports Qt: with no display and no platform set, Qt aborts the whole process.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A fresh MADOGUCHI_DATA_DIR, so no test touches a real counter's data."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("MADOGUCHI_DATA_DIR", str(path))
+    monkeypatch.delenv("MADOGUCHI_DB_URL", raising=False)
+    return path
+
+
+@pytest.fixture
+def sessions(tmp_path):
+    from counter_app.store import open_database
+
+    factory = open_database(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    yield factory
+    factory.kw["bind"].dispose()
+
+
+def run_counter_app(*args, env=None, timeout=60):
+    """Run the real console entry point in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "counter_app", *args],
+        capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT,
+    )
+
+
+@pytest.fixture(scope="session")
+def xvfb_display():
+    """A real X server for tests that need real windows and screenshots; stopped by PID."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.fail("Xvfb is not installed: run scripts/setup.sh")
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(
+        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    try:
+        with os.fdopen(read_fd) as pipe:
+            number = pipe.readline().strip()
+        if not number:
+            pytest.fail("Xvfb did not report a display number")
+        yield f":{number}"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def screenshot_dir():
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
