@@ -170,6 +170,8 @@ def _smoke_test(app: object, window: object, started: float, screenshot: Path | 
 
     app.processEvents()  # type: ignore[attr-defined]
     shown_ms = (time.perf_counter() - started) * 1000
+    print(f"window shown after {shown_ms:.0f} ms", flush=True)
+    log.info("smoke test: window shown after %.0f ms", shown_ms)
     # Let the status probes land so a screenshot shows the real state, but never wait forever.
     loop = QEventLoop()
     window.probes_finished.connect(loop.quit)  # type: ignore[attr-defined]
@@ -185,8 +187,6 @@ def _smoke_test(app: object, window: object, started: float, screenshot: Path | 
         else:
             image = QGuiApplication.primaryScreen().grabWindow(0)
         image.save(str(screenshot))
-    print(f"window shown after {shown_ms:.0f} ms")
-    log.info("smoke test: window shown after %.0f ms", shown_ms)
     window.close()  # type: ignore[attr-defined]
     wait_for_tasks()
     return ExitCode.OK
