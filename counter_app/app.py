@@ -128,7 +128,7 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from card_reader.pcsc import list_readers
+    from card_reader.transport import list_readers
     from counter_app.ui.application import configure_application
     from counter_app.ui.errors import install_error_handling
     from counter_app.ui.main_window import MainWindow, StatusSources

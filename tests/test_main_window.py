@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from card_reader.pcsc import PcscUnavailableError
+from card_reader.errors import PcscUnavailableError
 from counter_app.preferences import Preferences
 from counter_app.ui.application import configure_application
 from counter_app.ui.errors import handle_exception, install_error_handling

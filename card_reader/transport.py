@@ -1,0 +1,256 @@
+"""Getting APDUs to a card: over PC/SC (pyscard's `smartcard.scard`) or to a virtual card.
+
+Both transports pass every command through `apdu.check_allowed` first, and both handle the two
+status words pyscard leaves to the caller: `61xx` (fetch the rest with GET RESPONSE) and `6Cxx`
+(resend with the right Le).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from card_reader import apdu
+from card_reader.apdu import Response
+from card_reader.errors import (
+    CardError,
+    CardNotRespondingError,
+    CardProtocolError,
+    CardRemovedError,
+    NoCardError,
+    NoReaderError,
+    PcscUnavailableError,
+)
+from card_reader.virtual_card import CardMute, CardPulled, VirtualMyNumberCard
+
+log = logging.getLogger(__name__)
+
+MAX_GET_RESPONSE = 16
+
+
+def exchange(send: Callable[[bytes], bytes], command: bytes) -> Response:
+    """Send one command through the guard, following 6Cxx and 61xx to the full answer."""
+    apdu.check_allowed(command)
+    log.debug("> %s", apdu.describe(command))
+    response = Response.parse(send(command))
+    if response.sw1 == 0x6C:
+        retry = apdu.with_le(command, response.sw2)
+        apdu.check_allowed(retry)
+        response = Response.parse(send(retry))
+    data = response.data
+    rounds = 0
+    while response.sw1 == 0x61:
+        rounds += 1
+        if rounds > MAX_GET_RESPONSE:
+            raise CardProtocolError("card kept answering 61xx")
+        follow_up = apdu.get_response(response.sw2)
+        apdu.check_allowed(follow_up)
+        response = Response.parse(send(follow_up))
+        data += response.data
+    log.debug("< %d bytes, SW %04X", len(data), response.sw)
+    return Response(data, response.sw1, response.sw2)
+
+
+class VirtualTransport:
+    """A virtual card in this process: for unit tests and the demo mode's simulated reader."""
+
+    def __init__(self, card: VirtualMyNumberCard) -> None:
+        self.card = card
+        self.sent = 0  # APDUs that reached the card, GET RESPONSE and resends included
+
+    def _send(self, command: bytes) -> bytes:
+        self.sent += 1
+        try:
+            return self.card.process(command)
+        except CardPulled:
+            raise CardRemovedError("virtual card pulled") from None
+        except CardMute:
+            raise CardNotRespondingError("virtual card mute") from None
+
+    def transmit(self, command: bytes) -> Response:
+        return exchange(self._send, command)
+
+    def close(self) -> None:
+        self.card.power_on()  # unpowering forgets the verified PIN, as on a real card
+
+
+# --- PC/SC ---------------------------------------------------------------------------------
+
+_SERVICE_GONE = {0x8010001D, 0x8010001E}  # SCARD_E_NO_SERVICE, SCARD_E_SERVICE_STOPPED
+_NO_READERS = 0x8010002E
+_NO_CARD = {0x8010000C, 0x80100069}  # SCARD_E_NO_SMARTCARD, SCARD_W_REMOVED_CARD
+_SHARING_VIOLATION = 0x8010000B
+_UNKNOWN_READER = {0x80100009, 0x80100017}  # unknown / unavailable reader
+_UNRESPONSIVE = {0x80100066, 0x80100016, 0x8010002F}  # unresponsive, not transacted, data lost
+_TIMEOUT = 0x8010000A
+
+
+def _code(hresult: int) -> int:
+    return hresult & 0xFFFFFFFF
+
+
+def _scard():
+    try:
+        from smartcard import scard
+    except ImportError as exc:
+        raise PcscUnavailableError(f"pyscard cannot load the PC/SC library: {exc}") from None
+    return scard
+
+
+def _context() -> int:
+    scard = _scard()
+    hresult, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
+    if _code(hresult) != 0:
+        raise PcscUnavailableError(f"SCardEstablishContext: {_code(hresult):08X}")
+    return context
+
+
+def list_readers() -> list[str]:
+    """Names of the attached readers; [] when none. Blocking: call it off the GUI thread."""
+    scard = _scard()
+    context = _context()
+    try:
+        hresult, readers = scard.SCardListReaders(context, [])
+        code = _code(hresult)
+        if code == _NO_READERS:
+            return []
+        if code in _SERVICE_GONE:
+            raise PcscUnavailableError(f"SCardListReaders: {code:08X}")
+        if code != 0:
+            raise CardError(f"SCardListReaders: {code:08X}")
+        return list(readers)
+    finally:
+        scard.SCardReleaseContext(context)
+
+
+def choose_reader(preferred: str | None = None) -> str:
+    names = list_readers()
+    if not names:
+        raise NoReaderError("no PC/SC reader attached")
+    if preferred is None:
+        return names[0]
+    if preferred not in names:
+        raise NoReaderError(f"reader {preferred!r} is not attached")
+    return preferred
+
+
+def card_present(reader: str) -> bool:
+    return wait_for_card(reader, timeout_s=0) is not None
+
+
+def wait_for_card(reader: str, timeout_s: float, present: bool = True) -> str | None:
+    """Wait until a card is (or is no longer) on `reader`; the reader name, or None on timeout."""
+    scard = _scard()
+    context = _context()
+    try:
+        state = scard.SCARD_STATE_UNAWARE
+        deadline = time.monotonic() + timeout_s
+        while True:
+            remaining_ms = max(0, int((deadline - time.monotonic()) * 1000))
+            hresult, states = scard.SCardGetStatusChange(context, remaining_ms, [(reader, state)])
+            code = _code(hresult)
+            if code == _TIMEOUT:
+                return None
+            if code in _UNKNOWN_READER:
+                raise NoReaderError(f"reader {reader!r} is gone")
+            if code in _SERVICE_GONE:
+                raise PcscUnavailableError(f"SCardGetStatusChange: {code:08X}")
+            if code != 0:
+                raise CardError(f"SCardGetStatusChange: {code:08X}")
+            _, event_state, _atr = states[0]
+            has_card = bool(event_state & scard.SCARD_STATE_PRESENT)
+            if has_card == present:
+                return reader
+            state = event_state & ~scard.SCARD_STATE_CHANGED
+            if remaining_ms == 0:
+                return None
+    finally:
+        scard.SCardReleaseContext(context)
+
+
+class PcscTransport:
+    """One card connection. Exclusive where possible, so no other program can share a card
+    whose PIN was verified; shared plus a transaction when Windows reports a sharing violation.
+    Closing always unpowers the card, which forgets the verified PIN."""
+
+    def __init__(self, reader: str) -> None:
+        self.reader = reader
+        self.sent = 0
+        self._scard = _scard()
+        self._context = _context()
+        self._in_transaction = False
+        try:
+            self._card, self._protocol = self._connect(self._scard.SCARD_SHARE_EXCLUSIVE)
+        except _SharingViolation:
+            log.warning("reader busy in another program; falling back to a shared transaction")
+            self._card, self._protocol = self._connect(self._scard.SCARD_SHARE_SHARED)
+            self._begin_transaction()
+        except BaseException:
+            self._scard.SCardReleaseContext(self._context)
+            raise
+
+    def _connect(self, mode: int) -> tuple[int, int]:
+        scard = self._scard
+        hresult, card, protocol = scard.SCardConnect(
+            self._context, self.reader, mode, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
+        code = _code(hresult)
+        if code == 0:
+            return card, protocol
+        if code == _SHARING_VIOLATION:
+            raise _SharingViolation()
+        if code in _NO_CARD:
+            raise NoCardError(f"SCardConnect: {code:08X}")
+        if code in _UNKNOWN_READER:
+            raise NoReaderError(f"SCardConnect: {code:08X}")
+        if code in _SERVICE_GONE:
+            raise PcscUnavailableError(f"SCardConnect: {code:08X}")
+        if code in _UNRESPONSIVE:
+            raise CardNotRespondingError(f"SCardConnect: {code:08X}")
+        raise CardError(f"SCardConnect: {code:08X}")
+
+    def _begin_transaction(self) -> None:
+        hresult = self._scard.SCardBeginTransaction(self._card)
+        if _code(hresult) != 0:
+            self.close()
+            raise CardError(f"SCardBeginTransaction: {_code(hresult):08X}")
+        self._in_transaction = True
+
+    def _send(self, command: bytes) -> bytes:
+        self.sent += 1
+        hresult, response = self._scard.SCardTransmit(self._card, self._protocol, list(command))
+        code = _code(hresult)
+        if code == 0:
+            return bytes(response)
+        if code in _NO_CARD or code == 0x80100068:  # removed or reset by another program
+            raise CardRemovedError(f"SCardTransmit: {code:08X}")
+        if code in _UNRESPONSIVE:
+            raise CardNotRespondingError(f"SCardTransmit: {code:08X}")
+        if code in _SERVICE_GONE:
+            raise PcscUnavailableError(f"SCardTransmit: {code:08X}")
+        raise CardError(f"SCardTransmit: {code:08X}")
+
+    def transmit(self, command: bytes) -> Response:
+        return exchange(self._send, command)
+
+    def close(self) -> None:
+        scard = self._scard
+        if getattr(self, "_card", None) is not None:
+            if self._in_transaction:
+                scard.SCardEndTransaction(self._card, scard.SCARD_LEAVE_CARD)
+                self._in_transaction = False
+            scard.SCardDisconnect(self._card, scard.SCARD_UNPOWER_CARD)
+            self._card = None
+        if self._context is not None:
+            scard.SCardReleaseContext(self._context)
+            self._context = None
+
+    def __enter__(self) -> PcscTransport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _SharingViolation(Exception):
+    pass
