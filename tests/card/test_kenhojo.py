@@ -80,7 +80,11 @@ def test_read_continues_at_the_next_offset_when_the_object_is_longer():
     holder = CardHolder("北見\u3000太郎", "北海道北見市" + "あ" * 110, dt.date(1950, 1, 1), "1")
     ef = holder.ef_basic_four()
     assert len(ef) > 256
-    transport = Transcript([*HAPPY_TRANSCRIPT[:5], ("00B0000000", ef[:256].hex() + "9000"), (f"00B00100{len(ef) - 256:02X}", ef[256:].hex() + "9000")])
+    transport = Transcript([
+        *HAPPY_TRANSCRIPT[:5],
+        ("00B0000000", ef[:256].hex() + "9000"),
+        (f"00B00100{len(ef) - 256:02X}", ef[256:].hex() + "9000"),
+    ])
     assert KenhojoReader(transport).read_basic_four(Pin("1234")).address == holder.address
 
 
