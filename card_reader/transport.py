@@ -27,6 +27,7 @@ from card_reader.virtual_card import CardMute, CardPulled, VirtualMyNumberCard
 log = logging.getLogger(__name__)
 
 MAX_GET_RESPONSE = 16
+REMOVAL_SETTLE_S = 0.8
 
 
 def exchange(send: Callable[[bytes], bytes], command: bytes) -> Response:
@@ -221,6 +222,8 @@ class PcscTransport:
         hresult, response = self._scard.SCardTransmit(self._card, self._protocol, list(command))
         code = _code(hresult)
         if code == 0:
+            if len(response) < 2:
+                raise self._lost_card()
             return bytes(response)
         if code in _NO_CARD or code == 0x80100068:  # removed or reset by another program
             raise CardRemovedError(f"SCardTransmit: {code:08X}")
@@ -229,6 +232,18 @@ class PcscTransport:
         if code in _SERVICE_GONE:
             raise PcscUnavailableError(f"SCardTransmit: {code:08X}")
         raise CardError(f"SCardTransmit: {code:08X}")
+
+    def _lost_card(self) -> CardError:
+        """An answer without a status word: the card left the reader, or stopped answering.
+
+        The reader's state tells which once pcscd has polled it (every 0.2-0.4 s)."""
+        try:
+            gone = wait_for_card(self.reader, REMOVAL_SETTLE_S, present=False) is not None
+        except CardError:
+            gone = True
+        if gone:
+            return CardRemovedError("card left the reader mid-command")
+        return CardNotRespondingError("card present but gave no status word")
 
     def transmit(self, command: bytes) -> Response:
         return exchange(self._send, command)

@@ -7,8 +7,11 @@ JSON file (fictional people only):
     {"name": "山田　花子", "address": "東京都千代田区霞が関２－１－２", "birth_date": "1990-04-01",
      "sex": "2", "pin": "1234", "pin_tries_left": 3, "code_b": "02040120301234",
      "code_b_tries_left": 10, "my_number_card": true, "long_form": false, "filler": 0,
-     "faults": {"remove_after_apdus": 5, "mute_after_apdus": 3, "malformed_ef": "bad_offsets",
-                "answer_61xx": true, "answer_6cxx": true}}
+     "faults": {"remove_after_apdus": 5, "mute_after_apdus": 3, "mute": true,
+                "malformed_ef": "bad_offsets", "answer_61xx": true, "answer_6cxx": true}}
+
+`mute` is a card that gives its ATR but answers no APDU; `mute_after_apdus` stops answering
+mid-session. Through vpcd a mute card's APDUs get an empty answer, as from a reader's timeout.
 
 Everything but name, address, birth_date and sex is optional.
 """
@@ -131,7 +134,8 @@ class VirtualMyNumberCard:
         count = len(self.received)
         if "remove_after_apdus" in faults and count > faults["remove_after_apdus"]:
             raise CardPulled()
-        if "mute_after_apdus" in faults and count > faults["mute_after_apdus"]:
+        if faults.get("mute") or (
+                "mute_after_apdus" in faults and count > faults["mute_after_apdus"]):
             raise CardMute()
         if len(command) < 4:
             return SW_WRONG_LENGTH

@@ -1,0 +1,165 @@
+"""`python -m card_reader readers | read | emulate`.
+
+`read` prints the basic four as JSON on stdout. Every failure is one line on stderr (Japanese
+for staff, then the English detail) and an exit code per error class (see card_reader.errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from card_reader.errors import CardError, NoCardError, NoReaderError, NotMyNumberCardError
+from card_reader.kenhojo import CodeB, Credential, KenhojoReader, Pin
+from card_reader.transport import PcscTransport, card_present, list_readers, wait_for_card
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m card_reader",
+                     description="Read the basic four fields of a My Number card.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("readers", help="list PC/SC readers")
+
+    read = commands.add_parser("read", help="read name, address, birth date and sex as JSON")
+    read.add_argument("--reader", help="reader name (default: the first with a My Number card)")
+    secret = read.add_mutually_exclusive_group()
+    secret.add_argument("--pin-stdin", action="store_true", help="read the 4-digit PIN from stdin")
+    secret.add_argument("--code-b-stdin", action="store_true",
+                        help="read the 14-digit 照合番号B from stdin instead of a PIN")
+    read.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                      help="wait this long for a card to be placed")
+    read.add_argument("--confirm-last-try", action="store_true",
+                      help="staff confirmed that the last PIN try may be used")
+
+    emulate = commands.add_parser("emulate", help="attach a virtual card to vpcd")
+    emulate.add_argument("--card", type=Path, required=True, help="card holder JSON file")
+    emulate.add_argument("--host", default="127.0.0.1")
+    emulate.add_argument("--port", type=int, help="vpcd port (default from --slot)")
+    emulate.add_argument("--slot", type=int, default=0, help="vpcd slot: 0 → 35963, 1 → 35964")
+    emulate.add_argument("--apdu-log", type=Path, help="append each command APDU (PIN masked)")
+    emulate.add_argument("--connect-timeout", type=float, default=10)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+        if args.command == "readers":
+            return _readers()
+        if args.command == "read":
+            return _read(args)
+        return _emulate(args)
+    except UsageError as exc:
+        print(f"card_reader: コマンドの指定が正しくありません ({exc})", file=sys.stderr)
+        return EXIT_USAGE
+    except CardError as exc:
+        print(f"card_reader: {exc.message_ja} ({exc})", file=sys.stderr)
+        return exc.exit_code
+
+
+def _readers() -> int:
+    names = list_readers()
+    if not names:
+        raise NoReaderError("no PC/SC reader attached")
+    for name in names:
+        print(name)
+    return 0
+
+
+def _credential(args: argparse.Namespace) -> Credential:
+    if args.pin_stdin or args.code_b_stdin:
+        text = sys.stdin.readline().strip()
+    elif sys.stdin.isatty():
+        text = getpass.getpass("暗証番号（4桁）: ")
+    else:
+        raise UsageError("give --pin-stdin or --code-b-stdin when stdin is not a terminal")
+    try:
+        return CodeB(text) if args.code_b_stdin else Pin(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _find_card(preferred: str | None, wait_s: float) -> str:
+    """The reader to use: the named one, or the first whose card answers the Kenhojo SELECT."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        if preferred is not None:
+            names = [preferred] if preferred in list_readers() else []
+            if not names:
+                raise NoReaderError(f"reader {preferred!r} is not attached")
+        else:
+            names = list_readers()
+            if not names:
+                raise NoReaderError("no PC/SC reader attached")
+        seen_other_card = False
+        for name in names:
+            if not card_present(name):
+                continue
+            if preferred is not None:
+                return name
+            try:
+                with PcscTransport(name) as transport:
+                    KenhojoReader(transport).select_application()
+                return name
+            except NotMyNumberCardError:
+                seen_other_card = True
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            if seen_other_card:
+                raise NotMyNumberCardError("no reader holds a My Number card")
+            raise NoCardError("no card on any reader")
+        if preferred is not None:
+            wait_for_card(preferred, remaining)
+        else:
+            time.sleep(min(0.2, remaining))
+
+
+def _read(args: argparse.Namespace) -> int:
+    credential = _credential(args)
+    reader = _find_card(args.reader, args.wait)
+    with PcscTransport(reader) as transport:
+        four = KenhojoReader(transport).read_basic_four(
+            credential, allow_last_try=args.confirm_last_try)
+    json.dump(four.to_json(), sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _emulate(args: argparse.Namespace) -> int:
+    from card_reader import vpcd
+    from card_reader.virtual_card import CardHolder, VirtualMyNumberCard
+
+    try:
+        holder = CardHolder.load(args.card)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"card file {args.card}: {exc}") from None
+    port = args.port or vpcd.DEFAULT_PORT + args.slot
+    # SIGTERM is "take the card off the reader": close the socket and exit cleanly.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        sock = vpcd.connect(args.host, port, args.connect_timeout)
+    except OSError as exc:
+        print(f"card_reader: 仮想カードリーダーに接続できません (vpcd {args.host}:{port}: {exc})",
+              file=sys.stderr)
+        return NoReaderError.exit_code
+    print(f"card inserted into vpcd {args.host}:{port}", flush=True)
+    reason = vpcd.serve(VirtualMyNumberCard(holder), sock, args.apdu_log)
+    print(f"card removed: {reason}", flush=True)
+    return 0
