@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from pcsc_sandbox import READER_0, PcscSandbox  # noqa: E402
+from pcsc_sandbox import READER_0, PcscSandbox
 
 HOLDER = {"name": "山田\u3000花子", "address": "東京都千代田区霞が関２－１－２",
           "birth_date": "1990-04-01", "sex": "2", "pin": "1234"}
