@@ -2,16 +2,23 @@
 
 import os
 
+import tempfile
+from pathlib import Path
+
 # Before anything imports Qt: with no display and no platform set, Qt aborts the whole process.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# Before any PC/SC call: the client library fixes its socket path at first use. The session's
+# private pcscd (fixture `pcsc`) listens there; until it runs, PC/SC is "not running".
+PCSC_BASE = Path(tempfile.mkdtemp(prefix="madoguchi-pcsc-"))
+os.environ["PCSCLITE_CSOCK_NAME"] = str(PCSC_BASE / "run" / "pcscd.comm")
 
 import shutil
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from pcsc_sandbox import PcscSandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -75,3 +82,19 @@ def screenshot_dir():
     path = ARTIFACTS / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+
+
+@pytest.fixture(scope="session")
+def pcsc():
+    """A private pcscd with two vpcd readers for this test session; stopped by PID at the end."""
+    if sys.platform != "linux":
+        pytest.skip("the private pcscd sandbox needs Linux namespaces")
+    missing = [t for t in ("pcscd", "unshare", "nsenter") if not shutil.which(t)]
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: run scripts/setup.sh")
+    sandbox = PcscSandbox(PCSC_BASE)
+    yield sandbox
+    sandbox.stop()
+    shutil.rmtree(PCSC_BASE, ignore_errors=True)

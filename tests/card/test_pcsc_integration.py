@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -11,21 +10,9 @@ import time
 import pytest
 from pcsc_sandbox import READER_0, READER_1, PcscSandbox
 
-pytestmark = pytest.mark.skipif(
-    sys.platform != "linux" or not shutil.which("pcscd") or not shutil.which("unshare"),
-    reason="needs Linux with pcscd and util-linux (scripts/setup.sh installs them)",
-)
-
 HANAKO = {"name": "山田\u3000花子", "address": "東京都千代田区霞が関２－１－２",
           "birth_date": "1990-04-01", "sex": "2", "pin": "1234", "code_b": "02040120301234"}
 NUMBER_FILE_SELECTS = ("00 A4 02 0C 02 00 01", "00 A4 02 0C 02 00 03", "00 A4 02 0C 02 00 14")
-
-
-@pytest.fixture(scope="module")
-def pcsc(tmp_path_factory):
-    sandbox = PcscSandbox(tmp_path_factory.mktemp("pcsc"))
-    yield sandbox
-    sandbox.stop()
 
 
 @pytest.fixture
