@@ -1,9 +1,15 @@
 """Shared test set-up: offscreen Qt, a private data directory, real services started per run."""
 
 import os
-
+import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
+
+import pytest
+from pcsc_sandbox import PcscSandbox
 
 # Before anything imports Qt: with no display and no platform set, Qt aborts the whole process.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -11,14 +17,6 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # private pcscd (fixture `pcsc`) listens there; until it runs, PC/SC is "not running".
 PCSC_BASE = Path(tempfile.mkdtemp(prefix="madoguchi-pcsc-"))
 os.environ["PCSCLITE_CSOCK_NAME"] = str(PCSC_BASE / "run" / "pcscd.comm")
-
-import shutil
-import signal
-import subprocess
-import sys
-
-import pytest
-from pcsc_sandbox import PcscSandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
