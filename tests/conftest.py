@@ -1,5 +1,6 @@
 """Shared test set-up: offscreen Qt, a private data directory, real services started per run."""
 
+import atexit
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 # private pcscd (fixture `pcsc`) listens there; until it runs, PC/SC is "not running".
 PCSC_BASE = Path(tempfile.mkdtemp(prefix="madoguchi-pcsc-"))
 os.environ["PCSCLITE_CSOCK_NAME"] = str(PCSC_BASE / "run" / "pcscd.comm")
+atexit.register(shutil.rmtree, PCSC_BASE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -95,4 +97,3 @@ def pcsc():
     sandbox = PcscSandbox(PCSC_BASE)
     yield sandbox
     sandbox.stop()
-    shutil.rmtree(PCSC_BASE, ignore_errors=True)

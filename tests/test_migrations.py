@@ -53,3 +53,25 @@ def test_downgrade_to_base_and_back(tmp_path):
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
     upgrade(engine)
     assert {"cases", "case_members", "case_answers"} <= set(inspect(engine).get_table_names())
+
+
+def test_cases_saved_under_0001_survive_the_upgrade(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.orm import sessionmaker
+
+    from counter_app.store import CaseRepository
+
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "insert into cases values ('c1', 'open', 'move_in', '2026-04-01', '旧住所', '新住所',"
+            " '2026-04-01 09:00:00', '2026-04-01 09:00:00')"))
+        conn.execute(text(
+            "insert into case_members (case_id, position, name, birth_date, sex, relationship,"
+            " source) values ('c1', 0, '𠮷田　太郎', '1984-05-20', 'male', '世帯主', 'card')"))
+    upgrade(engine)
+    case = CaseRepository(sessionmaker(engine)).load("c1")
+    assert case.members[0].name == "𠮷田　太郎"
+    assert case.members[0].address == ""
+    assert case.move.previous_address == "旧住所"

@@ -57,6 +57,9 @@ class Member:
     sex: str  # "male", "female", or the card's raw code shown as is
     relationship: str  # 続柄 of the resident-register standard
     source: MemberSource = MemberSource.MANUAL
+    # The address the person comes with (the card's, for a card read): on a move-in it is the
+    # previous address. Empty when not known.
+    address: str = ""
 
 
 @dataclass
@@ -85,6 +88,7 @@ class Case:
                     "sex": m.sex,
                     "relationship": m.relationship,
                     "source": m.source.value,
+                    "address": m.address,
                 }
                 for m in self.members
             ],
@@ -134,6 +138,7 @@ def _member(data: Any, path: str) -> Member:
         sex=_require(data, "sex", str, f"{path}.sex"),
         relationship=_require(data, "relationship", str, f"{path}.relationship"),
         source=_enum(MemberSource, data.get("source", "manual"), f"{path}.source"),
+        address=_optional_str(data, "address", path),
     )
 
 

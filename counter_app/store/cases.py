@@ -49,6 +49,7 @@ class CaseRepository:
                     sex=m.sex,
                     relationship=m.relationship,
                     source=m.source.value,
+                    address=m.address,
                 )
                 for i, m in enumerate(case.members)
             ]
@@ -102,6 +103,7 @@ def _to_case(row: CaseRow) -> Case:
                 sex=m.sex,
                 relationship=m.relationship,
                 source=MemberSource(m.source),
+                address=m.address,
             )
             for m in row.members
         ],

@@ -62,6 +62,7 @@ class MemberRow(Base):
     # 続柄. (Attribute named after the case field; the ORM helper is reached as orm.relationship.)
     relationship: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     case: Mapped[CaseRow] = orm.relationship(back_populates="members")
 
