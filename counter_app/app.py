@@ -128,10 +128,15 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from card_reader.sources import PcscCardSource, VirtualCardSource
     from card_reader.transport import list_readers
+    from counter_app.demo import load_demo_residents
     from counter_app.ui.application import configure_application
+    from counter_app.ui.card_reading import reader_status_text
+    from counter_app.ui.card_watch import CardWatcher
     from counter_app.ui.errors import install_error_handling
     from counter_app.ui.main_window import MainWindow, StatusSources
+    from counter_app.ui.reception import ReceptionPage
     from counter_app.ui.tasks import wait_for_tasks
     from printing.printers import choose_printer
 
@@ -139,23 +144,42 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
     install_error_handling()
     configure_application(app)
 
+    watcher = None
     if options.demo:
-        # The simulated reader arrives with the card-reader issue; until then nothing is attached.
+        # Trainers place fictional cards on a simulated reader; no PC/SC involved.
+        source = VirtualCardSource()
+        reception = ReceptionPage(source, load_demo_residents())
+
         def readers() -> list[str]:
-            return []
+            return [source.label]
     else:
+        reception = ReceptionPage(PcscCardSource(preferences.reader_name))
         readers = list_readers
+        watcher = CardWatcher()
     sources = StatusSources(
         demo=options.demo,
         database_label=database_label(runtime.db_url),
         list_readers=readers,
         find_printer=lambda: choose_printer(preferences.printer_name),
     )
-    window = MainWindow(sources, preferences)
+    window = MainWindow(sources, preferences, {"reception": reception})
+    if watcher is not None:
+        watcher.event.connect(reception.on_presence)
+        def show_presence(event: object) -> None:
+            text = reader_status_text(event)
+            if text:
+                window.show_reader_state(text)
+
+        watcher.event.connect(show_presence)
+        watcher.start()
     window.show()
-    if options.smoke_test:
-        return _smoke_test(app, window, started, options.screenshot)
-    code = app.exec()
+    try:
+        if options.smoke_test:
+            return _smoke_test(app, window, started, options.screenshot)
+        code = app.exec()
+    finally:
+        if watcher is not None:
+            watcher.stop()
     wait_for_tasks()
     log.info("counter-app stopped (exit %s)", code)
     return code

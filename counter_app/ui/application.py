@@ -23,6 +23,8 @@ QLabel#demoBanner { background: #fff4e6; color: #7a2e00; border-bottom: 3px soli
 QListWidget#navigation { font-size: 16pt; }
 QListWidget#navigation::item { padding: 10px 14px; }
 QListWidget#navigation::item:selected { background: #1c7ed6; color: white; }
+QPushButton { padding: 6px 16px; }
+QTableWidget { font-size: 15pt; }
 QLabel#pageTitle { font-size: 22pt; font-weight: bold; }
 QLabel#pageSummary { font-size: 16pt; }
 QFrame#pageNotice { background: #e7f5ff; border: 1px solid #74c0fc; border-radius: 6px; }

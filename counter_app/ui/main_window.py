@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QWidget
 
 from counter_app.preferences import Preferences
 from counter_app.ui.tasks import run_task
@@ -73,8 +74,9 @@ class StatusSources:
 class MainWindow(MainWindowView):
     probes_finished = Signal()
 
-    def __init__(self, sources: StatusSources, preferences: Preferences) -> None:
-        super().__init__(PAGES)
+    def __init__(self, sources: StatusSources, preferences: Preferences,
+                 built_pages: dict[str, QWidget] | None = None) -> None:
+        super().__init__(PAGES, built_pages)
         self._sources = sources
         self._preferences = preferences
         self._probes_running = 0
@@ -128,6 +130,9 @@ class MainWindow(MainWindowView):
         self._probes_running -= 1
         if self._probes_running == 0:
             self.probes_finished.emit()
+
+    def show_reader_state(self, text: str) -> None:
+        self.status.reader.setText(f"カードリーダー: {text}")
 
     def _on_readers(self, names: list[str] | None, error: BaseException | None) -> None:
         if error is not None:

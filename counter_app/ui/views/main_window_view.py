@@ -70,7 +70,7 @@ class StatusLabels:
 
 
 class MainWindowView(QMainWindow):
-    def __init__(self, pages: list[PageSpec]) -> None:
+    def __init__(self, pages: list[PageSpec], built: dict[str, QWidget] | None = None) -> None:
         super().__init__()
         central = QWidget()
         outer = QVBoxLayout(central)
@@ -90,7 +90,7 @@ class MainWindowView(QMainWindow):
         self.stack = QStackedWidget()
         for number, spec in enumerate(pages, start=1):
             self.navigation.addItem(f"{number}  {spec.title}")
-            self.stack.addWidget(PlaceholderPage(spec))
+            self.stack.addWidget((built or {}).get(spec.key) or PlaceholderPage(spec))
         body.addWidget(self.navigation)
         body.addWidget(self.stack, 1)
         outer.addLayout(body, 1)

@@ -1,0 +1,116 @@
+"""Reading a card at the counter: tries left → PIN dialog → read, each card step on a worker.
+
+Nothing here retries by itself: after a wrong PIN, staff and resident decide to read again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from card_reader.basic_four import BasicFour
+from card_reader.errors import CardError
+from card_reader.kenhojo import Pin
+from card_reader.monitor import INSERTED, READERS, REMOVED, SERVICE_DOWN, PresenceEvent
+from card_reader.sources import CardSource, pin_tries_left, read_card
+from counter_app.domain import Member, MemberSource
+from counter_app.ui.pin_dialog import PinDialog
+from counter_app.ui.tasks import run_task
+
+log = logging.getLogger(__name__)
+
+HINT_CHECKING = "カードを確認しています…"
+HINT_READING = "読み取り中です。カードをリーダーに置いたままにしてください。"
+UNEXPECTED_JA = "カードの読み取りで予期しないエラーが起きました。手入力で続けられます。"
+
+
+def member_from_card(four: BasicFour) -> Member:
+    return Member(name=four.name, birth_date=four.birth_date, sex=four.sex, relationship="",
+                  source=MemberSource.CARD, address=four.address)
+
+
+class CardReadFlow(QObject):
+    """One read at a time. Signals report progress to the page and to tests."""
+
+    hint = Signal(str)
+    busy_changed = Signal(bool)
+    member_read = Signal(object)  # Member
+    failed = Signal(str)  # the Japanese message shown to staff
+
+    def __init__(self, source: CardSource, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._source = source
+        self._parent = parent
+        self.busy = False
+        self.pin_dialog: PinDialog | None = None
+        self.error_box: QMessageBox | None = None
+
+    def start(self) -> None:
+        if self.busy:
+            return
+        self._set_busy(True)
+        self.hint.emit(HINT_CHECKING)
+        run_task(lambda: pin_tries_left(self._source), self._got_tries)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.busy_changed.emit(busy)
+        if not busy:
+            self.hint.emit("")
+
+    def _got_tries(self, tries: int | None, error: BaseException | None) -> None:
+        if error is not None:
+            self._fail(error)
+            return
+        self.hint.emit("")
+        dialog = PinDialog(tries, self._parent)
+        dialog.accepted.connect(lambda: self._read(dialog.pin(), dialog.last_try_confirmed()))
+        dialog.rejected.connect(lambda: self._set_busy(False))
+        dialog.finished.connect(dialog.deleteLater)
+        self.pin_dialog = dialog
+        dialog.open()
+
+    def _read(self, pin: str, last_try_confirmed: bool) -> None:
+        self.pin_dialog = None
+        self.hint.emit(HINT_READING)
+        credential = Pin(pin)
+        run_task(lambda: read_card(self._source, credential, allow_last_try=last_try_confirmed),
+                 self._got_card)
+
+    def _got_card(self, four: BasicFour | None, error: BaseException | None) -> None:
+        if error is not None:
+            self._fail(error)
+            return
+        log.info("card read: basic four filled a member row")
+        self._set_busy(False)
+        self.member_read.emit(member_from_card(four))
+
+    def _fail(self, error: BaseException) -> None:
+        if isinstance(error, CardError):
+            log.warning("card read failed: %s: %s", type(error).__name__, error)
+            message = error.message_ja
+        else:
+            log.error("card read failed unexpectedly", exc_info=error)
+            message = UNEXPECTED_JA
+        self._set_busy(False)
+        box = QMessageBox(QMessageBox.Icon.Warning, "カードの読み取り", message,
+                          QMessageBox.StandardButton.Ok, self._parent)
+        box.finished.connect(box.deleteLater)
+        self.error_box = box
+        box.open()
+        self.failed.emit(message)
+
+
+def reader_status_text(event: PresenceEvent) -> str | None:
+    """Status-bar text for a presence event (None: no change worth showing)."""
+    if event.kind == SERVICE_DOWN:
+        return "ICカードのサービスが動いていません"
+    if event.kind == INSERTED:
+        return f"{event.reader}（カードあり）"
+    if event.kind == REMOVED:
+        return event.reader
+    if event.kind == READERS:
+        return event.readers[0] if event.readers else "未接続"
+    return None

@@ -1,0 +1,214 @@
+"""The reception page with real widgets: cards on the demo reader and on a real pcscd, typing."""
+
+import pytest
+from pcsc_sandbox import READER_0
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+from card_reader.sources import PcscCardSource, VirtualCardSource
+from counter_app.demo import load_demo_residents
+from counter_app.domain import MemberSource
+from counter_app.ui.application import configure_application
+from counter_app.ui.card_watch import CardWatcher
+from counter_app.ui.reception import ReceptionPage
+
+
+@pytest.fixture
+def demo_page(qapp, qtbot):
+    configure_application(qapp)
+    residents = load_demo_residents()
+    page = ReceptionPage(VirtualCardSource(), residents)
+    qtbot.addWidget(page)
+    page.resize(1100, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def _place(page, qtbot, label_start):
+    combo = page.demo_reader.residents
+    index = next(i for i in range(combo.count()) if combo.itemText(i).startswith(label_start))
+    combo.setCurrentIndex(index)
+    qtbot.mouseClick(page.demo_reader.place, Qt.MouseButton.LeftButton)
+
+
+def _pin_dialog(page, qtbot):
+    qtbot.waitUntil(lambda: page.card_flow.pin_dialog is not None
+                    and page.card_flow.pin_dialog.isVisible())
+    return page.card_flow.pin_dialog
+
+
+def _type_pin(qtbot, dialog, pin):
+    qtbot.keyClicks(dialog.pin_edit, pin)
+    qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
+
+
+def _key(key):
+    """Press and release a key on whatever has the keyboard focus, as a real keyboard does.
+    (QTest's key clicks move the focus back to the widget they are given.)"""
+    target = QApplication.focusWidget()
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(target, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier))
+
+
+def _error_text(page, qtbot):
+    qtbot.waitUntil(lambda: page.card_flow.error_box is not None
+                    and page.card_flow.error_box.isVisible())
+    box = page.card_flow.error_box
+    text = box.text()
+    box.button(QMessageBox.StandardButton.Ok).click()
+    return text
+
+
+def test_card_placed_on_demo_reader_fills_a_member_row(demo_page, qtbot, screenshot_dir):
+    _place(demo_page, qtbot, "北見 太郎")
+    dialog = _pin_dialog(demo_page, qtbot)
+    assert dialog.tries_label.text() == "残り回数: 3回"
+    assert not dialog.last_try_confirm.isVisible()
+    qtbot.keyClicks(dialog.pin_edit, "12a34")  # letters never reach the field
+    assert dialog.pin_edit.text() == "1234"
+    assert dialog.pin_edit.echoMode() == dialog.pin_edit.EchoMode.Password
+    dialog.grab().save(str(screenshot_dir / "pin_dialog.png"))
+    qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(demo_page.household) == 1)
+    member = demo_page.household[0]
+    assert (member.name, member.sex, member.source) == ("北見\u3000太郎", "male", MemberSource.CARD)
+    assert member.birth_date.isoformat() == "1985-06-15"
+    assert member.address.startswith("北海道札幌市")
+    table = demo_page.members
+    assert [table.item(0, c).text() for c in (0, 2, 4)] == ["北見\u3000太郎", "男", "カード"]
+    assert demo_page.hint.text() == ""
+    assert demo_page.read_card.isEnabled()
+    demo_page.grab().save(str(screenshot_dir / "reception_demo_after_read.png"))
+
+
+def test_wrong_pin_is_reported_and_never_retried(demo_page, qtbot):
+    _place(demo_page, qtbot, "北見 花子")
+    _type_pin(qtbot, _pin_dialog(demo_page, qtbot), "0000")
+    assert _error_text(demo_page, qtbot) == "暗証番号が違います。あと2回間違えるとロックされます"
+    card = demo_page._demo_source.card
+    assert card.verify_count() == 1
+    qtbot.wait(200)
+    assert card.verify_count() == 1 and demo_page.household == []
+    assert demo_page.card_flow.pin_dialog is None  # no new dialog opened by itself
+
+
+def test_last_try_needs_explicit_staff_confirmation(demo_page, qtbot):
+    _place(demo_page, qtbot, "佐藤 みどり")
+    dialog = _pin_dialog(demo_page, qtbot)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.tries_label.text() == "残り回数: 1回"
+    assert dialog.last_try_warning.isVisible() and dialog.last_try_confirm.isVisible()
+    qtbot.keyClicks(dialog.pin_edit, "4321")
+    assert not ok.isEnabled()
+    qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)  # Enter alone does not send the last try
+    assert dialog.isVisible()
+    dialog.last_try_confirm.setChecked(True)
+    assert ok.isEnabled()
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(demo_page.household) == 1)
+    assert demo_page.household[0].name == "佐藤\u3000みどり"
+
+
+@pytest.mark.parametrize(
+    ("resident", "pin", "message"),
+    [
+        ("鈴木 健", None, "ロックされています"),
+        ("交通系ICカード", None, "マイナンバーカードではありません"),
+        ("山本 優", "1234", "カードが離れました"),
+    ],
+)
+def test_card_problems_show_japanese_messages_and_add_nobody(demo_page, qtbot, resident, pin,
+                                                             message):
+    _place(demo_page, qtbot, resident)
+    if pin is not None:
+        _type_pin(qtbot, _pin_dialog(demo_page, qtbot), pin)
+    assert message in _error_text(demo_page, qtbot)
+    assert demo_page.household == []
+    assert demo_page.read_card.isEnabled()
+
+
+def test_cancelled_pin_dialog_reads_nothing(demo_page, qtbot):
+    _place(demo_page, qtbot, "北見 一郎")
+    dialog = _pin_dialog(demo_page, qtbot)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not demo_page.card_flow.busy)
+    assert demo_page._demo_source.card.verify_count() == 0
+
+
+def test_no_card_on_the_reader(demo_page, qtbot):
+    qtbot.keyClick(demo_page, Qt.Key.Key_F2)
+    assert "カードが置かれていません" in _error_text(demo_page, qtbot)
+
+
+def test_typing_a_member_by_hand_with_the_keyboard(demo_page, qtbot, screenshot_dir):
+    qtbot.keyClick(demo_page, Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: demo_page.member_dialog is not None
+                    and demo_page.member_dialog.isVisible())
+    dialog = demo_page.member_dialog
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    for field, text in ((dialog.surname, "北見"), (dialog.given_name, "次郎"),
+                        (dialog.birth_date, "2019-13-01")):
+        assert QApplication.focusWidget() is field
+        field.insert(text)  # text arrives as an IME commit would
+        _key(Qt.Key.Key_Return)  # Enter moves on to the next field
+    assert QApplication.focusWidget() is dialog.sex
+    _key(Qt.Key.Key_Down)
+    assert dialog.sex.currentText() == "女"
+    _key(Qt.Key.Key_Up)
+    _key(Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is dialog.address
+    dialog.address.insert("北海道北見市")
+    _key(Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert "暦にない日付" in dialog.error.text()
+    assert QApplication.focusWidget() is dialog.birth_date
+    dialog.birth_date.setText("２０１９０５０１")  # full-width digits are accepted
+    dialog.grab().save(str(screenshot_dir / "member_dialog.png"))
+    dialog.address.setFocus()
+    _key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(demo_page.household) == 1)
+    member = demo_page.household[0]
+    assert (member.name, member.sex, member.source) == ("北見\u3000次郎", "male",
+                                                        MemberSource.MANUAL)
+    assert member.birth_date.isoformat() == "2019-05-01"
+    assert member.address == "北海道北見市"
+    assert demo_page.members.item(0, 4).text() == "手入力"
+
+
+def test_delete_removes_the_selected_member(demo_page, qtbot):
+    from counter_app.domain import Member
+
+    for name in ("甲", "乙"):
+        demo_page.add_member(Member(name, __import__("datetime").date(2000, 1, 1), "female", ""))
+    demo_page.members.setFocus()
+    demo_page.members.selectRow(0)
+    qtbot.keyClick(demo_page.members, Qt.Key.Key_Delete)
+    assert [m.name for m in demo_page.household] == ["乙"]
+
+
+def test_card_inserted_on_a_real_reader_starts_the_read(qapp, qtbot, pcsc):
+    configure_application(qapp)
+    page = ReceptionPage(PcscCardSource(READER_0))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    watcher = CardWatcher(poll_ms=100)
+    watcher.event.connect(page.on_presence)
+    watcher.start()
+    card = None
+    try:
+        card = pcsc.insert({"name": "𠮷田\u3000花", "address": "東京都", "sex": "2",
+                            "birth_date": "2000-02-29", "pin": "2468"})
+        dialog = _pin_dialog(page, qtbot)
+        assert dialog.tries_label.text() == "残り回数: 3回"
+        _type_pin(qtbot, dialog, "2468")
+        qtbot.waitUntil(lambda: len(page.household) == 1, timeout=5000)
+        assert page.household[0].name == "𠮷田\u3000花"
+        assert card.verify_count() == 1
+    finally:
+        watcher.stop()
+        if card is not None:
+            card.remove()
