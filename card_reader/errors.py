@@ -89,6 +89,15 @@ class CardProtocolError(CardError):
     exit_code = 13
 
 
+class ReaderBusyError(CardError):
+    """Another program holds the card exclusively."""
+
+    message_ja = (
+        "カードリーダーを他のプログラムが使っています。そのプログラムを閉じてから読み取ってください"
+    )
+    exit_code = 15
+
+
 class ForbiddenApduError(CardError):
     """A command that could touch the individual number (My Number) was refused before sending."""
 

@@ -21,6 +21,7 @@ from card_reader.errors import (
     NoCardError,
     NoReaderError,
     PcscUnavailableError,
+    ReaderBusyError,
 )
 from card_reader.virtual_card import CardMute, CardPulled, VirtualMyNumberCard
 
@@ -178,17 +179,24 @@ class PcscTransport:
     def __init__(self, reader: str) -> None:
         self.reader = reader
         self.sent = 0
+        self.shared = False
         self._scard = _scard()
         self._context = _context()
         self._in_transaction = False
         try:
-            self._card, self._protocol = self._connect(self._scard.SCARD_SHARE_EXCLUSIVE)
-        except _SharingViolation:
-            log.warning("reader busy in another program; falling back to a shared transaction")
-            self._card, self._protocol = self._connect(self._scard.SCARD_SHARE_SHARED)
-            self._begin_transaction()
+            try:
+                self._card, self._protocol = self._connect(self._scard.SCARD_SHARE_EXCLUSIVE)
+            except _SharingViolation:
+                log.warning("card shared by another program; using a shared transaction")
+                try:
+                    self._card, self._protocol = self._connect(self._scard.SCARD_SHARE_SHARED)
+                except _SharingViolation:
+                    raise ReaderBusyError("another program holds the card exclusively") from None
+                self._begin_transaction()
+                self.shared = True
         except BaseException:
             self._scard.SCardReleaseContext(self._context)
+            self._context = None
             raise
 
     def _connect(self, mode: int) -> tuple[int, int]:
@@ -211,10 +219,12 @@ class PcscTransport:
         raise CardError(f"SCardConnect: {code:08X}")
 
     def _begin_transaction(self) -> None:
+        # While the transaction lasts, no other program can send APDUs to the verified card.
         hresult = self._scard.SCardBeginTransaction(self._card)
         if _code(hresult) != 0:
-            self.close()
-            raise CardError(f"SCardBeginTransaction: {_code(hresult):08X}")
+            self._scard.SCardDisconnect(self._card, self._scard.SCARD_LEAVE_CARD)
+            self._card = None
+            raise ReaderBusyError(f"SCardBeginTransaction: {_code(hresult):08X}")
         self._in_transaction = True
 
     def _send(self, command: bytes) -> bytes:

@@ -212,3 +212,26 @@ def test_card_inserted_on_a_real_reader_starts_the_read(qapp, qtbot, pcsc):
         watcher.stop()
         if card is not None:
             card.remove()
+
+
+def test_undecodable_name_shows_the_raw_bytes_for_comparison(qapp, qtbot):
+    from card_reader.virtual_card import CardHolder, VirtualMyNumberCard
+
+    configure_application(qapp)
+    source = VirtualCardSource()
+    page = ReceptionPage(source, [])
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    holder = CardHolder.from_dict({"name": "山田\u3000花子", "address": "東京都", "sex": "2",
+                                   "birth_date": "1990-04-01", "pin": "1234",
+                                   "faults": {"malformed_ef": "bad_utf8"}})
+    source.place(VirtualMyNumberCard(holder))
+    qtbot.keyClick(page, Qt.Key.Key_F2)
+    _type_pin(qtbot, _pin_dialog(page, qtbot), "1234")
+    text = _error_text(page, qtbot)
+    assert "券面を見て手入力してください" in text
+    assert "16進表示: 80 b1 b1" in text
+    assert page.household == []

@@ -91,6 +91,9 @@ class CardReadFlow(QObject):
         if isinstance(error, CardError):
             log.warning("card read failed: %s: %s", type(error).__name__, error)
             message = error.message_ja
+            raw_hex = getattr(error, "raw_hex", None)
+            if raw_hex:  # undecodable text: staff compare it with the card face
+                message += f"\n（カードの記録の16進表示: {raw_hex}）"
         else:
             log.error("card read failed unexpectedly", exc_info=error)
             message = UNEXPECTED_JA
