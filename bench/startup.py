@@ -8,33 +8,25 @@ missing), each with a fresh data directory so every run also creates and migrate
 
 import argparse
 import os
-import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-
-def start_xvfb():
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        return None, None
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen([xvfb, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24",
-                             "-nolisten", "tcp"], pass_fds=(write_fd,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        return proc, ":" + pipe.readline().strip()
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from processes import start_xvfb, stop_process
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    xvfb, display = start_xvfb()
+    try:
+        xvfb, display = start_xvfb()
+    except (FileNotFoundError, RuntimeError):
+        xvfb, display = None, None
     env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")}
     if display:
         env["DISPLAY"] = display
@@ -58,8 +50,7 @@ def main():
                 inside.append(float(line.split()[3]))
     finally:
         if xvfb is not None:
-            xvfb.send_signal(signal.SIGTERM)
-            xvfb.wait()
+            stop_process(xvfb)
     platform = f"Xvfb {display}" if display else "offscreen"
     print(f"startup ({platform}, {args.runs} runs, fresh data directory each):")
     print(f"  spawn to window shown: median {statistics.median(wall):.0f} ms "

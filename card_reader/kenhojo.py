@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from card_reader import apdu
 from card_reader.apdu import Response
@@ -32,36 +32,31 @@ class Transport(Protocol):
 
 
 @dataclass(frozen=True)
-class Pin:
-    """券面事項入力補助用暗証番号: 4 digits."""
-
+class _Secret:
     digits: str
+    length: ClassVar[int]
+    ef: ClassVar[bytes]
 
     def __post_init__(self) -> None:
-        if len(self.digits) != apdu.PIN_LENGTH or not self.digits.isascii() \
-                or not self.digits.isdigit():
-            raise ValueError("the PIN is 4 digits")
+        if len(self.digits) != self.length or not (self.digits.isascii()
+                                                   and self.digits.isdigit()):
+            raise ValueError(f"{type(self).__name__} must be {self.length} ASCII digits")
 
     def __repr__(self) -> str:
-        return "Pin(****)"
+        return f"{type(self).__name__}({'*' * self.length})"
 
+
+class Pin(_Secret):
+    """券面事項入力補助用暗証番号: 4 digits."""
+
+    length = apdu.PIN_LENGTH
     ef = apdu.EF_PIN
 
 
-@dataclass(frozen=True)
-class CodeB:
+class CodeB(_Secret):
     """照合番号B: era birth date YYMMDD + expiry year (4) + security code (4), 14 digits."""
 
-    digits: str
-
-    def __post_init__(self) -> None:
-        if len(self.digits) != apdu.CODE_B_LENGTH or not self.digits.isascii() \
-                or not self.digits.isdigit():
-            raise ValueError("照合番号B is 14 digits")
-
-    def __repr__(self) -> str:
-        return "CodeB(**************)"
-
+    length = apdu.CODE_B_LENGTH
     ef = apdu.EF_CODE_B
 
 

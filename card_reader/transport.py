@@ -88,8 +88,25 @@ _UNRESPONSIVE = {0x80100066, 0x80100016, 0x8010002F}  # unresponsive, not transa
 _TIMEOUT = 0x8010000A
 
 
+_RESET_BY_OTHER = 0x80100068  # SCARD_W_RESET_CARD
+
+
 def _code(hresult: int) -> int:
     return hresult & 0xFFFFFFFF
+
+
+def _pcsc_error(call: str, code: int, *, card_in_use: bool = False) -> CardError:
+    """The typed error for a PC/SC failure. A card missing during a session was removed."""
+    detail = f"{call}: {code:08X}"
+    if code in _SERVICE_GONE:
+        return PcscUnavailableError(detail)
+    if code in _UNKNOWN_READER:
+        return NoReaderError(detail)
+    if code in _NO_CARD or code == _RESET_BY_OTHER:
+        return CardRemovedError(detail) if card_in_use else NoCardError(detail)
+    if code in _UNRESPONSIVE:
+        return CardNotRespondingError(detail)
+    return CardError(detail)
 
 
 def _scard():
@@ -117,10 +134,8 @@ def list_readers() -> list[str]:
         code = _code(hresult)
         if code == _NO_READERS:
             return []
-        if code in _SERVICE_GONE:
-            raise PcscUnavailableError(f"SCardListReaders: {code:08X}")
         if code != 0:
-            raise CardError(f"SCardListReaders: {code:08X}")
+            raise _pcsc_error("SCardListReaders", code)
         return list(readers)
     finally:
         scard.SCardReleaseContext(context)
@@ -154,12 +169,8 @@ def wait_for_card(reader: str, timeout_s: float, present: bool = True) -> str | 
             code = _code(hresult)
             if code == _TIMEOUT:
                 return None
-            if code in _UNKNOWN_READER:
-                raise NoReaderError(f"reader {reader!r} is gone")
-            if code in _SERVICE_GONE:
-                raise PcscUnavailableError(f"SCardGetStatusChange: {code:08X}")
             if code != 0:
-                raise CardError(f"SCardGetStatusChange: {code:08X}")
+                raise _pcsc_error("SCardGetStatusChange", code)
             _, event_state, _atr = states[0]
             has_card = bool(event_state & scard.SCARD_STATE_PRESENT)
             if has_card == present:
@@ -208,15 +219,7 @@ class PcscTransport:
             return card, protocol
         if code == _SHARING_VIOLATION:
             raise _SharingViolation()
-        if code in _NO_CARD:
-            raise NoCardError(f"SCardConnect: {code:08X}")
-        if code in _UNKNOWN_READER:
-            raise NoReaderError(f"SCardConnect: {code:08X}")
-        if code in _SERVICE_GONE:
-            raise PcscUnavailableError(f"SCardConnect: {code:08X}")
-        if code in _UNRESPONSIVE:
-            raise CardNotRespondingError(f"SCardConnect: {code:08X}")
-        raise CardError(f"SCardConnect: {code:08X}")
+        raise _pcsc_error("SCardConnect", code)
 
     def _begin_transaction(self) -> None:
         # While the transaction lasts, no other program can send APDUs to the verified card.
@@ -235,13 +238,7 @@ class PcscTransport:
             if len(response) < 2:
                 raise self._lost_card()
             return bytes(response)
-        if code in _NO_CARD or code == 0x80100068:  # removed or reset by another program
-            raise CardRemovedError(f"SCardTransmit: {code:08X}")
-        if code in _UNRESPONSIVE:
-            raise CardNotRespondingError(f"SCardTransmit: {code:08X}")
-        if code in _SERVICE_GONE:
-            raise PcscUnavailableError(f"SCardTransmit: {code:08X}")
-        raise CardError(f"SCardTransmit: {code:08X}")
+        raise _pcsc_error("SCardTransmit", code, card_in_use=True)
 
     def _lost_card(self) -> CardError:
         """An answer without a status word: the card left the reader, or stopped answering.

@@ -3,7 +3,6 @@
 import atexit
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pcsc_sandbox import PcscSandbox
+from processes import start_xvfb, stop_process
 
 # Before anything imports Qt: with no display and no platform set, Qt aborts the whole process.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -53,28 +53,12 @@ def run_counter_app(*args, env=None, timeout=60):
 @pytest.fixture(scope="session")
 def xvfb_display():
     """A real X server for tests that need real windows and screenshots; stopped by PID."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.fail("Xvfb is not installed: run scripts/setup.sh")
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    os.close(write_fd)
     try:
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()
-        if not number:
-            pytest.fail("Xvfb did not report a display number")
-        yield f":{number}"
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        proc, display = start_xvfb()
+    except (FileNotFoundError, RuntimeError) as exc:
+        pytest.fail(str(exc))
+    yield display
+    stop_process(proc)
 
 
 @pytest.fixture

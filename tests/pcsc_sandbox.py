@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from processes import stop_process
+
 READER_0 = "Virtual PCD 00 00"
 READER_1 = "Virtual PCD 00 01"
 VPCD_CONF = """FRIENDLYNAME "Virtual PCD"
@@ -77,12 +79,12 @@ class PcscSandbox:
 
     def stop(self) -> None:
         for proc in self._cards:
-            _stop(proc)
+            stop_process(proc)
         try:
             os.kill(self.pcscd_pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
-        _stop(self._unshare)
+        stop_process(self._unshare)
 
 
 class VirtualCardProcess:
@@ -117,15 +119,6 @@ class VirtualCardProcess:
             time.sleep(0.05)
 
     def remove(self) -> None:
-        _stop(self.proc)
+        stop_process(self.proc)
         self.wait_present(False)
 
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
