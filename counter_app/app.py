@@ -7,6 +7,7 @@ part only what it needs.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -16,6 +17,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app import __version__
+from counter_app.commands import SUBCOMMANDS
+from counter_app.commands import run as run_command
 from counter_app.config import (
     ExitCode,
     Options,
@@ -88,17 +91,24 @@ def database_label(url: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     env = environment()
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        options = parse_options(sys.argv[1:] if argv is None else argv)
+        if args and args[0] in SUBCOMMANDS:
+            return run_command(args)
+        options = parse_options(args)
         return run_gui(options, env, started)
     except StartupError as exc:
         log.error("start-up failed: %s", exc)
         print(exc.one_line(), file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): nothing left to say to anyone.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK
     except Exception as exc:
         # Staff get one line, the log gets the traceback; a console dump helps nobody at a counter.
         log.exception("unexpected error")
-        print(f"counter-app: 予期しないエラーで起動できません ({type(exc).__name__}: {exc}; "
+        print(f"counter-app: 予期しないエラーが発生しました ({type(exc).__name__}: {exc}; "
               "details in the log file)", file=sys.stderr)
         return ExitCode.UNEXPECTED
 

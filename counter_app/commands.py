@@ -1,0 +1,87 @@
+"""Command-line subcommands of counter-app that need no window: determine, rules.
+
+Each prints its result on stdout; any failure is one line on stderr and exit code 2 (bad input)
+or 1 (unexpected).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from counter_app.config import ExitCode, StartupError
+from counter_app.domain import Case, CaseFormatError
+from counter_app.rules import Catalogue, RuleError, default_catalogue, determine
+
+SUBCOMMANDS = ("determine", "rules")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise StartupError(f"{message}; see counter-app {self.prog.split()[-1]} --help",
+                           "コマンドの指定が正しくありません", ExitCode.USAGE)
+
+
+def _read_json(path: Path, what: str) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StartupError(f"cannot read {what} {path}: {exc.strerror or exc}",
+                           "ファイルを読めません", ExitCode.USAGE) from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise StartupError(f"{what} {path} is not JSON: {exc}", "ファイルの形式が正しくありません",
+                           ExitCode.USAGE) from None
+
+
+def _catalogue(path: Path | None) -> Catalogue:
+    if path is None:
+        return default_catalogue()
+    try:
+        return Catalogue.from_dict(_read_json(path, "catalogue"))  # type: ignore[arg-type]
+    except RuleError as exc:
+        raise StartupError(f"catalogue {path}: {exc}", "手続ルールに誤りがあります",
+                           ExitCode.USAGE) from None
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from None
+
+
+def run(argv: Sequence[str]) -> int:
+    parser = _Parser(prog="counter-app")
+    commands = parser.add_subparsers(dest="command", required=True)
+    det = commands.add_parser("determine", help="print the determination of a case file as JSON")
+    det.add_argument("case", type=Path, help="case file (JSON, see DESIGN.md)")
+    det.add_argument("--catalogue", type=Path, help="procedure catalogue (default: built in)")
+    det.add_argument("--filed-on", type=_date, help="filing day for deadlines (default: move date)")
+    rules = commands.add_parser("rules", help="validate, export or import procedure catalogues")
+    rules_commands = rules.add_subparsers(dest="action", required=True)
+    validate = rules_commands.add_parser("validate", help="check a catalogue file")
+    validate.add_argument("file", type=Path)
+    rules_commands.add_parser("export", help="print the built-in catalogue")
+    args = parser.parse_args(list(argv))
+
+    if args.command == "determine":
+        catalogue = _catalogue(args.catalogue)
+        try:
+            case = Case.from_dict(_read_json(args.case, "case file"))
+            result = determine(case, catalogue, args.filed_on)
+        except CaseFormatError as exc:
+            raise StartupError(f"case file {args.case}: {exc}", "受付データに誤りがあります",
+                               ExitCode.USAGE) from None
+        json.dump(result.to_json(catalogue), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return ExitCode.OK
+    if args.action == "validate":
+        catalogue = _catalogue(args.file)
+        print(f"ok: {len(catalogue.procedures)} procedures, {len(catalogue.questions)} questions")
+        return ExitCode.OK
+    sys.stdout.write(default_catalogue().to_json())
+    return ExitCode.OK

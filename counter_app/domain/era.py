@@ -1,0 +1,117 @@
+"""Japanese era dates (和暦): formatting with 元年, and parsing what staff type.
+
+The era table is data (resources/calendar/eras.json), so a new era is a settings change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from counter_app.domain.dates import DateInputError
+
+_TYPED = re.compile(r"^(\d)(\d{2})(\d{2})(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Era:
+    code: int
+    name: str
+    letter: str
+    first_day: dt.date
+    shared_first_day: bool  # the first day also belongs to the previous era
+
+
+@dataclass(frozen=True)
+class EraDate:
+    era: Era
+    year: int  # 1 is written 元年
+    month: int
+    day: int
+
+    def __str__(self) -> str:
+        year = "元" if self.year == 1 else str(self.year)
+        return f"{self.era.name}{year}年{self.month}月{self.day}日"
+
+
+class EraTable:
+    def __init__(self, eras: list[Era]) -> None:
+        if not eras:
+            raise ValueError("the era table is empty")
+        self.eras = sorted(eras, key=lambda e: e.first_day)
+        self._by_code = {e.code: e for e in self.eras}
+
+    @classmethod
+    def from_json(cls, text: str) -> EraTable:
+        data = json.loads(text)
+        return cls([Era(e["code"], e["name"], e["letter"], dt.date.fromisoformat(e["first_day"]),
+                        bool(e.get("shared_first_day", False))) for e in data["eras"]])
+
+    def _next(self, era: Era) -> Era | None:
+        index = self.eras.index(era)
+        return self.eras[index + 1] if index + 1 < len(self.eras) else None
+
+    def to_era(self, date: dt.date) -> EraDate:
+        """The era a date is printed in: on a shared first day, the new era."""
+        era = next((e for e in reversed(self.eras) if e.first_day <= date), None)
+        if era is None:
+            raise ValueError(f"{date} is before the first era in the table")
+        return self._in_era(era, date)
+
+    def format(self, date: dt.date) -> str:
+        return str(self.to_era(date))
+
+    def from_era(self, code: int, year: int, month: int, day: int) -> dt.date:
+        """The Gregorian date of an era date; a day outside the era is refused."""
+        era = self._by_code.get(code)
+        if era is None:
+            raise DateInputError(f"元号の番号 {code} はありません")
+        if year < 1:
+            raise DateInputError("年は1以上です")
+        try:
+            date = dt.date(era.first_day.year + year - 1, month, day)
+        except ValueError:
+            raise DateInputError("暦にない日付です") from None
+        if date < era.first_day:
+            raise DateInputError(f"{era.name}は{self.format(era.first_day)}からです")
+        last = self.last_day(era)
+        if last is not None and date > last:
+            raise DateInputError(f"{era.name}は{self._in_era(era, last)}までです")
+        return date
+
+    def last_day(self, era: Era) -> dt.date | None:
+        """The last day that may be written in `era` (None for the current era)."""
+        following = self._next(era)
+        if following is None:
+            return None
+        if following.shared_first_day:
+            return following.first_day
+        return following.first_day - dt.timedelta(days=1)
+
+    @staticmethod
+    def _in_era(era: Era, date: dt.date) -> EraDate:
+        return EraDate(era, date.year - era.first_day.year + 1, date.month, date.day)
+
+    def parse_typed(self, text: str) -> dt.date:
+        """GYYMMDD with era code G (e.g. 4050101 = 平成5年1月1日), or an ISO/8-digit date."""
+        compact = text.strip().translate(_FULL_WIDTH)
+        match = _TYPED.match(compact)
+        if match:
+            code, year, month, day = (int(part) for part in match.groups())
+            return self.from_era(code, year, month, day)
+        from counter_app.domain.dates import parse_typed_date
+
+        return parse_typed_date(compact)
+
+
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+@cache
+def default_era_table() -> EraTable:
+    from counter_app.bundled import resource
+
+    return EraTable.from_json(resource("calendar", "eras.json").read_text(encoding="utf-8"))

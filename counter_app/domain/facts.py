@@ -1,0 +1,91 @@
+"""Facts derived from a case, exactly as PROCEDURES.md defines them. Never asked of anyone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from counter_app.domain.case import Case, MemberSource
+
+PREFECTURES = (
+    "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
+    "群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
+    "山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
+    "兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
+    "香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
+    "鹿児島県", "沖縄県",
+)
+_PREFECTURE = re.compile("^(" + "|".join(PREFECTURES) + ")")
+
+
+def completed_years(born: dt.date, on: dt.date) -> int:
+    """Whole years from `born` to `on`; the birthday itself counts (29 Feb: from 1 Mar)."""
+    years = on.year - born.year
+    if (on.month, on.day) < (born.month, born.day):
+        years -= 1
+    return years
+
+
+def age(born: dt.date, on: dt.date) -> int:
+    return completed_years(born, on)
+
+
+def legal_age(born: dt.date, on: dt.date) -> int:
+    """Japanese law: one reaches age N at the end of the day before the Nth birthday, so the
+    age counted on the day after `on` (born 29 Feb: a year older on 28 Feb)."""
+    return completed_years(born, on + dt.timedelta(days=1))
+
+
+def school_year_start(on: dt.date) -> int:
+    """The year in which the school year (April–March) containing `on` began."""
+    return on.year if on.month >= 4 else on.year - 1
+
+
+def school_grade(born: dt.date, on: dt.date) -> int:
+    """1–6 小学校, 7–9 中学校, 10–12 高校生年代, ≤0 preschool, ≥13 adult.
+
+    Children born from 2 April of Y to 1 April of Y+1 share a grade."""
+    cohort = born.year if (born.month, born.day) >= (4, 2) else born.year - 1
+    return school_year_start(on) - cohort - 6
+
+
+def prefecture_of(address: str) -> str | None:
+    match = _PREFECTURE.match(address.strip())
+    return match.group(1) if match else None
+
+
+def derived_case_facts(case: Case) -> dict[str, object]:
+    facts: dict[str, object] = {"move.kind": case.move.kind.value, "move.date": case.move.date}
+    before = prefecture_of(case.move.previous_address)
+    after = prefecture_of(case.move.new_address)
+    if before and after:
+        facts["move.other_prefecture"] = before != after
+    return facts
+
+
+def derived_member_facts(case: Case, index: int) -> dict[str, object]:
+    """Derived per-member facts: the bare key (`age`), as rules inside a member test them."""
+    member = case.members[index]
+    on = case.move.date
+    facts: dict[str, object] = {
+        "age": age(member.birth_date, on),
+        "legal_age": legal_age(member.birth_date, on),
+        "school_grade": school_grade(member.birth_date, on),
+        "sex": member.sex,
+        "relationship": member.relationship,
+    }
+    if member.source is MemberSource.CARD:
+        facts["card_held"] = True
+    if facts["age"] >= 75:  # type: ignore[operator]
+        facts["health_insurance"] = "late_elderly"
+    return facts
+
+
+# 続柄 of the resident register (住民基本台帳事務処理要領), as staff pick them at the counter.
+RELATIONSHIPS = (
+    "世帯主", "妻", "夫", "妻（未届）", "夫（未届）", "子", "養子", "子の妻", "子の夫",
+    "父", "母", "養父", "養母", "妻の父", "妻の母", "夫の父", "夫の母",
+    "孫", "孫の妻", "孫の夫", "祖父", "祖母", "兄", "姉", "弟", "妹",
+    "兄の妻", "弟の妻", "姉の夫", "妹の夫", "おじ", "おば", "甥", "姪",
+    "縁故者", "同居人",
+)

@@ -1,0 +1,164 @@
+"""Determination: which procedures a case needs, for whom, by when, and why.
+
+Facts come from the case (derived, never asked) and from its answers. A procedure whose rule
+needs an unanswered fact is neither chosen nor dropped: the fact is listed in `unanswered`,
+which is exactly what the interview asks next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from counter_app.domain import Case, CaseFormatError
+from counter_app.domain.facts import derived_case_facts, derived_member_facts
+from counter_app.rules.catalogue import Catalogue, Procedure
+from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts, evaluate
+
+_MEMBER_KEY = re.compile(r"^member\.(\d+)\.(.+)$")
+
+
+@dataclass
+class ChosenProcedure:
+    procedure: Procedure
+    members: list[int]  # empty for a household procedure
+    deadline: dt.date | None
+    checks: list[Check]
+    documents: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.procedure.id
+
+    def reasons(self) -> list[str]:
+        if not self.checks:
+            return ["always"]
+        return [_reason(check) for check in self.checks]
+
+    def to_json(self, catalogue: Catalogue) -> dict[str, Any]:
+        p = self.procedure
+        return {
+            "id": p.id, "title": p.title_ja, "section": p.section, "members": self.members,
+            "forms": list(p.forms),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "deadline_note": (p.deadline or {}).get("text_ja"),
+            "documents": self.documents,
+            "reasons": self.reasons(),
+        }
+
+
+@dataclass
+class Determination:
+    procedures: list[ChosenProcedure]
+    unanswered: list[str]
+
+    def to_json(self, catalogue: Catalogue) -> dict[str, Any]:
+        return {"procedures": [p.to_json(catalogue) for p in self.procedures],
+                "unanswered": self.unanswered}
+
+    def chosen(self, procedure_id: str) -> ChosenProcedure | None:
+        return next((p for p in self.procedures if p.id == procedure_id), None)
+
+
+def _reason(check: Check) -> str:
+    prefix = f"member {check.member}: " if check.member is not None else ""
+    if check.op == "==" and check.expected == check.actual:
+        return f"{prefix}{check.key} = {_show(check.actual)}"
+    return (f"{prefix}{check.key} = {_show(check.actual)} "
+            f"({OP_SYMBOLS.get(check.op, check.op)} {_show(check.expected)})")
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "{" + ", ".join(_show(v) for v in value) + "}"
+    return str(value)
+
+
+def check_answers(case: Case, catalogue: Catalogue) -> None:
+    """Every answer names a known fact of the right scope and holds a value of its type."""
+    for key, value in case.answers.items():
+        match = _MEMBER_KEY.match(key)
+        if match:
+            index, fact = int(match.group(1)), match.group(2)
+            if index >= len(case.members):
+                raise CaseFormatError(f"answers.{key}", f"there is no member {index}")
+            scope = "member"
+        else:
+            fact, scope = key, "case"
+        spec = catalogue.facts.get(fact)
+        if spec is None or spec.scope != scope:
+            raise CaseFormatError(f"answers.{key}", "not a fact of the catalogue")
+        if spec.source in ("derived", "case"):
+            raise CaseFormatError(f"answers.{key}", "derived from the case, never answered")
+        if not spec.accepts(value):
+            allowed = ", ".join(v for v, _ in spec.choices) if spec.choices else spec.type
+            raise CaseFormatError(f"answers.{key}", f"{value!r} is not one of {allowed}")
+
+
+def case_facts(case: Case, catalogue: Catalogue) -> Facts:
+    case_level = {k: v for k, v in case.answers.items() if not k.startswith("member.")}
+    case_level.update(derived_case_facts(case))  # derived facts win over answers
+    members = []
+    for i in range(len(case.members)):
+        prefix = f"member.{i}."
+        facts = {k[len(prefix):]: v for k, v in case.answers.items() if k.startswith(prefix)}
+        facts.update(derived_member_facts(case, i))
+        members.append(facts)
+    return Facts(case_level, members, catalogue.city.settings)
+
+
+def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = None
+              ) -> Determination:
+    """The procedures this case needs. `filing_date` (default: the move date) anchors
+    deadlines counted from the day of filing."""
+    check_answers(case, catalogue)
+    facts = case_facts(case, catalogue)
+    filed = filing_date or case.move.date
+    chosen: list[ChosenProcedure] = []
+    missing: set[str] = set()
+    for procedure in catalogue.procedures:
+        if case.move.kind.value not in procedure.move_kinds:
+            continue
+        if procedure.who == "household":
+            contexts = [facts]
+        else:
+            contexts = [facts.for_member(i) for i in range(len(case.members))]
+        members, checks, documents = [], [], []
+        applies = False
+        for context in contexts:
+            outcome = evaluate(procedure.when, context)
+            if outcome.value is None:
+                missing |= outcome.missing
+            elif outcome.value:
+                applies = True
+                if context.member is not None:
+                    members.append(context.member)
+                checks.extend(outcome.checks)
+                for document in procedure.documents:
+                    needed = evaluate(document.when, context)
+                    if needed.value is None:
+                        missing |= needed.missing
+                    elif needed.value and document.text_ja not in documents:
+                        documents.append(document.text_ja)
+        if not applies:
+            continue
+        chosen.append(ChosenProcedure(procedure, members, _deadline(procedure, case, filed),
+                                      checks, documents))
+    return Determination(chosen, sorted(missing, key=_key_order))
+
+
+def _deadline(procedure: Procedure, case: Case, filed: dt.date) -> dt.date | None:
+    deadline = procedure.deadline
+    if not deadline or "days" not in deadline:
+        return None
+    start = filed if deadline.get("from") == "filing_date" else case.move.date
+    return start + dt.timedelta(days=deadline["days"])
+
+
+def _key_order(key: str) -> tuple[int, int, str]:
+    match = _MEMBER_KEY.match(key)
+    return (1, int(match.group(1)), match.group(2)) if match else (0, 0, key)
