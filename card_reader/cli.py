@@ -15,7 +15,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from card_reader.errors import CardError, NoCardError, NoReaderError, NotMyNumberCardError
+from card_reader.errors import (
+    CardError,
+    CardNotRespondingError,
+    CardRemovedError,
+    NoCardError,
+    NoReaderError,
+    NotMyNumberCardError,
+    ReaderBusyError,
+)
 from card_reader.kenhojo import CodeB, Credential, KenhojoReader, Pin
 from card_reader.transport import PcscTransport, card_present, list_readers, wait_for_card
 
@@ -84,12 +92,15 @@ def _readers() -> int:
 
 
 def _credential(args: argparse.Namespace) -> Credential:
-    if args.pin_stdin or args.code_b_stdin:
-        text = sys.stdin.readline().strip()
-    elif sys.stdin.isatty():
-        text = getpass.getpass("暗証番号（4桁）: ")
-    else:
-        raise UsageError("give --pin-stdin or --code-b-stdin when stdin is not a terminal")
+    try:
+        if args.pin_stdin or args.code_b_stdin:
+            text = sys.stdin.readline().strip()
+        elif sys.stdin.isatty():
+            text = getpass.getpass("暗証番号（4桁）: ")
+        else:
+            raise UsageError("give --pin-stdin or --code-b-stdin when stdin is not a terminal")
+    except (EOFError, KeyboardInterrupt, UnicodeDecodeError):
+        raise UsageError("no PIN was given") from None
     try:
         return CodeB(text) if args.code_b_stdin else Pin(text)
     except ValueError as exc:
@@ -120,6 +131,8 @@ def _find_card(preferred: str | None, wait_s: float) -> str:
                 return name
             except NotMyNumberCardError:
                 seen_other_card = True
+            except (NoCardError, CardRemovedError, ReaderBusyError, CardNotRespondingError):
+                continue  # this reader's card left or is busy: look at the others
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             if seen_other_card:
@@ -160,6 +173,10 @@ def _emulate(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return NoReaderError.exit_code
     print(f"card inserted into vpcd {args.host}:{port}", flush=True)
-    reason = vpcd.serve(VirtualMyNumberCard(holder), sock, args.apdu_log)
+    try:
+        reason = vpcd.serve(VirtualMyNumberCard(holder), sock, args.apdu_log)
+    except OSError as exc:  # pcscd went away, or the APDU log cannot be written
+        print(f"card_reader: 仮想カードの動作が止まりました ({exc})", file=sys.stderr)
+        return 1
     print(f"card removed: {reason}", flush=True)
     return 0

@@ -72,6 +72,9 @@ class CardPresenceMonitor:
         hresult, readers = scard.SCardListReaders(context, [])
         readers = list(readers) if hresult == 0 else []
         if set(readers) != set(present):
+            for gone in set(present) - set(readers):
+                if present[gone]:  # unplugged with the card on it
+                    self._on_event(PresenceEvent(REMOVED, gone))
             self._on_event(PresenceEvent(READERS, readers=tuple(readers)))
         present = {r: present.get(r, False) for r in readers}
         states = [(r, scard.SCARD_STATE_UNAWARE) for r in [*readers, PNP_NOTIFICATION]]
@@ -82,7 +85,10 @@ class CardPresenceMonitor:
             if code == TIMEOUT:
                 continue
             if code != 0:
-                return present  # a reader was unplugged or the service went away
+                # A reader was unplugged or the service went away: look again, after a pause
+                # so that an error that persists does not spin.
+                self._stop.wait(self._poll_ms / 1000)
+                return present
             states = []
             for reader, event_state, _atr in changed:
                 known = event_state & ~scard.SCARD_STATE_CHANGED

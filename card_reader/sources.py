@@ -12,7 +12,7 @@ from typing import Protocol
 from card_reader.basic_four import BasicFour
 from card_reader.errors import NoCardError
 from card_reader.kenhojo import Credential, KenhojoReader, Transport
-from card_reader.transport import PcscTransport, VirtualTransport, choose_reader
+from card_reader.transport import PcscTransport, VirtualTransport, reader_with_card
 from card_reader.virtual_card import VirtualMyNumberCard
 
 
@@ -23,7 +23,7 @@ class OpenTransport(Transport, Protocol):
 class CardSource(Protocol):
     label: str
 
-    def open(self) -> OpenTransport: ...
+    def open(self, reader: str | None = None) -> OpenTransport: ...
 
 
 class PcscCardSource:
@@ -31,8 +31,10 @@ class PcscCardSource:
         self.preferred_reader = preferred_reader
         self.label = preferred_reader or "PC/SC"
 
-    def open(self) -> OpenTransport:
-        return PcscTransport(choose_reader(self.preferred_reader))
+    def open(self, reader: str | None = None) -> OpenTransport:
+        """`reader`: where the card was just placed; else the preferred reader, else the first
+        reader holding a card."""
+        return PcscTransport(reader or reader_with_card(self.preferred_reader))
 
 
 class VirtualCardSource:
@@ -56,16 +58,16 @@ class VirtualCardSource:
     def card(self) -> VirtualMyNumberCard | None:
         return self._card
 
-    def open(self) -> OpenTransport:
+    def open(self, reader: str | None = None) -> OpenTransport:
         with self._lock:
             if self._card is None:
                 raise NoCardError("no card on the simulated reader")
             return VirtualTransport(self._card)
 
 
-def pin_tries_left(source: CardSource) -> int | None:
+def pin_tries_left(source: CardSource, reader: str | None = None) -> int | None:
     """Identify a My Number card and ask its PIN tries left (spends nothing)."""
-    transport = source.open()
+    transport = source.open(reader)
     try:
         reader = KenhojoReader(transport)
         reader.select_application()
@@ -74,9 +76,9 @@ def pin_tries_left(source: CardSource) -> int | None:
         transport.close()
 
 
-def read_card(source: CardSource, credential: Credential, *, allow_last_try: bool = False
-              ) -> BasicFour:
-    transport = source.open()
+def read_card(source: CardSource, credential: Credential, *, reader: str | None = None,
+              allow_last_try: bool = False) -> BasicFour:
+    transport = source.open(reader)
     try:
         return KenhojoReader(transport).read_basic_four(credential, allow_last_try=allow_last_try)
     finally:

@@ -37,6 +37,8 @@ def exchange(send: Callable[[bytes], bytes], command: bytes) -> Response:
     log.debug("> %s", apdu.describe(command))
     response = Response.parse(send(command))
     if response.sw1 == 0x6C:
+        if command[1] not in (apdu.INS_READ_BINARY, apdu.INS_GET_RESPONSE):
+            raise CardProtocolError(f"6Cxx answered to INS {command[1]:02X}")
         retry = apdu.with_le(command, response.sw2)
         apdu.check_allowed(retry)
         response = Response.parse(send(retry))
@@ -152,6 +154,19 @@ def choose_reader(preferred: str | None = None) -> str:
     return preferred
 
 
+def reader_with_card(preferred: str | None = None) -> str:
+    """The reader to read from: the preferred one, else the first that holds a card."""
+    if preferred is not None:
+        return choose_reader(preferred)
+    names = list_readers()
+    if not names:
+        raise NoReaderError("no PC/SC reader attached")
+    for name in names:
+        if card_present(name):
+            return name
+    raise NoCardError("no card on any reader")
+
+
 def card_present(reader: str) -> bool:
     return wait_for_card(reader, timeout_s=0) is not None
 
@@ -259,7 +274,9 @@ class PcscTransport:
         scard = self._scard
         if getattr(self, "_card", None) is not None:
             if self._in_transaction:
-                scard.SCardEndTransaction(self._card, scard.SCARD_LEAVE_CARD)
+                # Reset as the transaction ends: the program sharing the card must never find
+                # it with our verified PIN (which opens the way to the individual number).
+                scard.SCardEndTransaction(self._card, scard.SCARD_RESET_CARD)
                 self._in_transaction = False
             scard.SCardDisconnect(self._card, scard.SCARD_UNPOWER_CARD)
             self._card = None

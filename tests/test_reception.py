@@ -1,7 +1,6 @@
 """The reception page with real widgets: cards on the demo reader and on a real pcscd, typing."""
 
 import pytest
-from pcsc_sandbox import READER_0
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
@@ -191,7 +190,7 @@ def test_delete_removes_the_selected_member(demo_page, qtbot):
 
 def test_card_inserted_on_a_real_reader_starts_the_read(qapp, qtbot, pcsc):
     configure_application(qapp)
-    page = ReceptionPage(PcscCardSource(READER_0))
+    page = ReceptionPage(PcscCardSource())  # no preferred reader: the card's own is used
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)
@@ -201,7 +200,7 @@ def test_card_inserted_on_a_real_reader_starts_the_read(qapp, qtbot, pcsc):
     card = None
     try:
         card = pcsc.insert({"name": "𠮷田\u3000花", "address": "東京都", "sex": "2",
-                            "birth_date": "2000-02-29", "pin": "2468"})
+                            "birth_date": "2000-02-29", "pin": "2468"}, slot=1)
         dialog = _pin_dialog(page, qtbot)
         assert dialog.tries_label.text() == "残り回数: 3回"
         _type_pin(qtbot, dialog, "2468")

@@ -60,7 +60,8 @@ def test_demo_refuses_an_explicit_database(tmp_path):
     [
         ("postgresql://clerk:s3cret@127.0.0.1:1/madoguchi", "Connection refused"),
         ("sqlite:////nonexistent-dir/sub/madoguchi.sqlite3", "unable to open database file"),
-        ("not a url", "invalid database URL"),
+        ("postgres ql://clerk:s3cret@host/madoguchi", "invalid database URL"),
+        ("postgresql://clerk:s3cret@host:54x2/madoguchi", "invalid database URL"),
     ],
 )
 def test_unreachable_database_is_one_line_without_password(tmp_path, url, expected):

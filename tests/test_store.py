@@ -76,9 +76,11 @@ def test_failed_save_leaves_previous_version_intact(sessions):
     repo.save(case)
     case.members.append(Member("新しい人", dt.date(2000, 1, 1), "male", "同居人"))
     case.members[-1].name = None  # violates NOT NULL halfway through the save
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError) as info:
         repo.save(case)
     assert len(repo.load(case.id).members) == 3
+    # Errors end up in logs: they must not carry the statement's personal data.
+    assert "𠮷田" not in str(info.value) and "1984-05-20" not in str(info.value)
 
 
 def test_delete_cascades_to_members_and_answers(sessions):

@@ -28,22 +28,25 @@ def describe_url(url: str | URL) -> str:
     """The URL with any password hidden, for logs and the status bar."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "<invalid database URL>"
 
 
 def create_db_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseError(f"invalid database URL: {url!r}") from None
+    except (ArgumentError, ValueError):
+        # Never echo it: an unparseable URL may still hold a password.
+        raise DatabaseError("invalid database URL (expected dialect://user@host:port/name)"
+                            ) from None
     connect_args: dict[str, object] = {}
     if parsed.get_backend_name() == "sqlite":
         connect_args["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
     elif parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
     try:
-        engine = create_engine(parsed, connect_args=connect_args)
+        # hide_parameters: a failed statement's message must not carry names or birth dates.
+        engine = create_engine(parsed, connect_args=connect_args, hide_parameters=True)
     except (ArgumentError, ImportError) as exc:
         raise DatabaseError(f"cannot use database {describe_url(parsed)}: {exc}") from None
     if parsed.get_backend_name() == "sqlite":

@@ -15,7 +15,7 @@ from card_reader.errors import CardError
 from card_reader.kenhojo import Pin
 from card_reader.monitor import INSERTED, READERS, REMOVED, SERVICE_DOWN, PresenceEvent
 from card_reader.sources import CardSource, pin_tries_left, read_card
-from counter_app.domain import Member, MemberSource
+from counter_app.domain.members import member_from_card
 from counter_app.ui.pin_dialog import PinDialog
 from counter_app.ui.tasks import run_task
 
@@ -24,11 +24,6 @@ log = logging.getLogger(__name__)
 HINT_CHECKING = "カードを確認しています…"
 HINT_READING = "読み取り中です。カードをリーダーに置いたままにしてください。"
 UNEXPECTED_JA = "カードの読み取りで予期しないエラーが起きました。手入力で続けられます。"
-
-
-def member_from_card(four: BasicFour) -> Member:
-    return Member(name=four.name, birth_date=four.birth_date, sex=four.sex, relationship="",
-                  source=MemberSource.CARD, address=four.address)
 
 
 class CardReadFlow(QObject):
@@ -44,15 +39,18 @@ class CardReadFlow(QObject):
         self._source = source
         self._parent = parent
         self.busy = False
+        self._reader: str | None = None
         self.pin_dialog: PinDialog | None = None
         self.error_box: QMessageBox | None = None
 
-    def start(self) -> None:
+    def start(self, reader: str | None = None) -> None:
+        """Read the card on `reader` (where it was placed), or on whichever reader holds one."""
         if self.busy:
             return
+        self._reader = reader
         self._set_busy(True)
         self.hint.emit(HINT_CHECKING)
-        run_task(lambda: pin_tries_left(self._source), self._got_tries)
+        run_task(lambda: pin_tries_left(self._source, reader), self._got_tries)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -76,8 +74,9 @@ class CardReadFlow(QObject):
         self.pin_dialog = None
         self.hint.emit(HINT_READING)
         credential = Pin(pin)
-        run_task(lambda: read_card(self._source, credential, allow_last_try=last_try_confirmed),
-                 self._got_card)
+        reader = self._reader
+        run_task(lambda: read_card(self._source, credential, reader=reader,
+                                   allow_last_try=last_try_confirmed), self._got_card)
 
     def _got_card(self, four: BasicFour | None, error: BaseException | None) -> None:
         if error is not None:

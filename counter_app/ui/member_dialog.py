@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain import Member, MemberSource
-from counter_app.domain.dates import parse_typed_date
+from counter_app.domain import Member
+from counter_app.domain.members import MemberInputError, typed_member
 
 SEX_CHOICES = [("男", "male"), ("女", "female")]
 
@@ -35,7 +35,7 @@ class MemberDialog(QDialog):
         self.surname = QLineEdit()
         self.given_name = QLineEdit()
         self.birth_date = QLineEdit()
-        self.birth_date.setPlaceholderText("例: 1985-06-15")
+        self.birth_date.setPlaceholderText("例: 1985-06-15 または 和暦 3600615（昭和60年6月15日）")
         self.sex = QComboBox()
         for label, value in SEX_CHOICES:
             self.sex.addItem(label, value)
@@ -89,19 +89,10 @@ class MemberDialog(QDialog):
         super().accept()
 
     def _member(self) -> Member:
-        surname, given = self.surname.text().strip(), self.given_name.text().strip()
-        if not surname:
-            self.surname.setFocus()
-            raise ValueError("氏を入力してください")
         try:
-            born = parse_typed_date(self.birth_date.text())
-        except ValueError as exc:
-            self.birth_date.setFocus()
-            raise ValueError(f"生年月日: {exc}") from None
-        if born > self._today:
-            self.birth_date.setFocus()
-            raise ValueError("生年月日が今日より後になっています")
-        # Surname and given name are joined as on the card: with an ideographic space.
-        name = f"{surname}\u3000{given}" if given else surname
-        return Member(name=name, birth_date=born, sex=self.sex.currentData(), relationship="",
-                      source=MemberSource.MANUAL, address=self.address.text().strip())
+            return typed_member(self.surname.text(), self.given_name.text(),
+                                self.birth_date.text(), self.sex.currentData(),
+                                self.address.text(), self._today)
+        except MemberInputError as exc:
+            {"surname": self.surname, "birth_date": self.birth_date}[exc.field].setFocus()
+            raise

@@ -40,12 +40,12 @@ class ReceptionPage(ReceptionView):
         self.card_flow.member_read.connect(self.add_member)
         self.member_dialog: MemberDialog | None = None
 
-        self.read_card.clicked.connect(self.card_flow.start)
+        self.read_card.clicked.connect(lambda: self.card_flow.start())
         self.add_manual.clicked.connect(self.open_member_dialog)
         self.remove_member.clicked.connect(self.remove_selected)
-        for key, slot in ((Qt.Key.Key_F2, self.card_flow.start),
-                          (Qt.Key.Key_F3, self.open_member_dialog)):
-            QShortcut(QKeySequence(key), self).activated.connect(slot)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self).activated.connect(
+            lambda: self.card_flow.start())
+        QShortcut(QKeySequence(Qt.Key.Key_F3), self).activated.connect(self.open_member_dialog)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.members).activated.connect(
             self.remove_selected)
 
@@ -64,7 +64,7 @@ class ReceptionPage(ReceptionView):
     def on_presence(self, event: PresenceEvent) -> None:
         """A card placed on the reader starts a read, as staff expect; removal clears the hint."""
         if event.kind == INSERTED and self.isVisible():
-            self.card_flow.start()
+            self.card_flow.start(event.reader)
         elif event.kind == REMOVED and not self.card_flow.busy:
             self.hint.setText("")
 

@@ -31,7 +31,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self._func()
-        except Exception as exc:  # handed to the callback, which decides what staff see
+        except BaseException as exc:  # the callback decides what staff see; it must always run
             log.debug("background task failed: %s", type(exc).__name__)
             self._relay.finished.emit(None, exc)
         else:

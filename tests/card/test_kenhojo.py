@@ -173,6 +173,14 @@ def test_unexpected_status_word_is_a_protocol_error():
         KenhojoReader(transport).read_basic_four(Pin("1234"))
 
 
+def test_6cxx_to_anything_but_a_read_is_a_protocol_error():
+    transport = VirtualTransport(VirtualMyNumberCard(CardHolder(
+        "a\u3000b", "c", dt.date(2000, 1, 1), "1")))
+    transport._send = lambda command: bytes.fromhex("6C04")  # a card answering nonsense
+    with pytest.raises(CardProtocolError, match="6Cxx"):
+        KenhojoReader(transport).read_basic_four(Pin("1234"))
+
+
 @pytest.mark.parametrize("bad", ["123", "12345", "12a4", "１２３４", ""])
 def test_pin_must_be_four_ascii_digits(bad):
     with pytest.raises(ValueError):

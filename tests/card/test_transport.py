@@ -52,6 +52,21 @@ def test_falls_back_to_a_shared_transaction_when_another_program_shares_the_card
         _release(context, card)
 
 
+def test_a_shared_card_is_reset_when_our_transaction_ends(placed):
+    context, card = _other_program(scard.SCARD_SHARE_SHARED)
+    try:
+        for _ in range(2):
+            with PcscTransport(READER_0) as transport:
+                assert transport.shared
+                KenhojoReader(transport).read_basic_four(Pin("5678"))
+        assert placed.verify_count() == 2  # the second read found the PIN unverified again
+        # The other program's next command learns that the card was reset under it.
+        hresult, _ = scard.SCardTransmit(card, scard.SCARD_PCI_T1, [0x00, 0xA4, 0x04, 0x0C])
+        assert hresult & 0xFFFFFFFF == 0x80100068  # SCARD_W_RESET_CARD
+    finally:
+        _release(context, card)
+
+
 def test_card_held_exclusively_elsewhere_is_a_clear_error(placed):
     context, card = _other_program(scard.SCARD_SHARE_EXCLUSIVE)
     try:

@@ -7,6 +7,10 @@ from counter_app.store.models import Base
 engine = context.config.attributes["engine"]
 
 with engine.connect() as connection:
+    if connection.dialect.name == "sqlite":
+        # Batch migrations recreate tables; with foreign keys on, dropping `cases` would
+        # cascade into every member row. (Must be set outside a transaction.)
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
@@ -17,3 +21,5 @@ with engine.connect() as connection:
     with context.begin_transaction():
         context.run_migrations()
     connection.commit()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")  # the pooled connection lives on
