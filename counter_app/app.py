@@ -6,6 +6,7 @@ part only what it needs.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -170,7 +171,8 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
         demo=options.demo,
         database_label=database_label(runtime.db_url),
         list_readers=readers,
-        find_printer=lambda: choose_printer(preferences.printer_name),
+        # Read the preference here, on the GUI thread: QSettings is not shared across threads.
+        find_printer=functools.partial(choose_printer, preferences.printer_name),
     )
     window = MainWindow(sources, preferences, {"reception": reception})
     if watcher is not None:
