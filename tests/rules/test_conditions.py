@@ -55,9 +55,12 @@ def _case(*births, kind="move_in", **answers):
 def test_no_question_whose_answer_is_known_or_irrelevant():
     catalogue = default_catalogue()
     asked = determine(_case(("1985-06-15", "male"), ("1948-03-03", "female"),
-                            ("2020-05-05", "female")), catalogue).unanswered
+                            ("2020-05-05", "female"), ("1996-01-01", "female")),
+                      catalogue).unanswered
     assert "member.0.pregnant" not in asked  # a man
-    assert "member.1.pregnant" in asked
+    assert "member.1.pregnant" not in asked  # 78
+    assert "member.2.pregnant" not in asked  # 5
+    assert "member.3.pregnant" in asked
     assert "member.1.health_insurance" not in asked  # 78: late-elderly by law
     assert "member.0.health_insurance" in asked
     assert "member.2.pension_category" not in asked  # a child

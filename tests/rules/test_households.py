@@ -1,0 +1,69 @@
+"""Whole households through `counter-app determine`, against expectations worked out by hand
+from PROCEDURES.md (tests/households/*.json)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from counter_app.app import main
+
+HOUSEHOLDS = sorted((Path(__file__).parent.parent / "households").glob("*.json"))
+KINDS_COVERED = {"move_in", "move_within", "move_out"}
+
+
+def _determine(capsys, case, tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
+    assert main(["determine", str(path)]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("household", HOUSEHOLDS, ids=[h.stem for h in HOUSEHOLDS])
+def test_household(household, capsys, tmp_path):
+    data = json.loads(household.read_text(encoding="utf-8"))
+    result = _determine(capsys, data["case"], tmp_path)
+    got = {p["id"]: (p["members"] or "household") for p in result["procedures"]}
+    assert got == data["expect"]["procedures"]
+    assert result["unanswered"] == data["expect"]["unanswered"]
+    by_id = {p["id"]: p for p in result["procedures"]}
+    for procedure, document in data["expect"]["documents_include"].items():
+        assert document in by_id[procedure]["documents"]
+    for p in result["procedures"]:
+        assert p["reasons"], p["id"]
+        assert p["deadline"] is None or p["deadline"] >= data["case"]["move"]["date"]
+
+
+def test_households_cover_every_procedure_and_move_kind():
+    from counter_app.rules import default_catalogue
+
+    ids, kinds = set(), set()
+    for household in HOUSEHOLDS:
+        data = json.loads(household.read_text(encoding="utf-8"))
+        ids |= set(data["expect"]["procedures"])
+        kinds.add(data["case"]["move"]["kind"])
+    assert len(HOUSEHOLDS) >= 15
+    assert kinds == KINDS_COVERED
+    assert ids == {p.id for p in default_catalogue().procedures}
+
+
+@pytest.mark.parametrize(
+    ("case", "field"),
+    [
+        ({"move": {"kind": "move_in"}}, "move.date"),
+        ({"move": {"kind": "moving", "date": "2026-04-01"}}, "move.kind"),
+        ({"move": {"kind": "move_in", "date": "2026-04-01"},
+          "members": [{"name": "x", "birth_date": "1990-02-30", "sex": "male",
+                       "relationship": "世帯主"}]}, "members[0].birth_date"),
+        ({"move": {"kind": "move_in", "date": "2026-04-01"}, "members": [],
+          "answers": {"household.has_dog": "yes"}}, "answers.household.has_dog"),
+    ],
+)
+def test_bad_case_file_is_one_line_naming_the_field(case, field, capsys, tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    assert main(["determine", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and field in lines[0] and "受付データに誤りがあります" in lines[0]
