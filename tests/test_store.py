@@ -6,7 +6,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from counter_app.domain import Case, CaseStatus, Member, MemberSource, Move, MoveKind
+from counter_app.domain import (
+    Case,
+    CaseStatus,
+    ChecklistEntry,
+    ChecklistStatus,
+    Member,
+    MemberSource,
+    Move,
+    MoveKind,
+    Step,
+)
 from counter_app.store import CaseRepository
 
 
@@ -29,7 +39,10 @@ def _case(**overrides):
 
 def test_save_and_load_round_trip_keeps_text_exactly(sessions):
     repo = CaseRepository(sessions)
-    case = _case()
+    case = _case(step=Step.CHECKLIST, filed_on=dt.date(2026, 4, 3),
+                 checklist={"nhi_enroll": ChecklistEntry(ChecklistStatus.DONE),
+                            "seal_registration": ChecklistEntry(ChecklistStatus.NOT_NEEDED,
+                                                                "印鑑を持参していない")})
     repo.save(case)
     loaded = repo.load(case.id)
     assert loaded == case

@@ -4,10 +4,14 @@ from counter_app.domain.case import (
     Case,
     CaseFormatError,
     CaseStatus,
+    ChecklistEntry,
+    ChecklistStatus,
     Member,
     MemberSource,
     Move,
     MoveKind,
+    Step,
 )
 
-__all__ = ["Case", "CaseFormatError", "CaseStatus", "Member", "MemberSource", "Move", "MoveKind"]
+__all__ = ["Case", "CaseFormatError", "CaseStatus", "ChecklistEntry", "ChecklistStatus", "Member",
+           "MemberSource", "Move", "MoveKind", "Step"]

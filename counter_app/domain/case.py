@@ -33,6 +33,32 @@ class CaseStatus(enum.StrEnum):
     CLOSED = "closed"
 
 
+class ChecklistStatus(enum.StrEnum):
+    PENDING = "pending"  # not yet addressed: the case cannot be closed
+    DONE = "done"
+    NOT_NEEDED = "not_needed"  # needs a reason
+    LATER = "later"  # the resident will come back (it appears on the guide sheet)
+
+    @property
+    def label(self) -> str:
+        return {"pending": "未対応", "done": "済", "not_needed": "不要",
+                "later": "後日"}[self.value]
+
+
+class Step(enum.StrEnum):
+    """Where the reception stands, so a restarted counter resumes on the same screen."""
+
+    MOVE = "move"
+    INTERVIEW = "interview"
+    CHECKLIST = "checklist"
+
+
+@dataclass
+class ChecklistEntry:
+    status: ChecklistStatus = ChecklistStatus.PENDING
+    reason: str = ""
+
+
 class CaseFormatError(ValueError):
     """A case document is malformed; `field` names the offending path (e.g. `members[1].sex`)."""
 
@@ -70,6 +96,9 @@ class Case:
     answers: dict[str, Any] = field(default_factory=dict)
     id: str = field(default_factory=lambda: str(uuid.uuid4()))
     status: CaseStatus = CaseStatus.OPEN
+    step: Step = Step.MOVE
+    filed_on: dt.date | None = None  # the day of the visit; deadlines "from filing" count from it
+    checklist: dict[str, ChecklistEntry] = field(default_factory=dict)  # procedure id → entry
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -93,6 +122,10 @@ class Case:
                 for m in self.members
             ],
             "answers": dict(self.answers),
+            "step": self.step.value,
+            "filed_on": self.filed_on.isoformat() if self.filed_on else None,
+            "checklist": {k: {"status": e.status.value, "reason": e.reason}
+                          for k, e in self.checklist.items()},
         }
 
     @classmethod
@@ -122,6 +155,20 @@ class Case:
             case.id = _require(data, "id", str, "id")
         if "status" in data:
             case.status = _enum(CaseStatus, _require(data, "status", str, "status"), "status")
+        if "step" in data:
+            case.step = _enum(Step, _require(data, "step", str, "step"), "step")
+        if data.get("filed_on") is not None:
+            case.filed_on = _date(_require(data, "filed_on", str, "filed_on"), "filed_on")
+        checklist = data.get("checklist", {})
+        if not isinstance(checklist, dict):
+            raise CaseFormatError("checklist", "expected an object of procedure ids")
+        for procedure_id, entry in checklist.items():
+            path = f"checklist.{procedure_id}"
+            if not isinstance(entry, dict):
+                raise CaseFormatError(path, "expected an object")
+            case.checklist[procedure_id] = ChecklistEntry(
+                _enum(ChecklistStatus, entry.get("status", "pending"), f"{path}.status"),
+                _optional_str(entry, "reason", path))
         return case
 
 

@@ -8,8 +8,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from counter_app.domain import Case, CaseStatus, Member, MemberSource, Move, MoveKind
-from counter_app.store.models import AnswerRow, CaseRow, MemberRow
+from counter_app.domain import (
+    Case,
+    CaseStatus,
+    ChecklistEntry,
+    ChecklistStatus,
+    Member,
+    MemberSource,
+    Move,
+    MoveKind,
+    Step,
+)
+from counter_app.store.models import AnswerRow, CaseRow, ChecklistRow, MemberRow
 
 
 @dataclass(frozen=True)
@@ -21,6 +31,7 @@ class CaseSummary:
     move_date: dt.date
     member_count: int
     updated_at: dt.datetime
+    step: Step
 
 
 class CaseRepository:
@@ -39,6 +50,8 @@ class CaseRepository:
             row.move_date = case.move.date
             row.previous_address = case.move.previous_address
             row.new_address = case.move.new_address
+            row.step = case.step.value
+            row.filed_on = case.filed_on
             # Set explicitly: a change to members or answers alone must also count as a touch.
             row.updated_at = dt.datetime.now(dt.UTC)
             row.members = [
@@ -54,6 +67,8 @@ class CaseRepository:
                 for i, m in enumerate(case.members)
             ]
             row.answers = [AnswerRow(key=k, value=v) for k, v in sorted(case.answers.items())]
+            row.checklist = [ChecklistRow(procedure_id=k, status=e.status.value, reason=e.reason)
+                             for k, e in sorted(case.checklist.items())]
 
     def load(self, case_id: str) -> Case | None:
         with self._sessions() as session:
@@ -75,6 +90,7 @@ class CaseRepository:
                     move_date=r.move_date,
                     member_count=len(r.members),
                     updated_at=r.updated_at,
+                    step=Step(r.step),
                 )
                 for r in rows
             ]
@@ -108,4 +124,8 @@ def _to_case(row: CaseRow) -> Case:
             for m in row.members
         ],
         answers={a.key: a.value for a in row.answers},
+        step=Step(row.step),
+        filed_on=row.filed_on,
+        checklist={c.procedure_id: ChecklistEntry(ChecklistStatus(c.status), c.reason)
+                   for c in row.checklist},
     )

@@ -34,6 +34,8 @@ class CaseRow(Base):
     move_date: Mapped[dt.date] = mapped_column(Date)
     previous_address: Mapped[str] = mapped_column(Text, default="")
     new_address: Mapped[str] = mapped_column(Text, default="")
+    step: Mapped[str] = mapped_column(String(16), default="move", server_default="move")
+    filed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now
@@ -45,6 +47,9 @@ class CaseRow(Base):
         cascade="all, delete-orphan",
     )
     answers: Mapped[list[AnswerRow]] = orm.relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+    checklist: Mapped[list[ChecklistRow]] = orm.relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
 
@@ -77,3 +82,16 @@ class AnswerRow(Base):
     value: Mapped[object] = mapped_column(JSON)
 
     case: Mapped[CaseRow] = orm.relationship(back_populates="answers")
+
+
+class ChecklistRow(Base):
+    __tablename__ = "case_checklist"
+
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    procedure_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    case: Mapped[CaseRow] = orm.relationship(back_populates="checklist")
