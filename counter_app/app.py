@@ -142,12 +142,15 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
     from card_reader.sources import PcscCardSource, VirtualCardSource
     from card_reader.transport import list_readers
     from counter_app.demo import load_demo_residents
+    from counter_app.rules import default_catalogue
+    from counter_app.store import CaseRepository
     from counter_app.ui.application import configure_application
+    from counter_app.ui.assembly import CounterWindow
     from counter_app.ui.card_reading import reader_status_text
     from counter_app.ui.card_watch import CardWatcher
+    from counter_app.ui.controller import CaseSaver, CounterController
     from counter_app.ui.errors import install_error_handling
-    from counter_app.ui.main_window import MainWindow, StatusSources
-    from counter_app.ui.reception import ReceptionPage
+    from counter_app.ui.main_window import StatusSources
     from counter_app.ui.tasks import wait_for_tasks
     from printing.printers import choose_printer
 
@@ -155,16 +158,20 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
     install_error_handling()
     configure_application(app)
 
+    repository = CaseRepository(runtime.sessions)
+    saver = CaseSaver(repository)
+    controller = CounterController(default_catalogue(), repository, saver)
     watcher = None
+    residents = None
     if options.demo:
         # Trainers place fictional cards on a simulated reader; no PC/SC involved.
-        source = VirtualCardSource()
-        reception = ReceptionPage(source, load_demo_residents())
+        card_source = VirtualCardSource()
+        residents = load_demo_residents()
 
         def readers() -> list[str]:
-            return [source.label]
+            return [card_source.label]
     else:
-        reception = ReceptionPage(PcscCardSource(preferences.reader_name))
+        card_source = PcscCardSource(preferences.reader_name)
         readers = list_readers
         watcher = CardWatcher()
     sources = StatusSources(
@@ -174,9 +181,12 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
         # Read the preference here, on the GUI thread: QSettings is not shared across threads.
         find_printer=functools.partial(choose_printer, preferences.printer_name),
     )
-    window = MainWindow(sources, preferences, {"reception": reception})
+    window = CounterWindow(sources, preferences, controller, card_source, residents)
+    if repository.open_cases():
+        window.show_page_key("open_cases")  # after a crash or restart: resume, not retype
     if watcher is not None:
-        watcher.event.connect(reception.on_presence)
+        watcher.event.connect(window.reception.on_presence)
+
         def show_presence(event: object) -> None:
             text = reader_status_text(event)
             if text:
@@ -192,6 +202,7 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
     finally:
         if watcher is not None:
             watcher.stop()
+        saver.shutdown()
     wait_for_tasks()
     log.info("counter-app stopped (exit %s)", code)
     return code

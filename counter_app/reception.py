@@ -42,6 +42,7 @@ class Prompt:
     text_ja: str
     spec: FactSpec
     members: tuple[int, ...] = ()
+    asked_of_household: bool = False  # yes/no per member, phrased for the whole household
 
     def keys(self) -> list[str]:
         if not self.members:
@@ -148,7 +149,8 @@ class ReceptionSession:
             if not members:
                 prompts.append(Prompt(fact, question.text_ja, spec))
             elif question.sensitive and question.household_text_ja:
-                prompts.append(Prompt(fact, question.household_text_ja, spec, tuple(members)))
+                prompts.append(Prompt(fact, question.household_text_ja, spec, tuple(members),
+                                      asked_of_household=True))
             else:
                 for i in members:
                     name = self.case.members[i].name.replace("\u3000", " ")

@@ -8,16 +8,26 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from card_reader.sources import PcscCardSource, VirtualCardSource
 from counter_app.demo import load_demo_residents
 from counter_app.domain import MemberSource
+from counter_app.rules import default_catalogue
+from counter_app.store import CaseRepository
 from counter_app.ui.application import configure_application
 from counter_app.ui.card_watch import CardWatcher
+from counter_app.ui.controller import CaseSaver, CounterController
 from counter_app.ui.reception import ReceptionPage
 
 
 @pytest.fixture
-def demo_page(qapp, qtbot):
+def controller(sessions):
+    saver = CaseSaver(CaseRepository(sessions))
+    yield CounterController(default_catalogue(), CaseRepository(sessions), saver)
+    saver.shutdown()
+
+
+@pytest.fixture
+def demo_page(qapp, qtbot, controller):
     configure_application(qapp)
     residents = load_demo_residents()
-    page = ReceptionPage(VirtualCardSource(), residents)
+    page = ReceptionPage(controller, VirtualCardSource(), residents)
     qtbot.addWidget(page)
     page.resize(1100, 760)
     page.show()
@@ -76,7 +86,8 @@ def test_card_placed_on_demo_reader_fills_a_member_row(demo_page, qtbot, screens
     assert member.birth_date.isoformat() == "1985-06-15"
     assert member.address.startswith("北海道札幌市")
     table = demo_page.members
-    assert [table.item(0, c).text() for c in (0, 2, 4)] == ["北見\u3000太郎", "男", "カード"]
+    assert [table.item(0, c).text() for c in (0, 1, 3, 5)] == ["世帯主", "北見\u3000太郎", "男",
+                                                                "カード"]
     assert demo_page.hint.text() == ""
     assert demo_page.read_card.isEnabled()
     demo_page.grab().save(str(screenshot_dir / "reception_demo_after_read.png"))
@@ -174,7 +185,7 @@ def test_typing_a_member_by_hand_with_the_keyboard(demo_page, qtbot, screenshot_
                                                         MemberSource.MANUAL)
     assert member.birth_date.isoformat() == "2019-05-01"
     assert member.address == "北海道北見市"
-    assert demo_page.members.item(0, 4).text() == "手入力"
+    assert demo_page.members.item(0, 5).text() == "手入力"
 
 
 def test_delete_removes_the_selected_member(demo_page, qtbot):
@@ -188,9 +199,9 @@ def test_delete_removes_the_selected_member(demo_page, qtbot):
     assert [m.name for m in demo_page.household] == ["乙"]
 
 
-def test_card_inserted_on_a_real_reader_starts_the_read(qapp, qtbot, pcsc):
+def test_card_inserted_on_a_real_reader_starts_the_read(qapp, qtbot, pcsc, controller):
     configure_application(qapp)
-    page = ReceptionPage(PcscCardSource())  # no preferred reader: the card's own is used
+    page = ReceptionPage(controller, PcscCardSource())  # no preferred reader: the card's own
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)
@@ -213,12 +224,12 @@ def test_card_inserted_on_a_real_reader_starts_the_read(qapp, qtbot, pcsc):
             card.remove()
 
 
-def test_undecodable_name_shows_the_raw_bytes_for_comparison(qapp, qtbot):
+def test_undecodable_name_shows_the_raw_bytes_for_comparison(qapp, qtbot, controller):
     from card_reader.virtual_card import CardHolder, VirtualMyNumberCard
 
     configure_application(qapp)
     source = VirtualCardSource()
-    page = ReceptionPage(source, [])
+    page = ReceptionPage(controller, source, [])
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)

@@ -37,6 +37,29 @@ class ChosenProcedure:
             return ["always"]
         return [_reason(check) for check in self.checks]
 
+    def reasons_ja(self, catalogue: Catalogue, member_names: list[str]) -> list[str]:
+        """The reasons in words for staff: 「北見 花子：加入する健康保険 国民健康保険」."""
+        if not self.checks:
+            return ["この異動では必ず必要です"]
+        lines = []
+        for check in self.checks:
+            spec = catalogue.facts.get(check.key)
+            label = spec.label_ja if spec else check.key
+            if spec and spec.type == "bool":
+                text = label if check.actual else f"{label}ではない"
+            elif spec and spec.type == "int":
+                unit = "年" if check.key == "school_grade" else "歳"
+                shown = _grade_ja(check.actual) if check.key == "school_grade" else \
+                    f"{check.actual}{unit}"
+                text = f"{label} {shown}"
+            else:
+                text = f"{label} {spec.choice_label(check.actual) if spec else check.actual}"
+            who = member_names[check.member] if check.member is not None else "世帯"
+            line = f"{who}：{text}"
+            if line not in lines:
+                lines.append(line)
+        return lines
+
     def to_json(self, catalogue: Catalogue) -> dict[str, Any]:
         p = self.procedure
         return {
@@ -68,6 +91,20 @@ def _reason(check: Check) -> str:
         return f"{prefix}{check.key} = {_show(check.actual)}"
     return (f"{prefix}{check.key} = {_show(check.actual)} "
             f"({OP_SYMBOLS.get(check.op, check.op)} {_show(check.expected)})")
+
+
+def _grade_ja(grade: object) -> str:
+    if not isinstance(grade, int):
+        return str(grade)
+    if grade <= 0:
+        return "就学前"
+    if grade <= 6:
+        return f"小学{grade}年"
+    if grade <= 9:
+        return f"中学{grade - 6}年"
+    if grade <= 12:
+        return f"高校{grade - 9}年生の年代"
+    return "成人"
 
 
 def _show(value: object) -> str:

@@ -116,6 +116,9 @@ class MainWindow(MainWindowView):
         self.navigation.setCurrentRow(row)
         self.navigation.setFocus()
 
+    def show_page_key(self, key: str) -> None:
+        self.navigation.setCurrentRow([p.key for p in PAGES].index(key))
+
     def current_page_key(self) -> str:
         return PAGES[self.stack.currentIndex()].key
 

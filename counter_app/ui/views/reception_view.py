@@ -1,22 +1,23 @@
-"""Layout of the reception page: the move (next issue), the demo reader, the household."""
+"""Layout of the reception page: the move, the demo reader, the household."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QVBoxLayout,
     QWidget,
 )
 
-MEMBER_COLUMNS = ["氏名", "生年月日", "性別", "住所", "入力方法"]
+MEMBER_COLUMNS = ["続柄", "氏名", "生年月日", "性別", "住所", "入力方法"]
 
 
 class DemoReaderView(QGroupBox):
@@ -38,29 +39,63 @@ class DemoReaderView(QGroupBox):
         row.addWidget(self.note)
 
 
+class MoveView(QGroupBox):
+    def __init__(self) -> None:
+        super().__init__("異動")
+        grid = QGridLayout(self)
+        self.kind = QComboBox()
+        self.kind.setObjectName("moveKind")
+        self.date = QLineEdit()
+        self.date.setObjectName("moveDate")
+        self.date.setPlaceholderText("例: 2026-04-01 または 5080401（令和8年4月1日）")
+        self.date_era = QLabel()
+        self.date_era.setObjectName("moveDateEra")
+        self.previous_label = QLabel("前住所")
+        self.previous_address = QLineEdit()
+        self.previous_address.setObjectName("previousAddress")
+        self.postal_code = QLineEdit()
+        self.postal_code.setObjectName("postalCode")
+        self.postal_code.setPlaceholderText("〒 7桁")
+        self.postal_code.setMaximumWidth(160)
+        self.new_address = QLineEdit()
+        self.new_address.setObjectName("newAddress")
+        self.new_address.setPlaceholderText("郵便番号から町名まで入ります。続けて番地を入力")
+        self.error = QLabel()
+        self.error.setObjectName("moveError")
+        self.error.setStyleSheet("color: #c92a2a;")
+        grid.addWidget(QLabel("種類"), 0, 0)
+        grid.addWidget(self.kind, 0, 1)
+        grid.addWidget(QLabel("異動日"), 0, 2)
+        grid.addWidget(self.date, 0, 3)
+        grid.addWidget(self.date_era, 0, 4)
+        grid.addWidget(self.previous_label, 1, 0)
+        grid.addWidget(self.previous_address, 1, 1, 1, 4)
+        grid.addWidget(QLabel("新住所"), 2, 0)
+        grid.addWidget(self.postal_code, 2, 1)
+        grid.addWidget(self.new_address, 2, 2, 1, 3)
+        grid.addWidget(self.error, 3, 0, 1, 5)
+        grid.setColumnStretch(3, 1)
+
+
 class ReceptionView(QWidget):
     def __init__(self, with_demo_reader: bool) -> None:
         super().__init__()
         self.setObjectName("page_reception")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 24, 32, 24)
-        layout.setSpacing(14)
+        layout.setContentsMargins(32, 20, 32, 20)
+        layout.setSpacing(12)
         title = QLabel("受付")
         title.setObjectName("pageTitle")
         layout.addWidget(title)
 
-        move_notice = QFrame()
-        move_notice.setObjectName("pageNotice")
-        notice_layout = QVBoxLayout(move_notice)
-        notice_layout.addWidget(QLabel(
-            "異動の種類・日付・旧住所・新住所の入力は準備中です（郵便番号から住所を検索します）。"))
-        layout.addWidget(move_notice)
+        self.move = MoveView()
+        layout.addWidget(self.move)
 
         self.demo_reader = DemoReaderView() if with_demo_reader else None
         if self.demo_reader is not None:
             layout.addWidget(self.demo_reader)
 
-        household = QGroupBox("世帯員（転入・転居・転出する方）")
+        household = QGroupBox("世帯員（異動する方）")
         household_layout = QVBoxLayout(household)
         self.members = QTableWidget(0, len(MEMBER_COLUMNS))
         self.members.setObjectName("members")
@@ -71,7 +106,7 @@ class ReceptionView(QWidget):
         self.members.verticalHeader().setVisible(False)
         header = self.members.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         household_layout.addWidget(self.members)
 
         buttons = QHBoxLayout()
@@ -79,11 +114,19 @@ class ReceptionView(QWidget):
         self.read_card.setObjectName("readCard")
         self.add_manual = QPushButton("手入力で追加（F3）")
         self.add_manual.setObjectName("addManual")
+        self.move_up = QPushButton("上へ（Ctrl+↑）")
+        self.move_down = QPushButton("下へ（Ctrl+↓）")
         self.remove_member = QPushButton("削除（Delete）")
         self.remove_member.setObjectName("removeMember")
-        for button in (self.read_card, self.add_manual, self.remove_member):
+        self.relationship = QComboBox()
+        self.relationship.setObjectName("relationship")
+        self.relationship.setMinimumWidth(180)
+        for button in (self.read_card, self.add_manual, self.move_up, self.move_down,
+                       self.remove_member):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(QLabel("続柄（F4）"))
+        buttons.addWidget(self.relationship)
         household_layout.addLayout(buttons)
 
         self.hint = QLabel()
@@ -91,3 +134,13 @@ class ReceptionView(QWidget):
         self.hint.setStyleSheet("font-size: 16pt; font-weight: bold; color: #1864ab;")
         household_layout.addWidget(self.hint)
         layout.addWidget(household, 1)
+
+        footer = QHBoxLayout()
+        self.message = QLabel()
+        self.message.setObjectName("pageMessage")
+        self.message.setStyleSheet("color: #c92a2a;")
+        self.next_step = QPushButton("次へ：聞き取り（Ctrl+Enter）")
+        self.next_step.setObjectName("nextStep")
+        footer.addWidget(self.message, 1)
+        footer.addWidget(self.next_step)
+        layout.addLayout(footer)

@@ -1,0 +1,196 @@
+"""The interview: only the questions the determination still needs, changing as answers come in.
+
+Each question is a row answered with the number keys (1 はい, 2 いいえ, or the numbered choices);
+a sensitive question is asked of the household, with the members it could concern to tick.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain import Step
+from counter_app.reception import Prompt
+from counter_app.ui.controller import CounterController
+
+BOOL_CHOICES = [(True, "はい"), (False, "いいえ")]
+
+
+def choices_for(prompt: Prompt) -> list[tuple[object, str]]:
+    if prompt.spec.type == "bool":
+        return BOOL_CHOICES
+    return [(value, label) for value, label in prompt.spec.choices]
+
+
+class PromptRow(QFrame):
+    """One question. Digits answer it; for a household question they tick members, Enter sends."""
+
+    answered = Signal(object, object)  # Prompt, value (or set of member indices)
+
+    def __init__(self, prompt: Prompt, member_names: list[str]) -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.setObjectName("promptRow")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        layout = QVBoxLayout(self)
+        question = QLabel(prompt.text_ja)
+        question.setObjectName("promptText")
+        question.setWordWrap(True)
+        layout.addWidget(question)
+        row = QHBoxLayout()
+        self.household = prompt.asked_of_household
+        self.buttons: list[QPushButton] = []
+        self.boxes: list[QCheckBox] = []
+        if self.household:
+            for n, index in enumerate(prompt.members, start=1):
+                box = QCheckBox(f"{n}  {member_names[index]}")
+                box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                self.boxes.append(box)
+                row.addWidget(box)
+            send = QPushButton("決定（Enter）")
+            send.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            send.clicked.connect(self._send_household)
+            row.addWidget(send)
+            hint = "番号で該当する方を選び、Enter（いなければそのままEnter）"
+        else:
+            for n, (value, label) in enumerate(choices_for(prompt), start=1):
+                button = QPushButton(f"{n}  {label}")
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                button.clicked.connect(lambda _=False, v=value: self.answered.emit(self.prompt, v))
+                self.buttons.append(button)
+                row.addWidget(button)
+            hint = "番号キーで回答"
+        row.addStretch(1)
+        self.hint = QLabel(hint)
+        self.hint.setObjectName("promptHint")
+        self.hint.setVisible(False)
+        row.addWidget(self.hint)
+        layout.addLayout(row)
+
+    def _send_household(self) -> None:
+        chosen = {index for index, box in zip(self.prompt.members, self.boxes, strict=True)
+                  if box.isChecked()}
+        self.answered.emit(self.prompt, chosen)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            n = key - Qt.Key.Key_1
+            if self.household and n < len(self.boxes):
+                self.boxes[n].toggle()
+                return
+            if not self.household and n < len(self.buttons):
+                self.buttons[n].click()
+                return
+        if self.household and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._send_household()
+            return
+        super().keyPressEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.hint.setVisible(True)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self.hint.setVisible(False)
+        super().focusOutEvent(event)
+
+
+class InterviewPage(QWidget):
+    next_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, controller: CounterController) -> None:
+        super().__init__()
+        self.setObjectName("page_interview")
+        self.controller = controller
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 20, 32, 20)
+        layout.setSpacing(12)
+        title = QLabel("聞き取り")
+        title.setObjectName("pageTitle")
+        self.summary = QLabel()
+        self.summary.setObjectName("interviewSummary")
+        layout.addWidget(title)
+        layout.addWidget(self.summary)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self.scroll, 1)
+        footer = QHBoxLayout()
+        self.back = QPushButton("戻る：受付")
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #c92a2a;")
+        self.next_step = QPushButton("次へ：手続一覧（Ctrl+Enter）")
+        self.next_step.setObjectName("nextStep")
+        footer.addWidget(self.back)
+        footer.addWidget(self.message, 1)
+        footer.addWidget(self.next_step)
+        layout.addLayout(footer)
+        self.rows: list[PromptRow] = []
+
+        self.back.clicked.connect(self.back_requested.emit)
+        self.next_step.clicked.connect(self.go_next)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self).activated.connect(self.go_next)
+        controller.session_replaced.connect(self.refresh)
+        controller.case_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        session = self.controller.session
+        prompts = session.prompts()
+        names = [m.name.replace("\u3000", " ") for m in session.case.members]
+        container = QWidget()
+        rows_layout = QVBoxLayout(container)
+        rows_layout.setSpacing(10)
+        self.rows = []
+        for prompt in prompts:
+            row = PromptRow(prompt, names)
+            row.answered.connect(self._answer)
+            rows_layout.addWidget(row)
+            self.rows.append(row)
+        rows_layout.addStretch(1)
+        self.scroll.setWidget(container)  # the previous list is deleted with its container
+        if prompts:
+            self.summary.setText(f"残りの質問：{len(prompts)}問（カードや生年月日から分かることは聞きません）")
+        else:
+            self.summary.setText("聞き取りは完了しました。手続一覧へ進んでください。")
+        self.next_step.setEnabled(not prompts)
+        if self.isVisible():
+            self.focus_first()
+
+    def focus_first(self) -> None:
+        if self.rows:
+            self.rows[0].setFocus()
+        else:
+            self.next_step.setFocus()
+
+    def _answer(self, prompt: Prompt, value: object) -> None:
+        if isinstance(value, set):
+            self.controller.apply(lambda s: s.answer_household(prompt, value))
+        else:
+            key = prompt.keys()[0]
+            self.controller.apply(lambda s: s.answer(key, value))
+
+    def go_next(self) -> None:
+        if self.controller.session.determination.unanswered:
+            self.message.setText("まだ回答していない質問があります")
+            return
+        self.message.setText("")
+        if self.controller.apply(lambda s: s.go_to(Step.CHECKLIST)):
+            self.next_requested.emit()
+
+    def showEvent(self, event: object) -> None:  # type: ignore[override]
+        super().showEvent(event)  # type: ignore[arg-type]
+        self.focus_first()

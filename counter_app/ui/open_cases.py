@@ -1,0 +1,82 @@
+"""Open cases: receptions not yet closed, to resume exactly where they stopped."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain import Step
+from counter_app.domain.era import default_era_table
+from counter_app.store import CaseRepository, CaseSummary
+from counter_app.ui.tasks import run_task
+
+COLUMNS = ["異動", "異動日", "人数", "段階", "最終更新"]
+STEP_LABELS = {Step.MOVE: "受付", Step.INTERVIEW: "聞き取り", Step.CHECKLIST: "手続一覧"}
+
+
+class OpenCasesPage(QWidget):
+    resume_requested = Signal(str)  # case id
+
+    def __init__(self, repository: CaseRepository) -> None:
+        super().__init__()
+        self.setObjectName("page_open_cases")
+        self._repository = repository
+        self.summaries: list[CaseSummary] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 20, 32, 20)
+        title = QLabel("受付中の案件")
+        title.setObjectName("pageTitle")
+        self.note = QLabel()
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("openCases")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(title)
+        layout.addWidget(self.note)
+        layout.addWidget(self.table, 1)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self._resume(row))
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self.table).activated.connect(
+                lambda: self._resume(self.table.currentRow()))
+
+    def reload(self) -> None:
+        run_task(self._repository.open_cases, self._show)
+
+    def _show(self, summaries: list[CaseSummary] | None, error: BaseException | None) -> None:
+        if error is not None:
+            self.note.setText("受付中の案件を読み込めませんでした。データベースを確認してください。")
+            return
+        self.summaries = summaries or []
+        self.note.setText("Enter（またはダブルクリック）で、止まったところから再開します。"
+                          if self.summaries else "受付中の案件はありません。")
+        self.table.setRowCount(len(self.summaries))
+        era = default_era_table()
+        for row, s in enumerate(self.summaries):
+            cells = [s.move_kind.label, era.format(s.move_date), f"{s.member_count}人",
+                     STEP_LABELS[s.step], s.updated_at.strftime("%Y-%m-%d %H:%M")]
+            for column, text in enumerate(cells):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        if self.summaries:
+            self.table.selectRow(0)
+            self.table.setFocus()
+
+    def _resume(self, row: int) -> None:
+        if 0 <= row < len(self.summaries):
+            self.resume_requested.emit(self.summaries[row].id)
+
+    def showEvent(self, event: object) -> None:  # type: ignore[override]
+        super().showEvent(event)  # type: ignore[arg-type]
+        self.reload()
