@@ -23,6 +23,7 @@ from counter_app.domain import (
     MoveKind,
     Step,
 )
+from counter_app.domain.members import suggest_relationship
 from counter_app.rules import Catalogue, Determination, determine
 from counter_app.rules.conditions import FactSpec
 
@@ -88,7 +89,8 @@ class ReceptionSession:
 
     def add_member(self, member: Member) -> None:
         if not member.relationship:
-            member.relationship = "世帯主" if not self.case.members else ""
+            head = self.case.members[0] if self.case.members else None
+            member.relationship = suggest_relationship(head, member)
         self.case.members.append(member)
         if (len(self.case.members) == 1 and self.case.move.kind is MoveKind.MOVE_IN
                 and member.address and not self.case.move.previous_address):

@@ -46,7 +46,9 @@ def test_prompts_follow_the_determination(session):
     pregnancy = [p for p in prompts if p.fact == "pregnant"]
     assert len(pregnancy) == 1 and pregnancy[0].members == (1,)
     assert pregnancy[0].text_ja.startswith("世帯の中に")  # sensitive: asked of the household
-    assert "北見 花子さんは、外国籍の方ですか？" in texts
+    foreign = next(p for p in prompts if p.fact == "foreign_resident")
+    assert foreign.asked_of_household and foreign.members == (0, 1, 2)  # once, not per member
+    assert "北見 太郎さんが加入する健康保険はどれですか？" in texts
     session.answer_household(pregnancy[0], {1})
     assert session.case.answers["member.1.pregnant"] is True
     assert all(p.fact != "pregnant" for p in session.prompts())

@@ -40,3 +40,16 @@ def typed_member(surname: str, given_name: str, birth_date: str, sex: str, addre
     name = f"{surname}{NAME_SEPARATOR}{given_name}" if given_name else surname
     return Member(name=name, birth_date=born, sex=sex, relationship="",
                   source=MemberSource.MANUAL, address=address.strip())
+
+
+def suggest_relationship(head: Member | None, member: Member) -> str:
+    """A likely 続柄 to the head of household, for staff to confirm; "" when it cannot tell."""
+    if head is None:
+        return "世帯主"
+    years_younger = (member.birth_date - head.birth_date).days / 365.25
+    if years_younger >= 15:
+        return "子"
+    if years_younger <= -15:
+        return {"male": "父", "female": "母"}.get(member.sex, "")
+    spouse = {("male", "female"): "妻", ("female", "male"): "夫"}
+    return spouse.get((head.sex, member.sex), "")

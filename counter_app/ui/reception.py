@@ -194,9 +194,9 @@ class ReceptionPage(ReceptionView):
                 max(0, self.relationship.findData(self.household[row].relationship)))
 
     def _focus_relationship(self) -> None:
+        # Arrow keys then change it; Enter or Tab goes back to the household.
         if self.relationship.isEnabled():
             self.relationship.setFocus()
-            self.relationship.showPopup()
 
     def _apply_relationship(self) -> None:
         row = self.members.currentRow()

@@ -42,3 +42,24 @@ def test_typed_member_errors_name_the_field(surname, birth, field, message):
     with pytest.raises(MemberInputError, match=message) as info:
         typed_member(surname, "", birth, "female", "", TODAY)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("head", "member", "expected"),
+    [(None, ("1985-06-15", "male"), "世帯主"),
+     (("1985-06-15", "male"), ("1987-02-28", "female"), "妻"),
+     (("1987-02-28", "female"), ("1985-06-15", "male"), "夫"),
+     (("1985-06-15", "male"), ("2017-04-02", "male"), "子"),
+     (("1985-06-15", "male"), ("1950-01-01", "female"), "母"),
+     (("1985-06-15", "male"), ("1950-01-01", "male"), "父"),
+     (("1985-06-15", "male"), ("1988-01-01", "male"), ""),  # a brother? staff choose
+     (("1985-06-15", "male"), ("1950-01-01", "9"), "")],
+)
+def test_relationship_suggestions(head, member, expected):
+    from counter_app.domain import Member
+    from counter_app.domain.members import suggest_relationship
+
+    def person(data):
+        return Member("x", dt.date.fromisoformat(data[0]), data[1], "")
+
+    assert suggest_relationship(person(head) if head else None, person(member)) == expected
