@@ -148,6 +148,7 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
     from counter_app.ui.assembly import CounterWindow
     from counter_app.ui.card_reading import reader_status_text
     from counter_app.ui.card_watch import CardWatcher
+    from counter_app.ui.collector import GuiThreadCollector
     from counter_app.ui.controller import CaseSaver, CounterController
     from counter_app.ui.errors import install_error_handling
     from counter_app.ui.main_window import StatusSources
@@ -155,6 +156,7 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
     from printing.printers import choose_printer
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    collector = GuiThreadCollector(app)  # noqa: F841 - lives as the app's child
     install_error_handling()
     configure_application(app)
 

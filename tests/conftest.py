@@ -1,6 +1,7 @@
 """Shared test set-up: offscreen Qt, a private data directory, real services started per run."""
 
 import atexit
+import gc
 import os
 import shutil
 import subprocess
@@ -22,6 +23,15 @@ atexit.register(shutil.rmtree, PCSC_BASE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_the_main_thread():
+    """As the app does (counter_app.ui.collector): Python's collector must never free Qt
+    objects on a worker thread, so it runs here, between tests, on the main thread."""
+    gc.disable()
+    yield
+    gc.collect()
 
 
 @pytest.fixture

@@ -23,7 +23,12 @@ QLabel#demoBanner { background: #fff4e6; color: #7a2e00; border-bottom: 3px soli
 QListWidget#navigation { font-size: 16pt; }
 QListWidget#navigation::item { padding: 10px 14px; }
 QListWidget#navigation::item:selected { background: #1c7ed6; color: white; }
-QPushButton { padding: 6px 16px; }
+QPushButton { padding: 6px 14px; }
+QFrame#promptRow { border: 2px solid transparent; border-radius: 6px; }
+QFrame#promptRow:focus { background: #e7f5ff; border: 2px solid #1c7ed6; }
+QLabel#promptText { font-size: 16pt; }
+QTreeWidget#checklist { font-size: 15pt; }
+QTreeWidget#checklist::item { padding: 5px 2px; }
 QTableWidget { font-size: 15pt; }
 QLabel#pageTitle { font-size: 22pt; font-weight: bold; }
 QLabel#pageSummary { font-size: 16pt; }

@@ -25,6 +25,7 @@ from counter_app.domain import ChecklistStatus
 from counter_app.domain.era import default_era_table
 from counter_app.rules import ChosenProcedure
 from counter_app.ui.controller import CounterController
+from counter_app.ui.signals import emit
 
 COLUMNS = ["手続", "対象の方", "期限", "持ち物", "状態"]
 STATUS_COLORS = {ChecklistStatus.PENDING: "#c92a2a", ChecklistStatus.DONE: "#2b8a3e",
@@ -80,7 +81,7 @@ class ChecklistPage(QWidget):
         layout.addLayout(buttons)
         self.reason_dialog: QInputDialog | None = None
 
-        self.back.clicked.connect(self.back_requested.emit)
+        self.back.clicked.connect(self.back_requested)  # signal to signal: no Python emit
         self.done.clicked.connect(lambda: self.mark(ChecklistStatus.DONE))
         self.later.clicked.connect(lambda: self.mark(ChecklistStatus.LATER))
         self.not_needed.clicked.connect(self.ask_reason)
@@ -189,4 +190,4 @@ class ChecklistPage(QWidget):
     def try_close(self) -> None:
         if self.controller.apply(lambda s: s.close()):
             self.message.setText("")
-            self.closed.emit()
+            emit(self.closed)

@@ -19,6 +19,7 @@ from counter_app.domain import Case, Step
 from counter_app.reception import NotReady, ReceptionSession
 from counter_app.rules import Catalogue
 from counter_app.store import CaseRepository
+from counter_app.ui.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class CaseSaver(QObject):
             self._repository.save(case)
         except Exception as exc:
             log.error("saving case %s failed: %s", case.id, type(exc).__name__)
-            self.failed.emit(SAVE_FAILED_JA)
+            emit(self.failed, SAVE_FAILED_JA)
 
     def flush(self) -> None:
         """Wait for every queued save (shutdown and tests)."""
@@ -71,17 +72,17 @@ class CounterController(QObject):
     def new_case(self) -> None:
         self.session = ReceptionSession.new(self.catalogue, self.saver.save, self._today())
         log.info("new reception case %s", self.session.case.id)
-        self.session_replaced.emit()
+        emit(self.session_replaced)
 
     def resume(self, case_id: str) -> bool:
         self.saver.flush()
         case = self.repository.load(case_id)
         if case is None:
-            self.refused.emit("この受付は見つかりませんでした")
+            emit(self.refused, "この受付は見つかりませんでした")
             return False
         self.session = ReceptionSession(case, self.catalogue, self.saver.save, self._today())
         log.info("resumed case %s at step %s", case_id, case.step.value)
-        self.session_replaced.emit()
+        emit(self.session_replaced)
         return True
 
     def apply(self, operation: Callable[[ReceptionSession], Any]) -> bool:
@@ -89,9 +90,9 @@ class CounterController(QObject):
         try:
             operation(self.session)
         except (NotReady, ValueError) as exc:
-            self.refused.emit(str(exc))
+            emit(self.refused, str(exc))
             return False
-        self.case_changed.emit()
+        emit(self.case_changed)
         return True
 
     @property

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from counter_app.domain import Step
 from counter_app.reception import Prompt
 from counter_app.ui.controller import CounterController
+from counter_app.ui.signals import emit
 
 BOOL_CHOICES = [(True, "はい"), (False, "いいえ")]
 
@@ -35,11 +36,14 @@ def choices_for(prompt: Prompt) -> list[tuple[object, str]]:
 class PromptRow(QFrame):
     """One question. Digits answer it; for a household question they tick members, Enter sends."""
 
-    answered = Signal(object, object)  # Prompt, value (or set of member indices)
+    # Carries no value: Python bools sent through object-typed signals have tripped PySide's
+    # reference counting; the page reads `value` from the row instead.
+    answered = Signal()
 
     def __init__(self, prompt: Prompt, member_names: list[str]) -> None:
         super().__init__()
         self.prompt = prompt
+        self.value: object = None  # the answer, or the set of members ticked
         self.setObjectName("promptRow")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
@@ -63,10 +67,10 @@ class PromptRow(QFrame):
             row.addWidget(send)
             hint = "番号で該当する方を選び、Enter（いなければそのままEnter）"
         else:
-            for n, (value, label) in enumerate(choices_for(prompt), start=1):
+            for n, (_value, label) in enumerate(choices_for(prompt), start=1):
                 button = QPushButton(f"{n}  {label}")
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-                button.clicked.connect(lambda _=False, v=value: self.answered.emit(self.prompt, v))
+                button.clicked.connect(lambda _=False, n=n - 1: self._choose(n))
                 self.buttons.append(button)
                 row.addWidget(button)
             hint = "番号キーで回答"
@@ -77,10 +81,14 @@ class PromptRow(QFrame):
         row.addWidget(self.hint)
         layout.addLayout(row)
 
+    def _choose(self, position: int) -> None:
+        self.value = choices_for(self.prompt)[position][0]
+        emit(self.answered)
+
     def _send_household(self) -> None:
-        chosen = {index for index, box in zip(self.prompt.members, self.boxes, strict=True)
-                  if box.isChecked()}
-        self.answered.emit(self.prompt, chosen)
+        self.value = {index for index, box in zip(self.prompt.members, self.boxes, strict=True)
+                      if box.isChecked()}
+        emit(self.answered)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -139,7 +147,7 @@ class InterviewPage(QWidget):
         layout.addLayout(footer)
         self.rows: list[PromptRow] = []
 
-        self.back.clicked.connect(self.back_requested.emit)
+        self.back.clicked.connect(self.back_requested)  # signal to signal: no Python emit
         self.next_step.clicked.connect(self.go_next)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.go_next)
@@ -157,7 +165,7 @@ class InterviewPage(QWidget):
         self.rows = []
         for prompt in prompts:
             row = PromptRow(prompt, names)
-            row.answered.connect(self._answer)
+            row.answered.connect(lambda r=row: self._answer(r.prompt, r.value))
             rows_layout.addWidget(row)
             self.rows.append(row)
         rows_layout.addStretch(1)
@@ -189,7 +197,7 @@ class InterviewPage(QWidget):
             return
         self.message.setText("")
         if self.controller.apply(lambda s: s.go_to(Step.CHECKLIST)):
-            self.next_requested.emit()
+            emit(self.next_requested)
 
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]

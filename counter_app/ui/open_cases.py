@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from counter_app.domain import Step
 from counter_app.domain.era import default_era_table
 from counter_app.store import CaseRepository, CaseSummary
+from counter_app.ui.signals import emit
 from counter_app.ui.tasks import run_task
 
 COLUMNS = ["異動", "異動日", "人数", "段階", "最終更新"]
@@ -75,7 +76,7 @@ class OpenCasesPage(QWidget):
 
     def _resume(self, row: int) -> None:
         if 0 <= row < len(self.summaries):
-            self.resume_requested.emit(self.summaries[row].id)
+            emit(self.resume_requested, self.summaries[row].id)
 
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ from counter_app.domain.facts import RELATIONSHIPS
 from counter_app.ui.card_reading import CardReadFlow
 from counter_app.ui.controller import CounterController
 from counter_app.ui.member_dialog import MemberDialog
+from counter_app.ui.signals import emit
 from counter_app.ui.views.reception_view import ReceptionView
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class ReceptionPage(ReceptionView):
         self.member_dialog: MemberDialog | None = None
 
         for kind in MoveKind:
-            self.move.kind.addItem(kind.label, kind)
+            self.move.kind.addItem(kind.label, kind.value)
         self.relationship.addItem("（未選択）", "")
         for relationship in RELATIONSHIPS:
             self.relationship.addItem(relationship, relationship)
@@ -108,7 +109,7 @@ class ReceptionPage(ReceptionView):
     def refresh(self) -> None:
         case = self.controller.session.case
         move = case.move
-        self.move.kind.setCurrentIndex(self.move.kind.findData(move.kind))
+        self.move.kind.setCurrentIndex(self.move.kind.findData(move.kind.value))
         if not self.move.date.hasFocus():
             self.move.date.setText(move.date.isoformat())
         self.move.date_era.setText(default_era_table().format(move.date))
@@ -138,7 +139,7 @@ class ReceptionPage(ReceptionView):
             self.move.error.setText(f"異動日: {exc}")
             return
         self.move.error.setText("")
-        kind = self.move.kind.currentData()
+        kind = MoveKind(self.move.kind.currentData())
         previous = self.move.previous_address.text()
         new = self.move.new_address.text()
         move = self.controller.session.case.move
@@ -228,7 +229,7 @@ class ReceptionPage(ReceptionView):
             return
         self.message.setText("")
         if self.controller.apply(lambda s: s.go_to(Step.INTERVIEW)):
-            self.next_requested.emit()
+            emit(self.next_requested)
 
     # --- demo reader -------------------------------------------------------------------------
 

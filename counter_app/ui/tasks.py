@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from counter_app.ui.signals import emit
+
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any, BaseException | None], None]
@@ -33,9 +35,9 @@ class _Task(QRunnable):
             result = self._func()
         except BaseException as exc:  # the callback decides what staff see; it must always run
             log.debug("background task failed: %s", type(exc).__name__)
-            self._relay.finished.emit(None, exc)
+            emit(self._relay.finished, None, exc)
         else:
-            self._relay.finished.emit(result, None)
+            emit(self._relay.finished, result, None)
 
 
 _pending: set[_Relay] = set()

@@ -1,0 +1,117 @@
+"""The scripted four-person move-in, shared by the flow test and bench/reception_keys.py.
+
+Everything staff do goes through `Staff`, which counts key presses (a shortcut such as
+Ctrl+Enter is one) and clicks. Placing a card is a physical act and the PIN is typed by the
+resident: neither is counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from card_reader.monitor import INSERTED, PresenceEvent
+
+FAMILY = [("北見 太郎", "1234"), ("北見 花子", "5678"), ("北見 一郎", "1111"),
+          ("北見 さくら", "2222")]
+# How staff answer each question of this household (keys for the focused question row).
+ANSWER_KEYS = {
+    "health_insurance": ["2"],  # 国民健康保険
+    "pension_category": ["1"],  # 第1号
+    "care_certified": ["2"],  # いいえ
+    "needs_childcare": ["1"],  # はい
+    "household.has_dog": ["1"],
+    "household.has_moped": ["2"],
+    "pregnant": ["1", "Return"],  # 北見 花子 (the only one asked), then Enter
+    "foreign_resident": ["Return"],  # nobody
+    "disability_certificate": ["Return"],  # nobody
+    "wants_seal_registration": ["1", "Return"],  # 北見 太郎
+}
+
+
+@dataclass
+class Staff:
+    qtbot: object
+    keys: int = 0
+    clicks: int = 0
+
+    def key(self, name: str, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+            ) -> None:
+        self.keys += 1
+        key = getattr(Qt.Key, f"Key_{name}")
+        self.qtbot.keyClick(QApplication.focusWidget(), key, modifier)
+
+    def type(self, text: str) -> None:
+        self.keys += len(text)
+        self.qtbot.keyClicks(QApplication.focusWidget(), text)
+
+    def click(self, widget: object) -> None:
+        self.clicks += 1
+        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def read_family_cards(window: object, qtbot: object) -> None:
+    page = window.reception
+    residents = {r.label.split("（")[0]: r for r in page._demo_residents}
+    for count, (name, pin) in enumerate(FAMILY, start=1):
+        page._demo_source.place(residents[name].new_card())  # the resident places the card
+        page.on_presence(PresenceEvent(INSERTED, page._demo_source.label))
+        qtbot.waitUntil(lambda: page.card_flow.pin_dialog is not None
+                        and page.card_flow.pin_dialog.isVisible())
+        dialog = page.card_flow.pin_dialog
+        qtbot.keyClicks(dialog.pin_edit, pin)  # typed by the resident
+        qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda n=count: len(page.household) == n)
+    # The offscreen platform has no window manager to hand activation back after a dialog.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def run_four_person_move_in(window: object, qtbot: object) -> Staff:
+    staff = Staff(qtbot)
+    page = window.reception
+    read_family_cards(window, qtbot)
+
+    # The move: date as 和暦 (令和8年4月1日), previous address already from the first card,
+    # new address from the postal code plus the block number.
+    staff.click(page.move.date)
+    page.move.date.selectAll()
+    staff.type("5080401")
+    staff.key("Return")
+    assert QApplication.focusWidget() is page.move.previous_address
+    staff.key("Return")
+    staff.type("1000013")
+    staff.key("Return")
+    assert QApplication.focusWidget() is page.move.new_address
+    staff.type("1-1")
+    staff.key("Return")
+    staff.key("Return", Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.current_page_key() == "interview")
+
+    interview = window.interview
+    asked = 0
+    while interview.rows:
+        row = interview.rows[0]
+        qtbot.waitUntil(lambda r=row: QApplication.focusWidget() is r)
+        fact = row.prompt.fact
+        before = len(interview.rows), interview.rows[0].prompt
+        for key in ANSWER_KEYS[fact]:
+            if key.isdigit():
+                staff.type(key)
+            else:
+                staff.key(key)
+        asked += 1
+        qtbot.waitUntil(lambda b=before: (len(interview.rows), interview.rows[0].prompt
+                                          if interview.rows else None) != b)
+    staff.key("Return", Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.current_page_key() == "checklist")
+
+    checklist = window.checklist
+    checklist.tree.setFocus()
+    while window.controller.session.unaddressed():
+        staff.key("D")
+    staff.key("Return", Qt.KeyboardModifier.ControlModifier)
+    staff.questions = asked  # type: ignore[attr-defined]
+    return staff

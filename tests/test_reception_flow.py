@@ -1,0 +1,91 @@
+"""A four-person move-in driven through the real window, from card reads to a closed case."""
+
+import json
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from reception_script import FAMILY, run_four_person_move_in
+
+from card_reader.sources import VirtualCardSource
+from counter_app.demo import load_demo_residents
+from counter_app.domain import CaseStatus, ChecklistStatus, Step
+from counter_app.preferences import Preferences
+from counter_app.rules import default_catalogue
+from counter_app.store import CaseRepository
+from counter_app.ui.application import configure_application
+from counter_app.ui.assembly import CounterWindow
+from counter_app.ui.controller import CaseSaver, CounterController
+from counter_app.ui.main_window import StatusSources
+
+
+@pytest.fixture
+def window(qapp, qtbot, sessions, tmp_path):
+    configure_application(qapp)
+    repository = CaseRepository(sessions)
+    saver = CaseSaver(repository)
+    controller = CounterController(default_catalogue(), repository, saver)
+    sources = StatusSources(demo=True, database_label="SQLite", list_readers=lambda: ["模擬"],
+                            find_printer=lambda: None)
+    window = CounterWindow(sources, Preferences(tmp_path), controller, VirtualCardSource(),
+                           load_demo_residents())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    yield window
+    saver.shutdown()
+
+
+def test_four_person_move_in_from_cards_to_a_closed_case(window, qtbot, screenshot_dir):
+    controller = window.controller
+    case_id = controller.session.case.id
+    staff = run_four_person_move_in(window, qtbot)
+    controller.saver.flush()
+
+    stored = controller.repository.load(case_id)
+    assert stored.status is CaseStatus.CLOSED
+    assert [m.name.replace("\u3000", " ") for m in stored.members] == [n for n, _ in FAMILY]
+    assert [m.relationship for m in stored.members] == ["世帯主", "妻", "子", "子"]
+    assert stored.move.date.isoformat() == "2026-04-01"
+    assert stored.move.previous_address.startswith("北海道札幌市")  # from the first card
+    assert stored.move.new_address == "東京都千代田区霞が関1-1"
+    assert stored.answers["member.1.pregnant"] is True
+    assert stored.answers["member.0.wants_seal_registration"] is True
+    assert all(e.status is ChecklistStatus.DONE for e in stored.checklist.values())
+    chosen = {p: sorted(stored.checklist) for p in stored.checklist}
+    assert {"resident_move_in", "nhi_enroll", "national_pension", "child_allowance_claim",
+            "child_medical", "school_transfer_in", "childcare_application",
+            "prenatal_vouchers", "infant_health", "seal_registration", "dog_registration",
+            "card_continued_use", "ecert_reissue", "voter_registration"} == set(chosen)
+    # The window moved on to the next resident.
+    assert window.current_page_key() == "reception"
+    assert window.controller.session.case.id != case_id
+
+    (screenshot_dir.parent / "reception_flow_counts.json").write_text(json.dumps(
+        {"keys": staff.keys, "clicks": staff.clicks, "questions": staff.questions}))
+    assert staff.keys + staff.clicks < 4 * 7 * 4  # fewer than the handwritten fields
+
+
+def test_screens_along_the_way(window, qtbot, screenshot_dir):
+    from reception_script import read_family_cards
+
+    read_family_cards(window, qtbot)
+    window.grab().save(str(screenshot_dir / "flow_1_reception.png"))
+    page = window.reception
+    page.move.date.setText("5080401")
+    page.move.new_address.setText("東京都千代田区霞が関1-1")
+    page._apply_move()
+    page.go_next()
+    qtbot.waitUntil(lambda: window.current_page_key() == "interview")
+    window.grab().save(str(screenshot_dir / "flow_2_interview.png"))
+    session = window.controller.session
+    for prompt in session.prompts():
+        for key in prompt.keys():
+            window.controller.apply(lambda s, k=key: s.answer(
+                k, "nhi" if k.endswith("health_insurance") else
+                "1" if k.endswith("pension_category") else False))
+    window.interview.go_next()
+    qtbot.waitUntil(lambda: window.current_page_key() == "checklist")
+    window.grab().save(str(screenshot_dir / "flow_3_checklist.png"))
+    assert session.case.step is Step.CHECKLIST
