@@ -133,10 +133,23 @@ def start(options: Options, env: Mapping[str, str]) -> Runtime:
     return Runtime(options, data_dir, db_url, log_file, sessions, preferences)
 
 
-def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
-    runtime = start(options, env)
-    preferences = runtime.preferences
+@dataclass
+class Gui:
+    """The running application's parts that outlive start-up."""
 
+    app: object
+    window: object  # CounterWindow
+    saver: object  # CaseSaver
+    watcher: object | None  # CardWatcher on a real reader; None in demo mode
+
+    def shutdown(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()  # type: ignore[attr-defined]
+        self.saver.shutdown()  # type: ignore[attr-defined]
+
+
+def build_gui(runtime: Runtime) -> Gui:
+    """Create the QApplication and the counter window from a started runtime."""
     from PySide6.QtWidgets import QApplication
 
     from card_reader.sources import PcscCardSource, VirtualCardSource
@@ -152,11 +165,11 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
     from counter_app.ui.controller import CaseSaver, CounterController
     from counter_app.ui.errors import install_error_handling
     from counter_app.ui.main_window import StatusSources
-    from counter_app.ui.tasks import wait_for_tasks
     from printing.printers import choose_printer
 
+    options, preferences = runtime.options, runtime.preferences
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    collector = GuiThreadCollector(app)  # noqa: F841 - lives as the app's child
+    GuiThreadCollector(app)  # lives as the application's child
     install_error_handling()
     configure_application(app)
 
@@ -196,15 +209,20 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
 
         watcher.event.connect(show_presence)
         watcher.start()
-    window.show()
+    return Gui(app, window, saver, watcher)
+
+
+def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
+    from counter_app.ui.tasks import wait_for_tasks
+
+    gui = build_gui(start(options, env))
+    gui.window.show()  # type: ignore[attr-defined]
     try:
         if options.smoke_test:
-            return _smoke_test(app, window, started, options.screenshot)
-        code = app.exec()
+            return _smoke_test(gui.app, gui.window, started, options.screenshot)
+        code = gui.app.exec()  # type: ignore[attr-defined]
     finally:
-        if watcher is not None:
-            watcher.stop()
-        saver.shutdown()
+        gui.shutdown()
     wait_for_tasks()
     log.info("counter-app stopped (exit %s)", code)
     return code
@@ -219,7 +237,8 @@ def _smoke_test(app: object, window: object, started: float, screenshot: Path | 
 
     app.processEvents()  # type: ignore[attr-defined]
     shown_ms = (time.perf_counter() - started) * 1000
-    print(f"window shown after {shown_ms:.0f} ms", flush=True)
+    print(f"window shown after {shown_ms:.0f} ms on page {window.current_page_key()}",  # type: ignore[attr-defined]
+          flush=True)
     log.info("smoke test: window shown after %.0f ms", shown_ms)
     # Let the status probes land so a screenshot shows the real state, but never wait forever.
     loop = QEventLoop()

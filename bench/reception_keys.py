@@ -1,0 +1,88 @@
+"""Staff effort for a four-person move-in, from the first card placed to the closed checklist.
+
+Runs the scripted move-in of tests/reception_script.py against the real window (offscreen) and
+counts staff key presses (a shortcut such as Ctrl+Enter counts once) and clicks. Placing the
+cards and typing the PINs are the residents' own acts and are not counted. Baseline: the
+handwritten counter, four people × seven forms × four fields = 112 fields written by hand.
+
+    .venv/bin/python bench/reception_keys.py
+"""
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+
+class Bot:
+    """The few pytest-qt calls the script uses, on plain QTest."""
+
+    def keyClick(self, widget, key, modifier=None):
+        if modifier is None:
+            QTest.keyClick(widget, key)
+        else:
+            QTest.keyClick(widget, key, modifier)
+
+    def keyClicks(self, widget, text):
+        QTest.keyClicks(widget, text)
+
+    def mouseClick(self, widget, button):
+        QTest.mouseClick(widget, button)
+
+    def waitUntil(self, condition, timeout=5000):
+        deadline = time.monotonic() + timeout / 1000
+        while not condition():
+            if time.monotonic() > deadline:
+                raise TimeoutError("bench: the flow did not move on")
+            QApplication.processEvents()
+            time.sleep(0.005)
+
+
+def main():
+    from reception_script import run_four_person_move_in
+
+    from card_reader.sources import VirtualCardSource
+    from counter_app.demo import load_demo_residents
+    from counter_app.preferences import Preferences
+    from counter_app.rules import default_catalogue
+    from counter_app.store import CaseRepository, open_database
+    from counter_app.ui.application import configure_application
+    from counter_app.ui.assembly import CounterWindow
+    from counter_app.ui.collector import GuiThreadCollector
+    from counter_app.ui.controller import CaseSaver, CounterController
+    from counter_app.ui.main_window import StatusSources
+
+    app = QApplication([])
+    GuiThreadCollector(app)
+    configure_application(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        repository = CaseRepository(open_database(f"sqlite:///{tmp}/bench.sqlite3"))
+        saver = CaseSaver(repository)
+        controller = CounterController(default_catalogue(), repository, saver)
+        window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
+                               Preferences(Path(tmp)), controller, VirtualCardSource(),
+                               load_demo_residents())
+        window.show()
+        window.activateWindow()
+        bot = Bot()
+        bot.waitUntil(lambda: QApplication.activeWindow() is window)
+        begin = time.perf_counter()
+        staff = run_four_person_move_in(window, bot)
+        seconds = time.perf_counter() - begin
+        saver.shutdown()
+    print("four-person move-in, first card to closed checklist (staff input only):")
+    print(f"  {staff.keys} key presses + {staff.clicks} click = {staff.keys + staff.clicks} "
+          f"actions; {staff.questions} interview questions asked")
+    print("  handwritten baseline: 4 people × 7 forms × 4 fields = 112 fields")
+    print(f"  scripted run took {seconds:.1f} s of machine time")
+
+
+if __name__ == "__main__":
+    main()

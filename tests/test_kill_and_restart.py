@@ -1,0 +1,67 @@
+"""A counter PC dies mid-reception (SIGKILL); after a restart the case resumes as it was."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+from conftest import ROOT, run_counter_app
+from PySide6.QtWidgets import QApplication
+
+from card_reader.sources import VirtualCardSource
+from counter_app.demo import load_demo_residents
+from counter_app.preferences import Preferences
+from counter_app.rules import default_catalogue
+from counter_app.store import CaseRepository, open_database
+from counter_app.ui.application import configure_application
+from counter_app.ui.assembly import CounterWindow
+from counter_app.ui.controller import CaseSaver, CounterController
+from counter_app.ui.main_window import StatusSources
+
+
+def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qapp, qtbot):
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")}
+    env.update(MADOGUCHI_DATA_DIR=str(data), QT_QPA_PLATFORM="offscreen")
+    child = subprocess.Popen([sys.executable, str(ROOT / "tests" / "kill_driver.py")],
+                             env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        before = json.loads(child.stdout.readline())
+    finally:
+        child.send_signal(signal.SIGKILL)  # no clean shutdown, no flush
+        child.wait(timeout=10)
+    assert child.returncode == -signal.SIGKILL
+    assert before["page"] == "interview" and len(before["answers"]) >= 3
+
+    # The real application, restarted, opens on the list of open cases.
+    restarted = run_counter_app("--demo", "--smoke-test", env=env)
+    assert restarted.returncode == 0, restarted.stderr
+    assert "on page open_cases" in restarted.stdout
+
+    # Resuming from that list lands on the same screen with the same case.
+    configure_application(qapp)
+    sessions = open_database(f"sqlite:///{data / 'demo' / 'madoguchi.sqlite3'}")
+    repository = CaseRepository(sessions)
+    saver = CaseSaver(repository)
+    controller = CounterController(default_catalogue(), repository, saver)
+    window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
+                           Preferences(tmp_path), controller, VirtualCardSource(),
+                           load_demo_residents())
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page_key("open_cases")
+    qtbot.waitUntil(lambda: len(window.open_cases.summaries) == 1)
+    window.open_cases.table.setFocus()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window.open_cases.table, "\r")
+    qtbot.waitUntil(lambda: window.current_page_key() == "interview")
+    session = controller.session
+    assert session.case.id == before["case_id"]
+    assert [m.name for m in session.case.members] == before["members"]
+    assert session.case.answers == before["answers"]
+    assert [p.text_ja for p in session.prompts()] == before["prompts"]
+    assert [row.prompt.text_ja for row in window.interview.rows] == before["prompts"]
+    saver.shutdown()
+    sessions.kw["bind"].dispose()
