@@ -1,0 +1,109 @@
+"""Keyboard details of the reception flow: reordering, 続柄, checklist refusals and reasons."""
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from card_reader.sources import VirtualCardSource
+from counter_app.domain import ChecklistStatus, Member, MemberSource, MoveKind
+from counter_app.preferences import Preferences
+from counter_app.rules import default_catalogue
+from counter_app.store import CaseRepository
+from counter_app.ui.application import configure_application
+from counter_app.ui.assembly import CounterWindow
+from counter_app.ui.controller import CaseSaver, CounterController
+from counter_app.ui.main_window import StatusSources
+
+
+@pytest.fixture
+def window(qapp, qtbot, sessions, tmp_path):
+    configure_application(qapp)
+    repository = CaseRepository(sessions)
+    saver = CaseSaver(repository)
+    controller = CounterController(default_catalogue(), repository, saver)
+    window = CounterWindow(StatusSources(False, "SQLite", lambda: [], lambda: None),
+                           Preferences(tmp_path), controller, VirtualCardSource())
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    yield window
+    saver.shutdown()
+
+
+def _add(window, name, born, sex):
+    window.reception.add_member(Member(name, dt.date.fromisoformat(born), sex, "",
+                                       MemberSource.MANUAL))
+
+
+def test_reorder_and_relationship_by_keyboard(window, qtbot):
+    page = window.reception
+    _add(window, "甲", "1985-06-15", "male")
+    _add(window, "乙", "1988-01-01", "male")  # no suggestion: a brother? staff decide
+    assert [m.relationship for m in page.household] == ["世帯主", ""]
+    page.members.setFocus()
+    page.members.selectRow(1)
+    qtbot.keyClick(page.members, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert [m.name for m in page.household] == ["乙", "甲"]
+    assert page.members.currentRow() == 0
+    page.members.selectRow(1)
+    qtbot.keyClick(page.members, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert [m.name for m in page.household] == ["乙", "甲"]  # already last: nothing moves
+    page.members.selectRow(0)
+    qtbot.keyClick(page, Qt.Key.Key_F4)
+    assert QApplication.focusWidget() is page.relationship
+    for _ in range(6):  # （未選択） → 世帯主 → 妻 → 夫 → … → 子 by the arrow key
+        qtbot.keyClick(page.relationship, Qt.Key.Key_Down)
+    assert page.household[0].relationship == page.relationship.currentText() == "子"
+    stored = window.controller.repository
+    window.controller.saver.flush()
+    assert stored.load(window.controller.session.case.id).members[0].relationship == "子"
+
+
+def test_next_step_needs_members_and_relationships(window, qtbot):
+    page = window.reception
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "世帯員を登録してください" in page.message.text()
+    _add(window, "甲", "1985-06-15", "male")
+    _add(window, "乙", "1988-01-01", "male")
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.message.text() == "続柄を選んでください：乙"
+    assert window.current_page_key() == "reception"
+    page.move.date.setText("4050230")
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.move.error.text() == "異動日: 暦にない日付です"
+
+
+def test_checklist_refuses_to_close_and_asks_a_reason_for_not_needed(window, qtbot):
+    controller = window.controller
+    controller.apply(lambda s: s.set_move(MoveKind.MOVE_WITHIN, dt.date(2026, 6, 1),
+                                          "北海道あおば市本町", "北海道あおば市緑町"))
+    _add(window, "緑町\u3000一人", "1956-02-02", "male")
+    for prompt in controller.session.prompts():
+        for key in prompt.keys():
+            controller.apply(lambda s, k=key: s.answer(k, False))
+    window.show_page_key("checklist")
+    page = window.checklist
+    page.tree.setFocus()
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.message.text().startswith("未対応の手続があります：転居届")
+    qtbot.keyClick(page.tree, Qt.Key.Key_D)  # 転居届: 済, selection moves to the next
+    assert controller.session.entry("resident_move_within").status is ChecklistStatus.DONE
+    next_id = page.current_id()
+    qtbot.keyClick(page.tree, Qt.Key.Key_N)
+    qtbot.waitUntil(lambda: page.reason_dialog is not None and page.reason_dialog.isVisible())
+    page.reason_dialog.setTextValue("本人が後日まとめて手続する")
+    page.reason_dialog.accept()
+    entry = controller.session.entry(next_id)
+    assert entry.status is ChecklistStatus.NOT_NEEDED
+    assert entry.reason == "本人が後日まとめて手続する"
+    while controller.session.unaddressed():
+        page.tree.setFocus()
+        qtbot.keyClick(page.tree, Qt.Key.Key_L)
+    case_id = controller.session.case.id
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: controller.session.case.id != case_id)
+    assert window.current_page_key() == "reception"
+    assert "受付を完了しました" in window.info_box.text()
