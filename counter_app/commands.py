@@ -15,9 +15,9 @@ from pathlib import Path
 
 from counter_app.config import ExitCode, StartupError
 from counter_app.domain import Case, CaseFormatError
-from counter_app.rules import Catalogue, RuleError, default_catalogue, determine
+from counter_app.rules import Catalogue, Determination, RuleError, default_catalogue, determine
 
-SUBCOMMANDS = ("determine", "rules")
+SUBCOMMANDS = ("determine", "render", "rules")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,6 +61,12 @@ def run(argv: Sequence[str]) -> int:
     det.add_argument("case", type=Path, help="case file (JSON, see DESIGN.md)")
     det.add_argument("--catalogue", type=Path, help="procedure catalogue (default: built in)")
     det.add_argument("--filed-on", type=_date, help="filing day for deadlines (default: move date)")
+    render = commands.add_parser("render", help="write the packet PDF of a case file")
+    render.add_argument("case", type=Path, help="case file (JSON, see DESIGN.md)")
+    render.add_argument("--out", type=Path, required=True, help="directory for the PDF")
+    render.add_argument("--demo", action="store_true", help="watermark every page 見本")
+    render.add_argument("--catalogue", type=Path, help="procedure catalogue (default: built in)")
+    render.add_argument("--printed-on", type=_date, help="issue date (default: today)")
     rules = commands.add_parser("rules", help="validate, export or import procedure catalogues")
     rules_commands = rules.add_subparsers(dest="action", required=True)
     validate = rules_commands.add_parser("validate", help="check a catalogue file")
@@ -68,14 +74,17 @@ def run(argv: Sequence[str]) -> int:
     rules_commands.add_parser("export", help="print the built-in catalogue")
     args = parser.parse_args(list(argv))
 
-    if args.command == "determine":
+    if args.command in ("determine", "render"):
         catalogue = _catalogue(args.catalogue)
+        filed_on = args.filed_on if args.command == "determine" else None
         try:
             case = Case.from_dict(_read_json(args.case, "case file"))
-            result = determine(case, catalogue, args.filed_on)
+            result = determine(case, catalogue, filed_on or case.filed_on)
         except CaseFormatError as exc:
             raise StartupError(f"case file {args.case}: {exc}", "受付データに誤りがあります",
                                ExitCode.USAGE) from None
+        if args.command == "render":
+            return _render(case, result, catalogue, args)
         json.dump(result.to_json(catalogue), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return ExitCode.OK
@@ -84,4 +93,30 @@ def run(argv: Sequence[str]) -> int:
         print(f"ok: {len(catalogue.procedures)} procedures, {len(catalogue.questions)} questions")
         return ExitCode.OK
     sys.stdout.write(default_catalogue().to_json())
+    return ExitCode.OK
+
+
+def _render(case: Case, result: Determination, catalogue: Catalogue,
+            args: argparse.Namespace) -> int:
+    from counter_app.packet import build_packet
+    from forms.templates import load_templates
+    from printing.render import render_packet
+
+    packet = build_packet(case, result, catalogue, load_templates(), args.demo,
+                          args.printed_on or dt.date.today())
+    rendered = render_packet(packet)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        path = args.out / f"packet-{case.id}.pdf"
+        path.write_bytes(rendered.pdf)
+    except OSError as exc:
+        raise StartupError(f"cannot write to {args.out}: {exc.strerror or exc}",
+                           "PDFを保存できません", ExitCode.DATA_DIR) from None
+    if rendered.missing_glyphs:
+        missing = sorted(rendered.missing_glyphs)
+        codes = " ".join(f"U+{ord(c):04X}" for c in missing)
+        print(f"counter-app: 印刷できない文字があります（{'、'.join(missing)}）。"
+              f"券面と照合して手書きで補ってください (no bundled font has: {codes})",
+              file=sys.stderr)
+    print(f"{path} ({len(rendered.pages)} pages)")
     return ExitCode.OK

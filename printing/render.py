@@ -11,9 +11,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -136,7 +134,9 @@ class PacketWriter:
     def __init__(self, packet: Packet) -> None:
         self.packet = packet
         self.buffer = io.BytesIO()
-        self.canvas = Canvas(self.buffer, pagesize=A4, pageCompression=1)
+        # The initial font is written into every page: make it an embedded one, not Helvetica.
+        self.canvas = Canvas(self.buffer, pagesize=A4, pageCompression=1,
+                             initialFontName=fonts.face("mincho").name, initialFontSize=10)
         self.canvas.setTitle("窓口案内・申請書一式")
         self.canvas.setAuthor(f"{packet.city} 窓口支援システム")
         self.pages: list[PageInfo] = []
@@ -146,19 +146,33 @@ class PacketWriter:
 
     def finish_page(self, form_id: str, page: int, total: int, label: str) -> None:
         c = self.canvas
-        payload = qr_payload(self.packet.case_id, form_id, page)
-        widget = QrCodeWidget(payload, barLevel="M")
-        x0, y0, x1, y1 = widget.getBounds()
-        size = QR_SIZE_MM * mm
-        drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-        drawing.add(widget)
-        renderPDF.draw(drawing, c, PAGE_W - 15 * mm - size, 8 * mm)
+        self.qr_code(qr_payload(self.packet.case_id, form_id, page),
+                     PAGE_W - 15 * mm - QR_SIZE_MM * mm, 8 * mm)
         draw_text(c, 15 * mm, 10 * mm, f"{self.packet.city}　{label}　{page}／{total}", 7,
                   "gothic")
         if self.packet.demo:
             self.watermark()
         c.showPage()
         self.pages.append(PageInfo(form_id, page))
+
+    def qr_code(self, payload: str, x: float, y: float) -> None:
+        # The widget only chooses the QR version and computes the modules; they are drawn
+        # straight on the canvas, as reportlab's graphics renderer would add a non-embedded
+        # Helvetica to every page.
+        code = QrCodeWidget(payload, barLevel="M").qr
+        code.make()
+        rows = code.modules
+        count = len(rows)
+        module = QR_SIZE_MM * mm / (count + 8)  # with the four-module quiet zone
+        c = self.canvas
+        c.saveState()
+        c.setFillGray(0)
+        for r, row in enumerate(rows):
+            for col, dark in enumerate(row):
+                if dark:
+                    c.rect(x + (col + 4) * module, y + (count + 3 - r) * module, module,
+                           module, fill=1, stroke=0)
+        c.restoreState()
 
     def watermark(self) -> None:
         c = self.canvas
