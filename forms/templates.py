@@ -115,7 +115,7 @@ def _check_path(path: Any, where: str, in_members: bool) -> None:
     if not isinstance(path, str) or not path:
         raise TemplateError(where, "a dotted path such as move.new_address")
     root = path.split(".")[0]
-    allowed = ROOTS | ({MEMBER_ROOT} if in_members else set())
+    allowed = {MEMBER_ROOT} if in_members else ROOTS  # a table row is one member
     if root not in allowed:
         raise TemplateError(where, f"{path!r} does not start with one of "
                                    f"{', '.join(sorted(allowed))}")
