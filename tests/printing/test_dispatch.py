@@ -1,0 +1,111 @@
+"""Printing through a real CUPS scheduler: a PDF printer, a raw socket printer, a stopped one."""
+
+import datetime as dt
+import json
+import shutil
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from cups_sandbox import CupsSandbox, RawListener
+from pypdf import PdfReader
+
+from counter_app.domain import Case
+from counter_app.packet import build_packet
+from counter_app.rules import default_catalogue, determine
+from forms.templates import load_templates
+from printing import dispatch
+from printing.render import render_packet
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux" or not shutil.which("cupsd") or not shutil.which("unshare"),
+    reason="needs Linux with cupsd and cups-pdf (scripts/setup.sh installs them)")
+HOUSEHOLD = Path(__file__).resolve().parent.parent / "households" / "02_family_of_four_nhi.json"
+
+
+@pytest.fixture(scope="module")
+def cups():
+    # Not under pytest's tmp_path: that is private to root (0700), and CUPS filters and
+    # backends run as the lp user.
+    base = Path(tempfile.mkdtemp(prefix="madoguchi-cups-"))
+    sandbox = CupsSandbox(base)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CUPS_SERVER", str(sandbox.socket))
+    yield sandbox
+    mp.undo()
+    sandbox.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def packet():
+    case = Case.from_dict(json.loads(HOUSEHOLD.read_text())["case"])
+    catalogue = default_catalogue()
+    rendered = render_packet(build_packet(case, determine(case, catalogue), catalogue,
+                                          load_templates(), True, dt.date(2026, 4, 3)))
+    return case, rendered
+
+
+def test_a_pdf_printer_completes_the_job(cups, packet):
+    case, rendered = packet
+    cups.add_pdf_queue("COUNTER_PDF")
+    messages = []
+    outcome = dispatch.print_pdf(rendered.pdf, "COUNTER_PDF", f"packet {case.id}",
+                                 threading.Event(), messages.append)
+    assert outcome.printer == "COUNTER_PDF" and outcome.job_id.startswith("COUNTER_PDF-")
+    assert messages[-1] == "印刷が終わりました"
+    printed = cups.pdfs()
+    assert len(printed) == 1
+    # cups-pdf re-distils through Ghostscript: compare pages, not text.
+    assert len(PdfReader(printed[0]).pages) == len(rendered.pages)
+
+
+def test_a_raw_queue_receives_the_exact_bytes(cups, packet):
+    case, rendered = packet
+    listener = RawListener()
+    try:
+        cups.add_raw_queue("COUNTER_RAW", listener.port)
+        dispatch.print_pdf(rendered.pdf, "COUNTER_RAW", f"packet {case.id}", threading.Event())
+        assert listener.jobs == [rendered.pdf]
+    finally:
+        listener.close()
+
+
+def test_a_stopped_printer_is_refused_and_nothing_is_sent(cups, packet):
+    _, rendered = packet
+    listener = RawListener()
+    try:
+        cups.add_raw_queue("COUNTER_STOPPED", listener.port)
+        cups.stop_queue("COUNTER_STOPPED")
+        with pytest.raises(dispatch.PrinterStopped) as info:
+            dispatch.print_pdf(rendered.pdf, "COUNTER_STOPPED", "packet", threading.Event())
+        assert "プリンタが停止しています" in info.value.message_ja
+        assert listener.jobs == []
+        assert cups.lp("lpstat", "-W", "not-completed", "-o", "COUNTER_STOPPED").stdout == ""
+    finally:
+        listener.close()
+
+
+def test_cancel_stops_waiting_and_cancels_the_job(cups, packet):
+    _, rendered = packet
+    jammed = RawListener(read=False)
+    cancel = threading.Event()
+    try:
+        cups.add_raw_queue("COUNTER_JAM", jammed.port)
+        timer = threading.Timer(1.0, cancel.set)
+        timer.start()
+        with pytest.raises(dispatch.PrintCancelled):
+            dispatch.print_pdf(rendered.pdf, "COUNTER_JAM", "packet", cancel, timeout_s=30)
+        timer.join()
+        assert cups.lp("lpstat", "-W", "not-completed", "-o", "COUNTER_JAM").stdout == ""
+    finally:
+        jammed.close()
+
+
+def test_no_print_service(tmp_path, monkeypatch, packet):
+    _, rendered = packet
+    monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "none.sock"))
+    with pytest.raises(dispatch.NoPrintService):
+        dispatch.print_pdf(rendered.pdf, "ANY", "packet", threading.Event())
