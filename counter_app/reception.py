@@ -21,6 +21,7 @@ from counter_app.domain import (
     Member,
     Move,
     MoveKind,
+    PrintRecord,
     Step,
 )
 from counter_app.domain.members import suggest_relationship
@@ -183,6 +184,15 @@ class ReceptionSession:
     def unaddressed(self) -> list[str]:
         return [p.id for p in self.determination.procedures
                 if self.entry(p.id).status is ChecklistStatus.PENDING]
+
+    def record_output(self, form_ids: list[str], how: str, where: str,
+                      at: dt.datetime | None = None) -> None:
+        """The forms left the counter (printed, or saved as a PDF). A failed or cancelled
+        job records nothing: its forms stay 未印刷."""
+        when = at or dt.datetime.now(dt.UTC)
+        for form_id in form_ids:
+            self.case.prints[form_id] = PrintRecord(how, where, when)
+        self._changed()
 
     def go_to(self, step: Step) -> None:
         self.case.step = step

@@ -15,6 +15,7 @@ from counter_app.domain import (
     MemberSource,
     Move,
     MoveKind,
+    PrintRecord,
     Step,
 )
 from counter_app.store import CaseRepository
@@ -42,7 +43,9 @@ def test_save_and_load_round_trip_keeps_text_exactly(sessions):
     case = _case(step=Step.CHECKLIST, filed_on=dt.date(2026, 4, 3),
                  checklist={"nhi_enroll": ChecklistEntry(ChecklistStatus.DONE),
                             "seal_registration": ChecklistEntry(ChecklistStatus.NOT_NEEDED,
-                                                                "印鑑を持参していない")})
+                                                                "印鑑を持参していない")},
+                 prints={"nhi_change": PrintRecord("printed", "COUNTER_1",
+                                                   dt.datetime(2026, 4, 3, 10, 0))})
     repo.save(case)
     loaded = repo.load(case.id)
     assert loaded == case

@@ -10,8 +10,9 @@ from counter_app.domain.case import (
     MemberSource,
     Move,
     MoveKind,
+    PrintRecord,
     Step,
 )
 
 __all__ = ["Case", "CaseFormatError", "CaseStatus", "ChecklistEntry", "ChecklistStatus", "Member",
-           "MemberSource", "Move", "MoveKind", "Step"]
+           "MemberSource", "Move", "MoveKind", "PrintRecord", "Step"]

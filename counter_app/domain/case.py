@@ -54,6 +54,15 @@ class Step(enum.StrEnum):
 
 
 @dataclass
+class PrintRecord:
+    """A form that left the counter: printed on a queue, or saved as a PDF (no printer)."""
+
+    how: str  # "printed" or "saved"
+    where: str  # the print queue, or the file name
+    at: dt.datetime
+
+
+@dataclass
 class ChecklistEntry:
     status: ChecklistStatus = ChecklistStatus.PENDING
     reason: str = ""
@@ -99,6 +108,7 @@ class Case:
     step: Step = Step.MOVE
     filed_on: dt.date | None = None  # the day of the visit; deadlines "from filing" count from it
     checklist: dict[str, ChecklistEntry] = field(default_factory=dict)  # procedure id → entry
+    prints: dict[str, PrintRecord] = field(default_factory=dict)  # form id → last print
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -17,9 +17,10 @@ from counter_app.domain import (
     MemberSource,
     Move,
     MoveKind,
+    PrintRecord,
     Step,
 )
-from counter_app.store.models import AnswerRow, CaseRow, ChecklistRow, MemberRow
+from counter_app.store.models import AnswerRow, CaseRow, ChecklistRow, MemberRow, PrintRow
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class CaseRepository:
             row.answers = [AnswerRow(key=k, value=v) for k, v in sorted(case.answers.items())]
             row.checklist = [ChecklistRow(procedure_id=k, status=e.status.value, reason=e.reason)
                              for k, e in sorted(case.checklist.items())]
+            row.prints = [PrintRow(form_id=k, how=p.how, target=p.where, at=p.at)
+                          for k, p in sorted(case.prints.items())]
 
     def load(self, case_id: str) -> Case | None:
         with self._sessions() as session:
@@ -128,4 +131,5 @@ def _to_case(row: CaseRow) -> Case:
         filed_on=row.filed_on,
         checklist={c.procedure_id: ChecklistEntry(ChecklistStatus(c.status), c.reason)
                    for c in row.checklist},
+        prints={p.form_id: PrintRecord(p.how, p.target, p.at) for p in row.prints},
     )

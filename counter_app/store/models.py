@@ -52,6 +52,9 @@ class CaseRow(Base):
     checklist: Mapped[list[ChecklistRow]] = orm.relationship(
         back_populates="case", cascade="all, delete-orphan"
     )
+    prints: Mapped[list[PrintRow]] = orm.relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
 
 
 class MemberRow(Base):
@@ -95,3 +98,17 @@ class ChecklistRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     case: Mapped[CaseRow] = orm.relationship(back_populates="checklist")
+
+
+class PrintRow(Base):
+    __tablename__ = "case_prints"
+
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    form_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    how: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    case: Mapped[CaseRow] = orm.relationship(back_populates="prints")
