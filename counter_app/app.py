@@ -158,14 +158,15 @@ def build_gui(runtime: Runtime) -> Gui:
     from counter_app.rules import default_catalogue
     from counter_app.store import CaseRepository
     from counter_app.ui.application import configure_application
-    from counter_app.ui.assembly import CounterWindow
+    from counter_app.ui.assembly import CounterWindow, PrintSetup
     from counter_app.ui.card_reading import reader_status_text
     from counter_app.ui.card_watch import CardWatcher
     from counter_app.ui.collector import GuiThreadCollector
     from counter_app.ui.controller import CaseSaver, CounterController
     from counter_app.ui.errors import install_error_handling
     from counter_app.ui.main_window import StatusSources
-    from printing.printers import choose_printer
+    from forms.templates import load_templates
+    from printing.printers import available_printers, choose_printer
 
     options, preferences = runtime.options, runtime.preferences
     app = QApplication.instance() or QApplication([sys.argv[0]])
@@ -196,7 +197,10 @@ def build_gui(runtime: Runtime) -> Gui:
         # Read the preference here, on the GUI thread: QSettings is not shared across threads.
         find_printer=functools.partial(choose_printer, preferences.printer_name),
     )
-    window = CounterWindow(sources, preferences, controller, card_source, residents)
+    print_setup = PrintSetup(load_templates(), available_printers, preferences.printer_name,
+                             runtime.data_dir / ("demo/pdf" if options.demo else "pdf"))
+    window = CounterWindow(sources, preferences, controller, card_source, residents,
+                           print_setup)
     if repository.open_cases():
         window.show_page_key("open_cases")  # after a crash or restart: resume, not retype
     if watcher is not None:

@@ -91,3 +91,25 @@ def pcsc():
     sandbox = PcscSandbox(PCSC_BASE)
     yield sandbox
     sandbox.stop()
+
+
+@pytest.fixture(scope="session")
+def cups():
+    """A private CUPS scheduler for this session (CUPS_SERVER points the clients at it)."""
+    from cups_sandbox import CupsSandbox
+
+    if sys.platform != "linux" or not shutil.which("cupsd"):
+        pytest.skip("the private CUPS sandbox needs Linux and cupsd")
+    # Not under pytest's tmp_path: that is private to root (0700), and CUPS filters and
+    # backends run as the lp user.
+    base = Path(tempfile.mkdtemp(prefix="madoguchi-cups-"))
+    sandbox = CupsSandbox(base)
+    previous = os.environ.get("CUPS_SERVER")
+    os.environ["CUPS_SERVER"] = str(sandbox.socket)
+    yield sandbox
+    if previous is None:
+        os.environ.pop("CUPS_SERVER", None)
+    else:
+        os.environ["CUPS_SERVER"] = previous
+    sandbox.stop()
+    shutil.rmtree(base, ignore_errors=True)

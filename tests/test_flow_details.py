@@ -107,3 +107,15 @@ def test_checklist_refuses_to_close_and_asks_a_reason_for_not_needed(window, qtb
     qtbot.waitUntil(lambda: controller.session.case.id != case_id)
     assert window.current_page_key() == "reception"
     assert "受付を完了しました" in window.info_box.text()
+
+
+def test_delete_in_an_address_field_deletes_text_not_a_member(window, qtbot):
+    page = window.reception
+    _add(window, "甲", "1985-06-15", "male")
+    page.members.selectRow(0)
+    page.move.previous_address.setFocus()
+    page.move.previous_address.setText("北海道")
+    page.move.previous_address.setCursorPosition(0)
+    qtbot.keyClick(page.move.previous_address, Qt.Key.Key_Delete)
+    assert page.move.previous_address.text() == "海道"
+    assert len(page.household) == 1

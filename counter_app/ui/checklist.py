@@ -36,6 +36,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 class ChecklistPage(QWidget):
     closed = Signal()
     back_requested = Signal()
+    print_requested = Signal()
 
     def __init__(self, controller: CounterController) -> None:
         super().__init__()
@@ -72,11 +73,13 @@ class ChecklistPage(QWidget):
         self.message.setObjectName("pageMessage")
         self.message.setStyleSheet("color: #c92a2a;")
         self.message.setWordWrap(True)
+        self.to_print = QPushButton("印刷へ（Ctrl+P）")
         self.close_case = QPushButton("受付を完了（Ctrl+Enter）")
         self.close_case.setObjectName("closeCase")
         for widget in (self.back, self.done, self.not_needed, self.later):
             buttons.addWidget(widget)
         buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.to_print)
         buttons.addWidget(self.close_case)
         layout.addLayout(buttons)
         self.reason_dialog: QInputDialog | None = None
@@ -86,11 +89,15 @@ class ChecklistPage(QWidget):
         self.later.clicked.connect(lambda: self.mark(ChecklistStatus.LATER))
         self.not_needed.clicked.connect(self.ask_reason)
         self.close_case.clicked.connect(self.try_close)
+        self.to_print.clicked.connect(self.print_requested)  # signal to signal
+        QShortcut(QKeySequence("Ctrl+P"), self).activated.connect(self.to_print.click)
         self.tree.currentItemChanged.connect(lambda *_: self._show_reasons())
         for keys, slot in ((Qt.Key.Key_D, lambda: self.mark(ChecklistStatus.DONE)),
                            (Qt.Key.Key_L, lambda: self.mark(ChecklistStatus.LATER)),
                            (Qt.Key.Key_N, self.ask_reason)):
-            QShortcut(QKeySequence(keys), self.tree).activated.connect(slot)
+            shortcut = QShortcut(QKeySequence(keys), self.tree)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.try_close)
         controller.session_replaced.connect(self.refresh)

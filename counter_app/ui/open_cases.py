@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -19,6 +20,7 @@ from counter_app.domain.era import default_era_table
 from counter_app.store import CaseRepository, CaseSummary
 from counter_app.ui.signals import emit
 from counter_app.ui.tasks import run_task
+from printing.render import parse_qr_payload
 
 COLUMNS = ["異動", "異動日", "人数", "段階", "最終更新"]
 STEP_LABELS = {Step.MOVE: "受付", Step.INTERVIEW: "聞き取り", Step.CHECKLIST: "手続一覧"}
@@ -45,13 +47,24 @@ class OpenCasesPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.scan = QLineEdit()
+        self.scan.setObjectName("qrScan")
+        self.scan.setPlaceholderText("申請書のQRコードを読み取ると、その案件を開きます")
+        self.scan_error = QLabel()
+        self.scan_error.setStyleSheet("color: #c92a2a;")
         layout.addWidget(title)
+        layout.addWidget(self.scan)
+        layout.addWidget(self.scan_error)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
+        # A barcode scanner types the code and Enter, as a keyboard would.
+        self.scan.returnPressed.connect(self._scanned)
         self.table.cellDoubleClicked.connect(lambda row, _col: self._resume(row))
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table).activated.connect(
-                lambda: self._resume(self.table.currentRow()))
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            # Only in the table: Enter in the scan field belongs to the scanner.
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda: self._resume(self.table.currentRow()))
 
     def reload(self) -> None:
         run_task(self._repository.open_cases, self._show)
@@ -73,6 +86,15 @@ class OpenCasesPage(QWidget):
         if self.summaries:
             self.table.selectRow(0)
             self.table.setFocus()
+
+    def _scanned(self) -> None:
+        code = parse_qr_payload(self.scan.text())
+        self.scan.clear()
+        if code is None:
+            self.scan_error.setText("この窓口支援システムのQRコードではありません")
+            return
+        self.scan_error.setText("")
+        emit(self.resume_requested, code[0])
 
     def _resume(self, row: int) -> None:
         if 0 <= row < len(self.summaries):

@@ -83,7 +83,12 @@ class ReceptionPage(ReceptionView):
             (QKeySequence("Ctrl+Down"), self.members, lambda: self.move_selected(1)),
         )
         for keys, parent, slot in shortcuts:
-            QShortcut(keys, parent).activated.connect(slot)
+            shortcut = QShortcut(keys, parent)
+            if parent is not self:
+                # Only while the household table has focus: Delete in an address field
+                # must delete a character, not a member.
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
 
         self._demo_source = source if isinstance(source, VirtualCardSource) else None
         self._demo_residents = demo_residents or []

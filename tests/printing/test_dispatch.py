@@ -4,12 +4,11 @@ import datetime as dt
 import json
 import shutil
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 import pytest
-from cups_sandbox import CupsSandbox, RawListener
+from cups_sandbox import RawListener
 from pypdf import PdfReader
 
 from counter_app.domain import Case
@@ -26,20 +25,6 @@ HOUSEHOLD = Path(__file__).resolve().parent.parent / "households" / "02_family_o
 
 
 @pytest.fixture(scope="module")
-def cups():
-    # Not under pytest's tmp_path: that is private to root (0700), and CUPS filters and
-    # backends run as the lp user.
-    base = Path(tempfile.mkdtemp(prefix="madoguchi-cups-"))
-    sandbox = CupsSandbox(base)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CUPS_SERVER", str(sandbox.socket))
-    yield sandbox
-    mp.undo()
-    sandbox.stop()
-    shutil.rmtree(base, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
 def packet():
     case = Case.from_dict(json.loads(HOUSEHOLD.read_text())["case"])
     catalogue = default_catalogue()
@@ -51,12 +36,13 @@ def packet():
 def test_a_pdf_printer_completes_the_job(cups, packet):
     case, rendered = packet
     cups.add_pdf_queue("COUNTER_PDF")
+    before = set(cups.pdfs())
     messages = []
     outcome = dispatch.print_pdf(rendered.pdf, "COUNTER_PDF", f"packet {case.id}",
                                  threading.Event(), messages.append)
     assert outcome.printer == "COUNTER_PDF" and outcome.job_id.startswith("COUNTER_PDF-")
     assert messages[-1] == "印刷が終わりました"
-    printed = cups.pdfs()
+    printed = [p for p in cups.pdfs() if p not in before]
     assert len(printed) == 1
     # cups-pdf re-distils through Ghostscript: compare pages, not text.
     assert len(PdfReader(printed[0]).pages) == len(rendered.pages)

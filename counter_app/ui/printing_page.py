@@ -1,0 +1,258 @@
+"""Printing: preview the packet, print it to a chosen queue or save it as a PDF.
+
+Rendering and printing run on worker threads; printing shows progress and can be cancelled.
+Forms are recorded as printed only when the queue reports the job complete, so a failed or
+cancelled job leaves them 未印刷 with a clear message, and they can be printed again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.packet import build_packet
+from counter_app.ui.controller import CounterController
+from counter_app.ui.signals import emit
+from counter_app.ui.tasks import run_task
+from forms.templates import Template
+from printing import dispatch
+from printing.render import GUIDE_ID, RenderedPacket, render_packet
+
+log = logging.getLogger(__name__)
+
+SAVE_ONLY = "PDFに保存（プリンタなし）"
+
+
+class _Progress(QObject):
+    text = Signal(str)  # from the print worker to the GUI thread
+
+
+class PrintingPage(QWidget):
+    def __init__(self, controller: CounterController, templates: dict[str, Template],
+                 demo: bool, list_printers: Callable[[], list[str]],
+                 preferred_printer: str | None, save_dir: Path) -> None:
+        super().__init__()
+        self.setObjectName("page_printing")
+        self.controller = controller
+        self._templates = templates
+        self._demo = demo
+        self._list_printers = list_printers
+        self._preferred = preferred_printer
+        self._save_dir = save_dir
+        self.rendered: RenderedPacket | None = None
+        self._cancel: threading.Event | None = None
+        self.confirm_box: QMessageBox | None = None
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        self.document = QPdfDocument(self)
+        self.preview = QPdfView()
+        self.preview.setObjectName("preview")
+        self.preview.setDocument(self.document)
+        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        layout.addWidget(self.preview, 3)
+
+        side = QVBoxLayout()
+        title = QLabel("印刷")
+        title.setObjectName("pageTitle")
+        side.addWidget(title)
+        side.addWidget(QLabel("プリンタ"))
+        self.printer = QComboBox()
+        self.printer.setObjectName("printerChoice")
+        side.addWidget(self.printer)
+        self.print_button = QPushButton("印刷（Ctrl+P）")
+        self.print_button.setObjectName("printPacket")
+        self.save_button = QPushButton("PDFに保存（Ctrl+S）")
+        self.cancel_button = QPushButton("印刷を取り消す（Esc）")
+        self.cancel_button.setEnabled(False)
+        for button in (self.print_button, self.save_button, self.cancel_button):
+            side.addWidget(button)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: CUPS reports no percentage
+        self.progress.setVisible(False)
+        side.addWidget(self.progress)
+        self.status = QLabel()
+        self.status.setObjectName("printStatus")
+        self.status.setWordWrap(True)
+        side.addWidget(self.status)
+        self.warning = QLabel()
+        self.warning.setObjectName("glyphWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #c92a2a; font-weight: bold;")
+        side.addWidget(self.warning)
+        side.addWidget(QLabel("申請書"))
+        self.forms = QListWidget()
+        self.forms.setObjectName("formStatus")
+        side.addWidget(self.forms, 1)
+        layout.addLayout(side, 2)
+
+        self._progress = _Progress()
+        self._progress.text.connect(self.status.setText)
+        self.print_button.clicked.connect(self.ask_print)
+        self.save_button.clicked.connect(self.save_pdf)
+        self.cancel_button.clicked.connect(self.cancel)
+        for keys, slot in (("Ctrl+P", self.ask_print), ("Ctrl+S", self.save_pdf),
+                           ("Esc", self.cancel)):
+            QShortcut(QKeySequence(keys), self).activated.connect(slot)
+        controller.session_replaced.connect(self._forget)
+        controller.case_changed.connect(self._show_form_status)
+
+    # --- the packet ----------------------------------------------------------------------
+
+    def _forget(self) -> None:
+        self.rendered = None
+        self.document.close()
+        self.forms.clear()
+
+    def refresh(self) -> None:
+        """Render the current case's packet on a worker and show it."""
+        session = self.controller.session
+        self.status.setText("申請書を作成しています…")
+        case, determination = session.case, session.determination
+        packet = build_packet(case, determination, self.controller.catalogue,
+                              self._templates, self._demo, dt.date.today())
+        run_task(lambda: render_packet(packet), self._rendered)
+        run_task(self._list_printers, self._printers)
+
+    def _rendered(self, rendered: RenderedPacket | None, error: BaseException | None) -> None:
+        if error is not None:
+            log.error("packet rendering failed", exc_info=error)
+            self.status.setText("申請書を作成できませんでした")
+            return
+        self.rendered = rendered
+        data = QByteArray(rendered.pdf)
+        self._pdf_buffer = QBuffer(self)
+        self._pdf_buffer.setData(data)
+        self._pdf_buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._pdf_buffer)
+        self.status.setText(f"{len(rendered.pages)}ページ。内容を確認してから印刷してください。")
+        if rendered.missing_glyphs:
+            chars = "、".join(sorted(rendered.missing_glyphs))
+            self.warning.setText(f"印刷できない文字があります：{chars}\n"
+                                 "券面と照合し、印刷後に手書きで補ってください。")
+        else:
+            self.warning.setText("")
+        self._show_form_status()
+
+    def _printers(self, names: list[str] | None, error: BaseException | None) -> None:
+        current = self.printer.currentText()
+        self.printer.clear()
+        for name in names or []:
+            self.printer.addItem(name)
+        self.printer.addItem(SAVE_ONLY)
+        choice = current if current and self.printer.findText(current) >= 0 else self._preferred
+        index = self.printer.findText(choice or "")
+        self.printer.setCurrentIndex(index if index >= 0 else 0)
+
+    def form_ids(self) -> list[str]:
+        if self.rendered is None:
+            return []
+        return list(dict.fromkeys(p.form_id for p in self.rendered.pages
+                                  if p.form_id != GUIDE_ID))
+
+    def _show_form_status(self) -> None:
+        self.forms.clear()
+        prints = self.controller.session.case.prints
+        for form_id in self.form_ids():
+            record = prints.get(form_id)
+            state = ("印刷済" if record.how == "printed" else "PDF保存済") if record else "未印刷"
+            self.forms.addItem(f"{state}　{self._templates[form_id].title}")
+
+    # --- printing ------------------------------------------------------------------------
+
+    def ask_print(self) -> None:
+        if self.rendered is None or self._cancel is not None:
+            return
+        if self.printer.currentText() in ("", SAVE_ONLY):
+            self.save_pdf()
+            return
+        if not self.rendered.missing_glyphs:
+            self.start_print()
+            return
+        chars = "、".join(sorted(self.rendered.missing_glyphs))
+        box = QMessageBox(QMessageBox.Icon.Warning, "印刷の確認",
+                          f"印刷できない文字があります（{chars}）。印刷後に手書きで補いますか？",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.accepted.connect(self.start_print)
+        box.finished.connect(box.deleteLater)
+        self.confirm_box = box
+        box.open()
+
+    def start_print(self) -> None:
+        rendered, printer = self.rendered, self.printer.currentText()
+        if rendered is None:
+            return
+        cancel = threading.Event()
+        self._cancel = cancel
+        self._set_busy(True)
+        forms = self.form_ids()
+        title = f"Madoguchi packet {self.controller.session.case.id}"  # no personal data
+
+        def job() -> dispatch.PrintOutcome:
+            return dispatch.print_pdf(rendered.pdf, printer, title, cancel,
+                                      lambda text: emit(self._progress.text, text))
+
+        run_task(job, lambda outcome, error: self._printed(forms, outcome, error))
+
+    def cancel(self) -> None:
+        if self._cancel is not None:
+            self.status.setText("取り消しています…")
+            self._cancel.set()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
+        self.print_button.setEnabled(not busy)
+        self.save_button.setEnabled(not busy)
+
+    def _printed(self, forms: list[str], outcome: dispatch.PrintOutcome | None,
+                 error: BaseException | None) -> None:
+        self._cancel = None
+        self._set_busy(False)
+        if error is not None:
+            message = getattr(error, "message_ja", dispatch.PrintError.message_ja)
+            log.warning("printing failed: %s: %s", type(error).__name__, error)
+            self.status.setText(message)
+            return
+        self.controller.apply(lambda s: s.record_output(forms, "printed", outcome.printer))
+        self.status.setText(f"{outcome.printer} で印刷しました。ご本人に確認と署名をお願いします。")
+
+    def save_pdf(self) -> None:
+        if self.rendered is None:
+            return
+        path = self._save_dir / f"packet-{self.controller.session.case.id}.pdf"
+        try:
+            self._save_dir.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(self.rendered.pdf)
+        except OSError as exc:
+            log.error("saving the packet failed: %s", exc.strerror)
+            self.status.setText("PDFを保存できませんでした。保存先を確認してください。")
+            return
+        self.controller.apply(lambda s: s.record_output(self.form_ids(), "saved", path.name))
+        self.status.setText(f"PDFに保存しました：{path}")
+
+    def showEvent(self, event: object) -> None:  # type: ignore[override]
+        super().showEvent(event)  # type: ignore[arg-type]
+        self.refresh()
+        self.print_button.setFocus()
+

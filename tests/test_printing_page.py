@@ -1,0 +1,157 @@
+"""The printing page with real widgets, printing through the session's private CUPS."""
+
+import json
+from pathlib import Path
+
+import pytest
+from cups_sandbox import RawListener
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QApplication
+
+from card_reader.sources import VirtualCardSource
+from counter_app.domain import Case
+from counter_app.preferences import Preferences
+from counter_app.rules import default_catalogue
+from counter_app.store import CaseRepository
+from counter_app.ui.application import configure_application
+from counter_app.ui.assembly import CounterWindow, PrintSetup
+from counter_app.ui.controller import CaseSaver, CounterController
+from counter_app.ui.main_window import StatusSources
+from counter_app.ui.printing_page import SAVE_ONLY
+from forms.templates import load_templates
+from printing.render import qr_payload
+
+HOUSEHOLD = Path(__file__).resolve().parent / "households" / "02_family_of_four_nhi.json"
+
+
+@pytest.fixture
+def setup(qapp, qtbot, sessions, tmp_path):
+    configure_application(qapp)
+    repository = CaseRepository(sessions)
+    case = Case.from_dict(json.loads(HOUSEHOLD.read_text())["case"])
+    repository.save(case)
+    saver = CaseSaver(repository)
+    controller = CounterController(default_catalogue(), repository, saver)
+    printers = []
+    window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
+                           Preferences(tmp_path), controller, VirtualCardSource(), None,
+                           PrintSetup(load_templates(), lambda: list(printers), None,
+                                      tmp_path / "pdf"))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    assert controller.resume(case.id)
+    yield window, case, printers, tmp_path
+    saver.shutdown()
+
+
+def _open_printing(window, qtbot, printer=None):
+    window.show_page_key("printing")
+    page = window.printing
+    qtbot.waitUntil(lambda: page.rendered is not None and page.printer.count() > 0)
+    if printer:
+        page.printer.setCurrentText(printer)
+    return page
+
+
+def _records(window):
+    window.controller.saver.flush()
+    return window.controller.repository.load(window.controller.session.case.id).prints
+
+
+def test_preview_and_save_as_pdf_without_a_printer(setup, qtbot, screenshot_dir):
+    window, case, _, tmp_path = setup
+    page = _open_printing(window, qtbot)
+    assert page.printer.currentText() == SAVE_ONLY
+    qtbot.waitUntil(lambda: page.document.pageCount() == len(page.rendered.pages))
+    assert all(page.forms.item(i).text().startswith("未印刷") for i in range(page.forms.count()))
+    first = page.document.render(0, QSize(420, 594))  # what the preview shows: not blank
+    assert not first.isNull() and len({first.pixel(x, y) for x in range(0, 420, 7)
+                                       for y in range(0, 594, 7)}) > 2
+    qtbot.wait(800)  # QPdfView paints pages asynchronously
+    window.grab().save(str(screenshot_dir / "printing_page.png"))
+    qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # no printer: saves
+    saved = tmp_path / "pdf" / f"packet-{case.id}.pdf"
+    assert saved.read_bytes() == page.rendered.pdf
+    records = _records(window)
+    assert set(records) == set(page.form_ids())
+    assert {r.how for r in records.values()} == {"saved"}
+    assert page.forms.item(0).text().startswith("PDF保存済")
+
+
+def test_printing_to_a_cups_queue_records_the_forms(setup, qtbot, cups):
+    window, _, printers, _ = setup
+    cups.add_pdf_queue("COUNTER_UI")
+    printers.append("COUNTER_UI")
+    page = _open_printing(window, qtbot, "COUNTER_UI")
+    qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "で印刷しました" in page.status.text(), timeout=60000)
+    records = _records(window)
+    assert {r.how for r in records.values()} == {"printed"}
+    assert {r.where for r in records.values()} == {"COUNTER_UI"}
+    assert all(page.forms.item(i).text().startswith("印刷済") for i in range(page.forms.count()))
+
+
+def test_a_stopped_printer_leaves_the_forms_unprinted(setup, qtbot, cups):
+    window, _, printers, _ = setup
+    listener = RawListener()
+    try:
+        cups.add_raw_queue("COUNTER_OFF", listener.port)
+        cups.stop_queue("COUNTER_OFF")
+        printers.append("COUNTER_OFF")
+        page = _open_printing(window, qtbot, "COUNTER_OFF")
+        page.print_button.click()
+        qtbot.waitUntil(lambda: "プリンタが停止しています" in page.status.text(), timeout=30000)
+        assert _records(window) == {}
+        assert page.forms.item(0).text().startswith("未印刷")
+        assert page.print_button.isEnabled()  # ready to print again
+    finally:
+        listener.close()
+
+
+def test_cancel_leaves_the_forms_unprinted(setup, qtbot, cups):
+    window, _, printers, _ = setup
+    jammed = RawListener(read=False)
+    try:
+        cups.add_raw_queue("COUNTER_JAMMED", jammed.port)
+        printers.append("COUNTER_JAMMED")
+        page = _open_printing(window, qtbot, "COUNTER_JAMMED")
+        page.print_button.click()
+        qtbot.waitUntil(lambda: page.cancel_button.isEnabled())
+        qtbot.waitUntil(lambda: "待っています" in page.status.text(), timeout=30000)
+        qtbot.keyClick(page, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: "取り消しました" in page.status.text(), timeout=30000)
+        assert _records(window) == {}
+    finally:
+        jammed.close()
+
+
+def test_scanning_a_form_qr_opens_its_case(setup, qtbot):
+    window, case, _, _ = setup
+    window.controller.new_case()
+    window.show_page_key("open_cases")
+    scan = window.open_cases.scan
+    scan.setFocus()
+    qtbot.keyClicks(scan, "not-a-code")
+    qtbot.keyClick(scan, Qt.Key.Key_Return)
+    assert "QRコードではありません" in window.open_cases.scan_error.text()
+    qtbot.keyClicks(scan, qr_payload(case.id, "nhi_change", 1))  # as a keyboard-wedge scanner
+    qtbot.keyClick(scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.controller.session.case.id == case.id)
+    assert window.current_page_key() == "reception"  # the step the case was saved at
+
+
+def test_characters_no_font_has_are_warned_before_printing(setup, qtbot, cups):
+    window, _, printers, _ = setup
+    window.controller.apply(lambda s: s.set_relationship(0, "世帯主"))
+    window.controller.session.case.members[0].name = "北見　太郎\U0001F600"
+    cups.add_pdf_queue("COUNTER_WARN")
+    printers.append("COUNTER_WARN")
+    page = _open_printing(window, qtbot, "COUNTER_WARN")
+    assert "\U0001F600" in page.warning.text()
+    page.print_button.click()
+    qtbot.waitUntil(lambda: page.confirm_box is not None and page.confirm_box.isVisible())
+    assert "\U0001F600" in page.confirm_box.text()
+    page.confirm_box.reject()
+    assert _records(window) == {}
