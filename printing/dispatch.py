@@ -116,3 +116,13 @@ def print_pdf(pdf: bytes, printer: str, title: str, cancel: threading.Event,
                 _cancel(job_id)
                 raise PrintTimedOut(f"job {job_id} not done after {timeout_s:.0f} s")
             time.sleep(POLL_S)
+
+
+def print_packet(pdf: bytes, printer: str, title: str, cancel: threading.Event,
+                 progress: Callable[[str], None] = lambda _: None) -> PrintOutcome:
+    """CUPS where its client tools are installed (Linux, macOS), else Qt's print system."""
+    if shutil.which("lp") is not None:
+        return print_pdf(pdf, printer, title, cancel, progress)
+    from printing.qt_print import print_with_qt
+
+    return print_with_qt(pdf, printer, title, cancel, progress)

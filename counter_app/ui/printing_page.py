@@ -209,8 +209,8 @@ class PrintingPage(QWidget):
         title = f"Madoguchi packet {self.controller.session.case.id}"  # no personal data
 
         def job() -> dispatch.PrintOutcome:
-            return dispatch.print_pdf(rendered.pdf, printer, title, cancel,
-                                      lambda text: emit(self._progress.text, text))
+            return dispatch.print_packet(rendered.pdf, printer, title, cancel,
+                                         lambda text: emit(self._progress.text, text))
 
         run_task(job, lambda outcome, error: self._printed(forms, outcome, error))
 

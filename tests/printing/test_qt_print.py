@@ -1,0 +1,62 @@
+"""Qt's print path (used where there is no CUPS, as on Windows), printing to a PDF file."""
+
+import datetime as dt
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from counter_app.domain import Case
+from counter_app.packet import build_packet
+from counter_app.rules import default_catalogue, determine
+from forms.templates import load_templates
+from printing.dispatch import PrintCancelled
+from printing.qt_print import print_with_qt
+from printing.render import render_packet
+
+HOUSEHOLDS = Path(__file__).resolve().parent.parent / "households"
+HOUSEHOLD = HOUSEHOLDS / "05_move_out_family_nhi_seal_moped.json"
+
+
+@pytest.fixture(scope="module")
+def packet_pdf():
+    case = Case.from_dict(json.loads(HOUSEHOLD.read_text())["case"])
+    catalogue = default_catalogue()
+    packet = build_packet(case, determine(case, catalogue), catalogue, load_templates(), False,
+                          dt.date(2026, 9, 1))
+    return render_packet(packet)
+
+
+def test_every_page_goes_through_qt_printing(qapp, tmp_path, packet_pdf):
+    out = tmp_path / "qt.pdf"
+    messages = []
+    outcome = print_with_qt(packet_pdf.pdf, None, "packet", threading.Event(), messages.append,
+                            output_file=out)
+    assert outcome.printer == str(out)
+    pages = len(packet_pdf.pages)
+    assert len(PdfReader(out).pages) == pages
+    assert messages[-1] == f"{pages}／{pages}ページを送りました"
+    # The printed sheet carries the page: as much ink as the original, within a margin.
+    from PySide6.QtCore import QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    def ink(path):
+        document = QPdfDocument()
+        document.load(str(path))
+        image = document.render(0, QSize(300, 424))
+        return sum(1 for x in range(300) for y in range(424)
+                   if image.pixelColor(x, y).lightness() < 128)
+
+    source = tmp_path / "source.pdf"
+    source.write_bytes(packet_pdf.pdf)
+    assert ink(source) > 500
+    assert abs(ink(out) - ink(source)) < 0.25 * ink(source)
+
+
+def test_cancel_between_pages(qapp, tmp_path, packet_pdf):
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(PrintCancelled):
+        print_with_qt(packet_pdf.pdf, None, "packet", cancel, output_file=tmp_path / "x.pdf")
