@@ -12,7 +12,7 @@ from typing import Any
 
 from counter_app.domain import Case, ChecklistStatus, MemberSource
 from counter_app.domain.era import default_era_table
-from counter_app.domain.facts import school_grade
+from counter_app.domain.facts import grade_label, school_grade
 from counter_app.rules import Catalogue, ChosenProcedure, Determination
 from forms.formatters import Style
 from forms.templates import Template
@@ -23,6 +23,7 @@ def _member(case: Case, index: int) -> dict[str, Any]:
     member = case.members[index]
     answers = case.answers
     card = member.source is MemberSource.CARD or answers.get(f"member.{index}.card_held") is True
+    grade = school_grade(member.birth_date, case.move.date)
     return {
         "name": member.name,
         "birth_date": member.birth_date,
@@ -30,7 +31,7 @@ def _member(case: Case, index: int) -> dict[str, Any]:
         "relationship": member.relationship,
         "address": member.address,
         "foreign": answers.get(f"member.{index}.foreign_resident") is True,
-        "school_grade": school_grade(member.birth_date, case.move.date),
+        "grade_label": grade_label(grade) if grade <= 12 else "",  # adults: left blank
         "card_label": "あり" if card else "",
     }
 

@@ -5,7 +5,8 @@ The context is plain data the application builds for each form (see counter_app.
     {"case": {"id": …}, "move": {"kind_label", "date", "previous_address", "new_address"},
      "filed_on": date, "today": date, "city": {"name", …}, "procedure": {"title", …},
      "applicant": MEMBER, "members": [MEMBER, …], "household": [MEMBER, …]}
-    MEMBER = {"name", "birth_date", "sex", "relationship", "address", "foreign"}
+    MEMBER = {"name", "birth_date", "sex", "relationship", "address", "foreign",
+              "grade_label", "card_label"}
 
 `members` are the ones the procedure concerns; they fill the members table, flowing on to
 continuation pages when they outnumber its rows.

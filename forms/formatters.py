@@ -71,18 +71,6 @@ def _sex(value: Any, row: Mapping[str, Any] | None, style: Style) -> str:
     return {"male": "男", "female": "女"}.get(value, _text(value, row, style))
 
 
-def _grade(value: Any, row: Mapping[str, Any] | None, style: Style) -> str:
-    if not isinstance(value, int):
-        return ""
-    if value <= 0:
-        return "就学前"
-    if value <= 6:
-        return f"小学{value}年"
-    if value <= 9:
-        return f"中学{value - 6}年"
-    return f"高校{value - 9}年相当" if value <= 12 else ""
-
-
 def _count(value: Any, row: Mapping[str, Any] | None, style: Style) -> str:
     return f"{len(value)}人" if isinstance(value, list) else ""
 
@@ -97,6 +85,5 @@ FORMATTERS: dict[str, Callable[[Any, Mapping[str, Any] | None, Style], str]] = {
     "given_name": _given_name,
     "age": _age,
     "sex": _sex,
-    "grade": _grade,
     "count": _count,
 }

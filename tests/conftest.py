@@ -113,3 +113,39 @@ def cups():
         os.environ["CUPS_SERVER"] = previous
     sandbox.stop()
     shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture
+def make_window(qapp, qtbot, tmp_path):
+    """Build the counter window as the app does, over a given store, shown and active."""
+    from PySide6.QtWidgets import QApplication
+
+    from card_reader.sources import VirtualCardSource
+    from counter_app.preferences import Preferences
+    from counter_app.rules import default_catalogue
+    from counter_app.store import CaseRepository
+    from counter_app.ui.application import configure_application
+    from counter_app.ui.assembly import CounterWindow
+    from counter_app.ui.controller import CaseSaver, CounterController
+    from counter_app.ui.main_window import StatusSources
+
+    savers = []
+
+    def build(sessions, demo=True, residents=None, print_setup=None):
+        configure_application(qapp)
+        repository = CaseRepository(sessions)
+        saver = CaseSaver(repository)
+        savers.append(saver)
+        controller = CounterController(default_catalogue(), repository, saver)
+        sources = StatusSources(demo, "SQLite", lambda: [], lambda: None)
+        window = CounterWindow(sources, Preferences(tmp_path), controller, VirtualCardSource(),
+                               residents, print_setup)
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        return window
+
+    yield build
+    for saver in savers:
+        saver.shutdown()

@@ -6,31 +6,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from card_reader.sources import VirtualCardSource
 from counter_app.domain import ChecklistStatus, Member, MemberSource, MoveKind
-from counter_app.preferences import Preferences
-from counter_app.rules import default_catalogue
-from counter_app.store import CaseRepository
-from counter_app.ui.application import configure_application
-from counter_app.ui.assembly import CounterWindow
-from counter_app.ui.controller import CaseSaver, CounterController
-from counter_app.ui.main_window import StatusSources
 
 
 @pytest.fixture
-def window(qapp, qtbot, sessions, tmp_path):
-    configure_application(qapp)
-    repository = CaseRepository(sessions)
-    saver = CaseSaver(repository)
-    controller = CounterController(default_catalogue(), repository, saver)
-    window = CounterWindow(StatusSources(False, "SQLite", lambda: [], lambda: None),
-                           Preferences(tmp_path), controller, VirtualCardSource())
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    yield window
-    saver.shutdown()
+def window(make_window, sessions):
+    return make_window(sessions, demo=False)
 
 
 def _add(window, name, born, sex):

@@ -7,20 +7,12 @@ import subprocess
 import sys
 
 from conftest import ROOT, run_counter_app
-from PySide6.QtWidgets import QApplication
 
-from card_reader.sources import VirtualCardSource
 from counter_app.demo import load_demo_residents
-from counter_app.preferences import Preferences
-from counter_app.rules import default_catalogue
-from counter_app.store import CaseRepository, open_database
-from counter_app.ui.application import configure_application
-from counter_app.ui.assembly import CounterWindow
-from counter_app.ui.controller import CaseSaver, CounterController
-from counter_app.ui.main_window import StatusSources
+from counter_app.store import open_database
 
 
-def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qapp, qtbot):
+def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qtbot, make_window):
     data = tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")}
     env.update(MADOGUCHI_DATA_DIR=str(data), QT_QPA_PLATFORM="offscreen")
@@ -40,21 +32,12 @@ def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qapp, qtbot):
     assert "on page open_cases" in restarted.stdout
 
     # Resuming from that list lands on the same screen with the same case.
-    configure_application(qapp)
     sessions = open_database(f"sqlite:///{data / 'demo' / 'madoguchi.sqlite3'}")
-    repository = CaseRepository(sessions)
-    saver = CaseSaver(repository)
-    controller = CounterController(default_catalogue(), repository, saver)
-    window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
-                           Preferences(tmp_path), controller, VirtualCardSource(),
-                           load_demo_residents())
-    qtbot.addWidget(window)
-    window.show()
+    window = make_window(sessions, residents=load_demo_residents())
+    controller = window.controller
     window.show_page_key("open_cases")
     qtbot.waitUntil(lambda: len(window.open_cases.summaries) == 1)
     window.open_cases.table.setFocus()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window.open_cases.table, "\r")
     qtbot.waitUntil(lambda: window.current_page_key() == "interview")
     session = controller.session
@@ -63,5 +46,4 @@ def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qapp, qtbot):
     assert session.case.answers == before["answers"]
     assert [p.text_ja for p in session.prompts()] == before["prompts"]
     assert [row.prompt.text_ja for row in window.interview.rows] == before["prompts"]
-    saver.shutdown()
     sessions.kw["bind"].dispose()

@@ -6,17 +6,10 @@ from pathlib import Path
 import pytest
 from cups_sandbox import RawListener
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QApplication
 
-from card_reader.sources import VirtualCardSource
 from counter_app.domain import Case
-from counter_app.preferences import Preferences
-from counter_app.rules import default_catalogue
 from counter_app.store import CaseRepository
-from counter_app.ui.application import configure_application
-from counter_app.ui.assembly import CounterWindow, PrintSetup
-from counter_app.ui.controller import CaseSaver, CounterController
-from counter_app.ui.main_window import StatusSources
+from counter_app.ui.assembly import PrintSetup
 from counter_app.ui.printing_page import SAVE_ONLY
 from forms.templates import load_templates
 from printing.render import qr_payload
@@ -25,25 +18,14 @@ HOUSEHOLD = Path(__file__).resolve().parent / "households" / "02_family_of_four_
 
 
 @pytest.fixture
-def setup(qapp, qtbot, sessions, tmp_path):
-    configure_application(qapp)
-    repository = CaseRepository(sessions)
+def setup(make_window, sessions, tmp_path):
     case = Case.from_dict(json.loads(HOUSEHOLD.read_text())["case"])
-    repository.save(case)
-    saver = CaseSaver(repository)
-    controller = CounterController(default_catalogue(), repository, saver)
+    CaseRepository(sessions).save(case)
     printers = []
-    window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
-                           Preferences(tmp_path), controller, VirtualCardSource(), None,
-                           PrintSetup(load_templates(), lambda: list(printers), None,
-                                      tmp_path / "pdf"))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    assert controller.resume(case.id)
-    yield window, case, printers, tmp_path
-    saver.shutdown()
+    window = make_window(sessions, print_setup=PrintSetup(
+        load_templates(), lambda: list(printers), None, tmp_path / "pdf"))
+    assert window.controller.resume(case.id)
+    return window, case, printers, tmp_path
 
 
 def _open_printing(window, qtbot, printer=None):

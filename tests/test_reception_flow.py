@@ -3,38 +3,15 @@
 import json
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from reception_script import FAMILY, run_four_person_move_in
 
-from card_reader.sources import VirtualCardSource
 from counter_app.demo import load_demo_residents
 from counter_app.domain import CaseStatus, ChecklistStatus, Step
-from counter_app.preferences import Preferences
-from counter_app.rules import default_catalogue
-from counter_app.store import CaseRepository
-from counter_app.ui.application import configure_application
-from counter_app.ui.assembly import CounterWindow
-from counter_app.ui.controller import CaseSaver, CounterController
-from counter_app.ui.main_window import StatusSources
 
 
 @pytest.fixture
-def window(qapp, qtbot, sessions, tmp_path):
-    configure_application(qapp)
-    repository = CaseRepository(sessions)
-    saver = CaseSaver(repository)
-    controller = CounterController(default_catalogue(), repository, saver)
-    sources = StatusSources(demo=True, database_label="SQLite", list_readers=lambda: ["模擬"],
-                            find_printer=lambda: None)
-    window = CounterWindow(sources, Preferences(tmp_path), controller, VirtualCardSource(),
-                           load_demo_residents())
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    yield window
-    saver.shutdown()
+def window(make_window, sessions):
+    return make_window(sessions, residents=load_demo_residents())
 
 
 def test_four_person_move_in_from_cards_to_a_closed_case(window, qtbot, screenshot_dir):

@@ -49,6 +49,19 @@ def school_grade(born: dt.date, on: dt.date) -> int:
     return school_year_start(on) - cohort - 6
 
 
+def grade_label(grade: int) -> str:
+    """小学3年, 中学1年, 高校2年生の年代, 就学前 or 成人, for staff and for forms."""
+    if grade <= 0:
+        return "就学前"
+    if grade <= 6:
+        return f"小学{grade}年"
+    if grade <= 9:
+        return f"中学{grade - 6}年"
+    if grade <= 12:
+        return f"高校{grade - 9}年生の年代"
+    return "成人"
+
+
 def prefecture_of(address: str) -> str | None:
     match = _PREFECTURE.match(address.strip())
     return match.group(1) if match else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from counter_app.domain import Case, CaseFormatError
-from counter_app.domain.facts import derived_case_facts, derived_member_facts
+from counter_app.domain.facts import derived_case_facts, derived_member_facts, grade_label
 from counter_app.rules.catalogue import Catalogue, Procedure
 from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts, evaluate
 
@@ -49,7 +49,7 @@ class ChosenProcedure:
                 text = label if check.actual else f"{label}ではない"
             elif spec and spec.type == "int":
                 unit = "年" if check.key == "school_grade" else "歳"
-                shown = _grade_ja(check.actual) if check.key == "school_grade" else \
+                shown = grade_label(check.actual) if check.key == "school_grade" else \
                     f"{check.actual}{unit}"
                 text = f"{label} {shown}"
             else:
@@ -91,20 +91,6 @@ def _reason(check: Check) -> str:
         return f"{prefix}{check.key} = {_show(check.actual)}"
     return (f"{prefix}{check.key} = {_show(check.actual)} "
             f"({OP_SYMBOLS.get(check.op, check.op)} {_show(check.expected)})")
-
-
-def _grade_ja(grade: object) -> str:
-    if not isinstance(grade, int):
-        return str(grade)
-    if grade <= 0:
-        return "就学前"
-    if grade <= 6:
-        return f"小学{grade}年"
-    if grade <= 9:
-        return f"中学{grade - 6}年"
-    if grade <= 12:
-        return f"高校{grade - 9}年生の年代"
-    return "成人"
 
 
 def _show(value: object) -> str:

@@ -14,9 +14,9 @@ from printing.render import FormJob, GuideSheet, Packet, render_packet
 
 SAMPLE_MEMBER = {"name": "北見　太郎", "birth_date": dt.date(1985, 6, 15), "sex": "male",
                  "relationship": "世帯主", "address": "北海道札幌市中央区南三条西９９丁目",
-                 "foreign": False, "school_grade": 21, "card_label": "あり"}
+                 "foreign": False, "grade_label": "", "card_label": "あり"}
 CHILD = {**SAMPLE_MEMBER, "name": "北見　一郎", "birth_date": dt.date(2017, 4, 2),
-         "relationship": "子", "school_grade": 3}
+         "relationship": "子", "grade_label": "小学3年"}
 
 
 def _context(form_id):
