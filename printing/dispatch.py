@@ -11,6 +11,7 @@ the job; `progress` receives short Japanese status lines for staff.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -56,8 +57,12 @@ class PrintOutcome:
 def _run(*args: str, timeout: float = 15) -> subprocess.CompletedProcess:
     if shutil.which(args[0]) is None:
         raise NoPrintService(f"{args[0]} is not installed")
+    # The CUPS tools speak the user's language (「リクエスト ID は…」 on a Japanese PC): their
+    # answers are read in the C locale.
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "LANGUAGE": "C"}
     try:
-        return subprocess.run(list(args), capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(list(args), capture_output=True, text=True, timeout=timeout,
+                              env=env)
     except subprocess.TimeoutExpired:
         raise NoPrintService(f"{args[0]} did not answer in {timeout:.0f} s") from None
 
@@ -75,9 +80,22 @@ def printer_state(printer: str) -> str:
     return "printing" if "now printing" in text else "idle"
 
 
-def _completed(printer: str, job_id: str) -> bool:
-    result = _run("lpstat", "-W", "completed", "-o", printer)
-    return any(line.split()[0] == job_id for line in result.stdout.splitlines() if line.strip())
+def _finished(printer: str, job_id: str) -> bool | None:
+    """None while the job is not done; True if it printed; False if it ended otherwise
+    (cancelled or aborted at the printer: `completed` in CUPS covers those too)."""
+    result = _run("lpstat", "-W", "completed", "-l", "-o", printer)
+    lines = result.stdout.splitlines()
+    for i, line in enumerate(lines):
+        if line.split() and line.split()[0] == job_id:
+            details = []
+            for following in lines[i + 1:]:
+                if following and not following[0].isspace():
+                    break
+                details.append(following)
+            reasons = " ".join(details).lower()
+            # job-canceled-by-user/-operator/-at-device, aborted-by-system, …
+            return not ("canceled" in reasons or "cancelled" in reasons or "aborted" in reasons)
+    return None
 
 
 def _cancel(job_id: str) -> None:
@@ -102,10 +120,13 @@ def print_pdf(pdf: bytes, printer: str, title: str, cancel: threading.Event,
         progress("プリンタに送りました。印刷を待っています…")
         deadline = time.monotonic() + timeout_s
         while True:
-            if _completed(printer, job_id):
+            finished = _finished(printer, job_id)
+            if finished:
                 log.info("print job %s completed", job_id)
                 progress("印刷が終わりました")
                 return PrintOutcome(printer, job_id)
+            if finished is False:
+                raise PrintError(f"job {job_id} ended without printing (cancelled or aborted)")
             if cancel.is_set():
                 _cancel(job_id)
                 raise PrintCancelled(f"job {job_id} cancelled by staff")

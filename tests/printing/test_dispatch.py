@@ -95,3 +95,34 @@ def test_no_print_service(tmp_path, monkeypatch, packet):
     monkeypatch.setenv("CUPS_SERVER", str(tmp_path / "none.sock"))
     with pytest.raises(dispatch.NoPrintService):
         dispatch.print_pdf(rendered.pdf, "ANY", "packet", threading.Event())
+
+
+def test_a_job_cancelled_at_the_printer_is_not_reported_as_printed(cups, packet):
+    _, rendered = packet
+    jammed = RawListener(read=False)
+    try:
+        cups.add_raw_queue("COUNTER_ELSEWHERE", jammed.port)
+        # Someone cancels the job at the printer (or the backend aborts it) while we wait.
+        def cancel_elsewhere():
+            jobs = cups.lp("lpstat", "-W", "not-completed", "-o", "COUNTER_ELSEWHERE").stdout
+            cups.lp("cancel", jobs.split()[0])
+
+        timer = threading.Timer(1.5, cancel_elsewhere)
+        timer.start()
+        with pytest.raises(dispatch.PrintError) as info:
+            dispatch.print_pdf(rendered.pdf, "COUNTER_ELSEWHERE", "packet", threading.Event(),
+                               timeout_s=30)
+        timer.join()
+        assert "ended without printing" in str(info.value)
+        assert not isinstance(info.value, dispatch.PrintCancelled)
+    finally:
+        jammed.close()
+
+
+def test_the_cups_tools_are_read_in_the_c_locale(cups, packet, monkeypatch):
+    # A Japanese PC: the tools would answer 「スケジューラーは動作中です」 where the locale exists.
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    monkeypatch.setenv("LC_ALL", "ja_JP.UTF-8")
+    monkeypatch.setenv("LANGUAGE", "ja")
+    cups.add_pdf_queue("COUNTER_JA")
+    assert dispatch.printer_state("COUNTER_JA") == "idle"
