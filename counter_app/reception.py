@@ -79,16 +79,22 @@ class ReceptionSession:
         self.determination = self._determine()
         self._save(copy.deepcopy(self.case))
 
+    def _editable(self) -> None:
+        if self.case.status is CaseStatus.CLOSED:
+            raise NotReady("完了した受付は変更できません（再印刷はできます）")
+
     # --- move --------------------------------------------------------------------------------
 
     def set_move(self, kind: MoveKind, date: dt.date, previous_address: str,
                  new_address: str) -> None:
+        self._editable()
         self.case.move = Move(kind, date, previous_address.strip(), new_address.strip())
         self._changed()
 
     # --- household ---------------------------------------------------------------------------
 
     def add_member(self, member: Member) -> None:
+        self._editable()
         if not member.relationship:
             head = self.case.members[0] if self.case.members else None
             member.relationship = suggest_relationship(head, member)
@@ -100,12 +106,14 @@ class ReceptionSession:
         self._changed()
 
     def remove_member(self, index: int) -> None:
+        self._editable()
         order = [i for i in range(len(self.case.members)) if i != index]
         del self.case.members[index]
         self._reindex_answers(order)
         self._changed()
 
     def move_member(self, index: int, offset: int) -> None:
+        self._editable()
         target = index + offset
         if not 0 <= target < len(self.case.members):
             return
@@ -129,6 +137,7 @@ class ReceptionSession:
         self.case.answers = answers
 
     def set_relationship(self, index: int, relationship: str) -> None:
+        self._editable()
         self.case.members[index].relationship = relationship
         self._changed()
 
@@ -161,11 +170,13 @@ class ReceptionSession:
         return prompts
 
     def answer(self, key: str, value: object) -> None:
+        self._editable()
         self.case.answers[key] = value
         self._changed()
 
     def answer_household(self, prompt: Prompt, chosen: set[int]) -> None:
         """A household-phrased yes/no question: yes for the chosen members, no for the rest."""
+        self._editable()
         for i in prompt.members:
             self.case.answers[f"member.{i}.{prompt.fact}"] = i in chosen
         self._changed()
@@ -173,6 +184,7 @@ class ReceptionSession:
     # --- checklist and closing ---------------------------------------------------------------
 
     def set_status(self, procedure_id: str, status: ChecklistStatus, reason: str = "") -> None:
+        self._editable()
         if status is ChecklistStatus.NOT_NEEDED and not reason.strip():
             raise ValueError("「不要」には理由を入力してください")
         self.case.checklist[procedure_id] = ChecklistEntry(status, reason.strip())
@@ -195,10 +207,12 @@ class ReceptionSession:
         self._changed()
 
     def go_to(self, step: Step) -> None:
+        self._editable()
         self.case.step = step
         self._changed()
 
     def close(self) -> None:
+        self._editable()
         if not self.case.members:
             raise NotReady("世帯員が登録されていません")
         if self.determination.unanswered:

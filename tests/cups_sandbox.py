@@ -115,7 +115,7 @@ class CupsSandbox:
 class RawListener:
     """A printer on a TCP port of the loopback: keeps the bytes of each job it receives."""
 
-    def __init__(self, read: bool = True) -> None:
+    def __init__(self, read: bool = True, delay_s: float = 0) -> None:
         self._server = socket.socket()
         self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._server.bind(("127.0.0.1", 0))
@@ -124,6 +124,7 @@ class RawListener:
         self.port = self._server.getsockname()[1]
         self.jobs: list[bytes] = []
         self._read = read
+        self._delay_s = delay_s  # a slow printer: waits before taking the data
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -138,6 +139,7 @@ class RawListener:
                 if not self._read:  # a jammed printer: takes the connection, reads nothing
                     self._stop.wait()
                     continue
+                self._stop.wait(self._delay_s)
                 data = b""
                 while chunk := conn.recv(65536):
                     data += chunk

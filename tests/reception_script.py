@@ -84,7 +84,7 @@ def run_four_person_move_in(window: object, qtbot: object) -> Staff:
     staff.key("Return")
     staff.type("1000013")
     staff.key("Return")
-    assert QApplication.focusWidget() is page.move.new_address
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.move.new_address)  # looked up
     staff.type("1-1")
     staff.key("Return")
     staff.key("Return", Qt.KeyboardModifier.ControlModifier)

@@ -100,3 +100,17 @@ def test_delete_in_an_address_field_deletes_text_not_a_member(window, qtbot):
     qtbot.keyClick(page.move.previous_address, Qt.Key.Key_Delete)
     assert page.move.previous_address.text() == "海道"
     assert len(page.household) == 1
+
+
+def test_ctrl_n_keeps_typed_text_with_its_own_case(window, qtbot):
+    page = window.reception
+    first = window.controller.session.case.id
+    _add(window, "甲", "1985-06-15", "male")
+    page.move.new_address.setFocus()
+    page.move.new_address.setText("北海道あおば市本町１－１")  # typed, not yet confirmed
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.session.case.id != first
+    assert page.move.new_address.text() == ""  # nothing of the previous case on screen
+    window.controller.saver.flush()
+    assert window.controller.repository.load(first).move.new_address == "北海道あおば市本町１－１"
+    assert window.controller.session.case.move.new_address == ""

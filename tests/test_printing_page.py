@@ -54,6 +54,7 @@ def test_preview_and_save_as_pdf_without_a_printer(setup, qtbot, screenshot_dir)
     qtbot.wait(800)  # QPdfView paints pages asynchronously
     window.grab().save(str(screenshot_dir / "printing_page.png"))
     qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # no printer: saves
+    qtbot.waitUntil(lambda: "PDFに保存しました" in page.status.text())  # written on a worker
     saved = tmp_path / "pdf" / f"packet-{case.id}.pdf"
     assert saved.read_bytes() == page.rendered.pdf
     records = _records(window)
@@ -136,4 +137,30 @@ def test_characters_no_font_has_are_warned_before_printing(setup, qtbot, cups):
     qtbot.waitUntil(lambda: page.confirm_box is not None and page.confirm_box.isVisible())
     assert "\U0001F600" in page.confirm_box.text()
     page.confirm_box.reject()
+    qtbot.wait(500)
+    assert cups.lp("lpstat", "-W", "all", "-o", "COUNTER_WARN").stdout == ""  # nothing sent
     assert _records(window) == {}
+
+
+def test_a_print_finishing_after_the_next_resident_is_recorded_on_its_own_case(setup, qtbot,
+                                                                               cups):
+    window, case, printers, _ = setup
+    slow = RawListener(delay_s=2)
+    try:
+        cups.add_raw_queue("COUNTER_SLOW", slow.port)
+        printers.append("COUNTER_SLOW")
+        page = _open_printing(window, qtbot, "COUNTER_SLOW")
+        forms = page.form_ids()
+        assert forms
+        page.print_button.click()
+        qtbot.waitUntil(lambda: page.cancel_button.isEnabled())
+        window.new_case()  # Ctrl+N: the next resident, while the job is still printing
+        assert not page.print_button.isEnabled()  # nothing of the previous packet to print
+        qtbot.waitUntil(lambda: "で印刷しました" in page.status.text(), timeout=30000)
+        window.controller.saver.flush()
+        stored = window.controller.repository.load(case.id)
+        assert set(stored.prints) == set(forms)
+        assert {r.how for r in stored.prints.values()} == {"printed"}
+        assert window.controller.session.case.prints == {}
+    finally:
+        slow.close()

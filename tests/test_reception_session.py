@@ -91,3 +91,21 @@ def test_a_case_cannot_close_while_anything_is_unaddressed(session):
     assert session.repo.open_cases() == []
     assert session.repo.load(session.case.id).checklist["resident_move_within"].status \
         is ChecklistStatus.DONE
+
+
+def test_a_closed_case_can_be_reprinted_but_not_changed(session):
+    session.set_move(MoveKind.MOVE_WITHIN, dt.date(2026, 4, 1), "北海道あおば市本町",
+                     "北海道あおば市緑町")
+    session.add_member(_member("緑町\u3000一人", "1956-02-02"))
+    for prompt in session.prompts():
+        for key in prompt.keys():
+            session.answer(key, False)
+    for procedure_id in session.unaddressed():
+        session.set_status(procedure_id, ChecklistStatus.DONE)
+    session.close()
+    with pytest.raises(NotReady, match="完了した受付は変更できません"):
+        session.answer("household.has_dog", True)
+    with pytest.raises(NotReady):
+        session.add_member(_member("乙", "1990-01-01"))
+    session.record_output(["resident_move"], "printed", "COUNTER_1")
+    assert session.repo.load(session.case.id).prints["resident_move"].where == "COUNTER_1"

@@ -21,6 +21,7 @@ from counter_app.ui.main_window import MainWindow, StatusSources
 from counter_app.ui.open_cases import OpenCasesPage
 from counter_app.ui.printing_page import PrintingPage
 from counter_app.ui.reception import ReceptionPage
+from counter_app.ui.tasks import run_task
 from forms.templates import Template, load_templates
 
 STEP_PAGES = {Step.MOVE: "reception", Step.INTERVIEW: "interview", Step.CHECKLIST: "checklist"}
@@ -70,12 +71,18 @@ class CounterWindow(MainWindow):
         QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.new_case)
 
     def new_case(self) -> None:
+        self.reception.commit_edits()  # what was typed belongs to the case it was typed in
         self.controller.new_case()
         self.show_page_key("reception")
         self.reception.move.kind.setFocus()
 
     def resume(self, case_id: str) -> None:
-        if self.controller.resume(case_id):
+        """Load on a worker (the database may be on a network), then switch to the case."""
+        self.reception.commit_edits()
+        run_task(lambda: self.controller.load(case_id), self._resumed)
+
+    def _resumed(self, case: object, error: BaseException | None) -> None:
+        if error is None and self.controller.adopt(case):  # type: ignore[arg-type]
             self.show_page_key(STEP_PAGES[self.controller.step])
         else:
             self.open_cases.scan_error.setText("この案件は見つかりませんでした")

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from counter_app.domain import Case, Step
+from counter_app.domain import Case, PrintRecord, Step
 from counter_app.reception import NotReady, ReceptionSession
 from counter_app.rules import Catalogue
 from counter_app.store import CaseRepository
@@ -47,6 +47,16 @@ class CaseSaver(QObject):
             log.error("saving case %s failed: %s", case.id, type(exc).__name__)
             emit(self.failed, SAVE_FAILED_JA)
 
+    def update(self, case_id: str, change: Callable[[Case], None]) -> None:
+        """Change a stored case that is no longer on screen, after the saves queued before."""
+        def run() -> None:
+            case = self._repository.load(case_id)
+            if case is not None:
+                change(case)
+                self._save(case)
+
+        self._executor.submit(run)
+
     def flush(self) -> None:
         """Wait for every queued save (shutdown and tests)."""
         self._executor.submit(lambda: None).result()
@@ -74,16 +84,37 @@ class CounterController(QObject):
         log.info("new reception case %s", self.session.case.id)
         emit(self.session_replaced)
 
-    def resume(self, case_id: str) -> bool:
+    def load(self, case_id: str) -> Case | None:
+        """Blocking (a database may be on a network): after the queued saves, the stored case."""
         self.saver.flush()
-        case = self.repository.load(case_id)
+        return self.repository.load(case_id)
+
+    def adopt(self, case: Case | None) -> bool:
+        """Make a loaded case the current reception (GUI thread)."""
         if case is None:
             emit(self.refused, "この受付は見つかりませんでした")
             return False
         self.session = ReceptionSession(case, self.catalogue, self.saver.save, self._today())
-        log.info("resumed case %s at step %s", case_id, case.step.value)
+        log.info("resumed case %s at step %s", case.id, case.step.value)
         emit(self.session_replaced)
         return True
+
+    def resume(self, case_id: str) -> bool:
+        """load() and adopt() in one blocking call (tests and scripts)."""
+        return self.adopt(self.load(case_id))
+
+    def record_output(self, case_id: str, form_ids: list[str], how: str, where: str) -> None:
+        """Forms left the counter for `case_id`, which may no longer be the one on screen."""
+        if self.session.case.id == case_id:
+            self.apply(lambda s: s.record_output(form_ids, how, where))
+            return
+        at = dt.datetime.now(dt.UTC)
+
+        def change(case: Case) -> None:
+            for form_id in form_ids:
+                case.prints[form_id] = PrintRecord(how, where, at)
+
+        self.saver.update(case_id, change)
 
     def apply(self, operation: Callable[[ReceptionSession], Any]) -> bool:
         """Run one operation on the session; False (and `refused`) if it was refused."""

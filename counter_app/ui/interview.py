@@ -6,7 +6,7 @@ a sensitive question is asked of the household, with the members it could concer
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -151,11 +151,20 @@ class InterviewPage(QWidget):
         self.next_step.clicked.connect(self.go_next)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.go_next)
-        controller.session_replaced.connect(self.refresh)
-        controller.case_changed.connect(self.refresh)
+        controller.session_replaced.connect(self.schedule_refresh)
+        controller.case_changed.connect(self.schedule_refresh)
+        self._refresh_pending = False
         self.refresh()
 
+    def schedule_refresh(self) -> None:
+        # Not at once: the change may come from a question row's own click or key handler,
+        # and rebuilding the list then would delete the row while it is still running.
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            QTimer.singleShot(0, self.refresh)
+
     def refresh(self) -> None:
+        self._refresh_pending = False
         session = self.controller.session
         prompts = session.prompts()
         names = [m.name.replace("\u3000", " ") for m in session.case.members]

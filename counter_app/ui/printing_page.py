@@ -59,6 +59,7 @@ class PrintingPage(QWidget):
         self._preferred = preferred_printer
         self._save_dir = save_dir
         self.rendered: RenderedPacket | None = None
+        self._generation = 0  # renders started for other cases (or before a change) are stale
         self._cancel: threading.Event | None = None
         self.confirm_box: QMessageBox | None = None
 
@@ -120,21 +121,30 @@ class PrintingPage(QWidget):
     # --- the packet ----------------------------------------------------------------------
 
     def _forget(self) -> None:
+        self._generation += 1
         self.rendered = None
         self.document.close()
         self.forms.clear()
+        self._set_busy(self._cancel is not None)
 
     def refresh(self) -> None:
-        """Render the current case's packet on a worker and show it."""
+        """Render the current case's packet on a worker and show it. Until it arrives nothing
+        can be printed, so the previous resident's packet can never go out by mistake."""
+        self._forget()
         session = self.controller.session
         self.status.setText("申請書を作成しています…")
         case, determination = session.case, session.determination
         packet = build_packet(case, determination, self.controller.catalogue,
                               self._templates, self._demo, dt.date.today())
-        run_task(lambda: render_packet(packet), self._rendered)
+        generation = self._generation
+        run_task(lambda: render_packet(packet),
+                 lambda rendered, error: self._rendered(generation, rendered, error))
         run_task(self._list_printers, self._printers)
 
-    def _rendered(self, rendered: RenderedPacket | None, error: BaseException | None) -> None:
+    def _rendered(self, generation: int, rendered: RenderedPacket | None,
+                  error: BaseException | None) -> None:
+        if generation != self._generation:
+            return  # the case changed while rendering: a newer render is on its way
         if error is not None:
             log.error("packet rendering failed", exc_info=error)
             self.status.setText("申請書を作成できませんでした")
@@ -153,6 +163,7 @@ class PrintingPage(QWidget):
         else:
             self.warning.setText("")
         self._show_form_status()
+        self._set_busy(self._cancel is not None)
 
     def _printers(self, names: list[str] | None, error: BaseException | None) -> None:
         current = self.printer.currentText()
@@ -206,13 +217,14 @@ class PrintingPage(QWidget):
         self._cancel = cancel
         self._set_busy(True)
         forms = self.form_ids()
-        title = f"Madoguchi packet {self.controller.session.case.id}"  # no personal data
+        case_id = self.controller.session.case.id  # the job belongs to it, whatever comes next
+        title = f"Madoguchi packet {case_id}"  # no personal data: CUPS logs job titles
 
         def job() -> dispatch.PrintOutcome:
             return dispatch.print_packet(rendered.pdf, printer, title, cancel,
                                          lambda text: emit(self._progress.text, text))
 
-        run_task(job, lambda outcome, error: self._printed(forms, outcome, error))
+        run_task(job, lambda outcome, error: self._printed(case_id, forms, outcome, error))
 
     def cancel(self) -> None:
         if self._cancel is not None:
@@ -220,12 +232,13 @@ class PrintingPage(QWidget):
             self._cancel.set()
 
     def _set_busy(self, busy: bool) -> None:
+        ready = self.rendered is not None and not busy
         self.progress.setVisible(busy)
         self.cancel_button.setEnabled(busy)
-        self.print_button.setEnabled(not busy)
-        self.save_button.setEnabled(not busy)
+        self.print_button.setEnabled(ready)
+        self.save_button.setEnabled(ready)
 
-    def _printed(self, forms: list[str], outcome: dispatch.PrintOutcome | None,
+    def _printed(self, case_id: str, forms: list[str], outcome: dispatch.PrintOutcome | None,
                  error: BaseException | None) -> None:
         self._cancel = None
         self._set_busy(False)
@@ -234,22 +247,30 @@ class PrintingPage(QWidget):
             log.warning("printing failed: %s: %s", type(error).__name__, error)
             self.status.setText(message)
             return
-        self.controller.apply(lambda s: s.record_output(forms, "printed", outcome.printer))
+        self.controller.record_output(case_id, forms, "printed", outcome.printer)
         self.status.setText(f"{outcome.printer} で印刷しました。ご本人に確認と署名をお願いします。")
 
     def save_pdf(self) -> None:
-        if self.rendered is None:
+        rendered = self.rendered
+        if rendered is None or self._cancel is not None:
             return
-        path = self._save_dir / f"packet-{self.controller.session.case.id}.pdf"
-        try:
+        case_id, forms = self.controller.session.case.id, self.form_ids()
+        path = self._save_dir / f"packet-{case_id}.pdf"
+
+        def write() -> Path:
             self._save_dir.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(self.rendered.pdf)
-        except OSError as exc:
-            log.error("saving the packet failed: %s", exc.strerror)
-            self.status.setText("PDFを保存できませんでした。保存先を確認してください。")
-            return
-        self.controller.apply(lambda s: s.record_output(self.form_ids(), "saved", path.name))
-        self.status.setText(f"PDFに保存しました：{path}")
+            path.write_bytes(rendered.pdf)
+            return path
+
+        def done(saved: Path | None, error: BaseException | None) -> None:
+            if error is not None:
+                log.error("saving the packet failed: %s", type(error).__name__)
+                self.status.setText("PDFを保存できませんでした。保存先を確認してください。")
+                return
+            self.controller.record_output(case_id, forms, "saved", saved.name)
+            self.status.setText(f"PDFに保存しました：{saved}")
+
+        run_task(write, done)
 
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]

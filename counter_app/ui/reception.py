@@ -21,6 +21,7 @@ from counter_app.ui.card_reading import CardReadFlow
 from counter_app.ui.controller import CounterController
 from counter_app.ui.member_dialog import MemberDialog
 from counter_app.ui.signals import emit
+from counter_app.ui.tasks import run_task
 from counter_app.ui.views.reception_view import ReceptionView
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ class ReceptionPage(ReceptionView):
             self.demo_reader.take_off.clicked.connect(self.remove_demo_card)
             self._show_demo_note(0)
 
-        controller.session_replaced.connect(self.refresh)
+        controller.session_replaced.connect(lambda: self.refresh(replaced=True))
         controller.case_changed.connect(self.refresh)
         controller.refused.connect(self.message.setText)
         self.refresh()
@@ -111,18 +112,24 @@ class ReceptionPage(ReceptionView):
 
     # --- drawing from the session ------------------------------------------------------------
 
-    def refresh(self) -> None:
+    def refresh(self, replaced: bool = False) -> None:
+        """Draw the session. A field being typed in keeps its text, unless the whole case was
+        replaced (Ctrl+N, resume): then nothing of the previous case may stay on screen."""
         case = self.controller.session.case
         move = case.move
         self.move.kind.setCurrentIndex(self.move.kind.findData(move.kind.value))
-        if not self.move.date.hasFocus():
+        if replaced or not self.move.date.hasFocus():
             self.move.date.setText(move.date.isoformat())
         self.move.date_era.setText(default_era_table().format(move.date))
         self.move.previous_label.setText(PREVIOUS_LABELS[move.kind])
         for field, text in ((self.move.previous_address, move.previous_address),
                             (self.move.new_address, move.new_address)):
-            if not field.hasFocus():
+            if replaced or not field.hasFocus():
                 field.setText(text)
+        if replaced:
+            self.move.postal_code.clear()
+            self.move.error.setText("")
+            self.message.setText("")
         row = self.members.currentRow()
         self.members.setRowCount(len(case.members))
         for r, member in enumerate(case.members):
@@ -153,11 +160,22 @@ class ReceptionPage(ReceptionView):
             return
         self.controller.apply(lambda s: s.set_move(kind, date, previous, new))
 
+    def commit_edits(self) -> None:
+        """Save what is typed in the move fields to the current case (before leaving it)."""
+        self._apply_move()
+
     def _look_up_postal_code(self) -> None:
-        try:
-            town = town_for_postal_code(self.move.postal_code.text())
-        except PostalCodeError as exc:
-            self.move.error.setText(str(exc))
+        # On a worker: the first look-up loads Japan Post's data (80 MB) from disk.
+        code = self.move.postal_code.text()
+        run_task(lambda: town_for_postal_code(code), self._show_town)
+
+    def _show_town(self, town: str | None, error: BaseException | None) -> None:
+        if isinstance(error, PostalCodeError):
+            self.move.error.setText(str(error))
+            return
+        if error is not None:
+            log.error("postal code look-up failed: %s", type(error).__name__)
+            self.move.error.setText("郵便番号を調べられませんでした。住所を入力してください")
             return
         self.move.error.setText("")
         self.move.new_address.setText(town)
