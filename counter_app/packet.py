@@ -13,6 +13,7 @@ from typing import Any
 from counter_app.domain import Case, ChecklistStatus, MemberSource
 from counter_app.domain.era import default_era_table
 from counter_app.domain.facts import grade_label, school_grade
+from counter_app.reception import concerned
 from counter_app.rules import Catalogue, ChosenProcedure, Determination
 from forms.formatters import Style
 from forms.templates import Template
@@ -37,12 +38,8 @@ def _member(case: Case, index: int) -> dict[str, Any]:
 
 
 def form_members(chosen: ChosenProcedure, household_size: int) -> list[int]:
-    """Who a form lists: the procedure's members, or for a household procedure the members
-    its rule was about (the children of a child-allowance claim), else everyone."""
-    if chosen.members:
-        return chosen.members
-    about = sorted({c.member for c in chosen.checks if c.member is not None})
-    return about or list(range(household_size))
+    """Who a form lists: the members the procedure concerns, else the whole household."""
+    return list(concerned(chosen)) or list(range(household_size))
 
 
 def _display_name(name: str) -> str:

@@ -25,7 +25,7 @@ from counter_app.domain import (
     Step,
 )
 from counter_app.domain.members import suggest_relationship
-from counter_app.rules import Catalogue, Determination, determine
+from counter_app.rules import Catalogue, ChosenProcedure, Determination, determine
 from counter_app.rules.conditions import FactSpec
 
 _MEMBER_KEY = re.compile(r"^member\.(\d+)\.(.+)$")
@@ -52,6 +52,14 @@ class Prompt:
         return [f"member.{i}.{self.fact}" for i in self.members]
 
 
+def concerned(chosen: ChosenProcedure) -> tuple[int, ...]:
+    """The members a procedure is about: its members, or for a household procedure the
+    members its rule was about (the children of a child-allowance claim)."""
+    if chosen.members:
+        return tuple(chosen.members)
+    return tuple(sorted({c.member for c in chosen.checks if c.member is not None}))
+
+
 class ReceptionSession:
     def __init__(self, case: Case, catalogue: Catalogue, save: Callable[[Case], None],
                  today: dt.date | None = None) -> None:
@@ -72,7 +80,11 @@ class ReceptionSession:
     def _determine(self) -> Determination:
         result = determine(self.case, self.catalogue, self.case.filed_on)
         for chosen in result.procedures:
-            self.case.checklist.setdefault(chosen.id, ChecklistEntry())
+            basis = concerned(chosen)
+            entry = self.case.checklist.get(chosen.id)
+            if entry is None or entry.members != basis:
+                # New, or now about other members: whatever was marked must be looked at again.
+                self.case.checklist[chosen.id] = ChecklistEntry(members=basis)
         return result
 
     def _changed(self) -> None:
@@ -125,8 +137,11 @@ class ReceptionSession:
         self._changed()
 
     def _reindex_answers(self, old_at_new: list[int]) -> None:
-        """Per-member answers follow their member: `old_at_new[n]` is the old index now at n."""
+        """Per-member answers (and checklist marks) follow their member: `old_at_new[n]` is the
+        old index now at n."""
         new_index = {old: new for new, old in enumerate(old_at_new)}
+        for entry in self.case.checklist.values():
+            entry.members = tuple(sorted(new_index[m] for m in entry.members if m in new_index))
         answers = {}
         for key, value in self.case.answers.items():
             match = _MEMBER_KEY.match(key)
@@ -187,7 +202,9 @@ class ReceptionSession:
         self._editable()
         if status is ChecklistStatus.NOT_NEEDED and not reason.strip():
             raise ValueError("「不要」には理由を入力してください")
-        self.case.checklist[procedure_id] = ChecklistEntry(status, reason.strip())
+        chosen = self.determination.chosen(procedure_id)
+        basis = concerned(chosen) if chosen else ()
+        self.case.checklist[procedure_id] = ChecklistEntry(status, reason.strip(), basis)
         self._changed()
 
     def entry(self, procedure_id: str) -> ChecklistEntry:

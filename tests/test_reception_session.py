@@ -109,3 +109,19 @@ def test_a_closed_case_can_be_reprinted_but_not_changed(session):
         session.add_member(_member("乙", "1990-01-01"))
     session.record_output(["resident_move"], "printed", "COUNTER_1")
     assert session.repo.load(session.case.id).prints["resident_move"].where == "COUNTER_1"
+
+
+def test_a_mark_stops_holding_when_the_procedure_concerns_other_members(session):
+    session.set_move(MoveKind.MOVE_IN, dt.date(2026, 4, 1), "茨城県つくば市", "北海道あおば市本町")
+    session.add_member(_member("甲", "1985-06-15"))
+    session.answer("member.0.health_insurance", "nhi")
+    session.set_status("nhi_enroll", ChecklistStatus.DONE)
+    session.add_member(_member("乙", "1988-01-01", "female"))
+    assert session.entry("nhi_enroll").status is ChecklistStatus.DONE  # still only 甲
+    session.answer("member.1.health_insurance", "nhi")  # 乙 joins 国保 too
+    assert session.entry("nhi_enroll").status is ChecklistStatus.PENDING
+    assert "nhi_enroll" in session.unaddressed()
+    session.set_status("nhi_enroll", ChecklistStatus.DONE)
+    session.move_member(1, -1)  # the same two people in another order: the mark holds
+    assert session.entry("nhi_enroll").status is ChecklistStatus.DONE
+    assert session.repo.load(session.case.id).checklist["nhi_enroll"].members == (0, 1)

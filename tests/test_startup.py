@@ -32,7 +32,7 @@ def test_demo_smoke_test_shows_window_and_migrates_own_database(tmp_path):
     assert demo_db.exists()
     assert not (data / "madoguchi.sqlite3").exists(), "demo must not touch the real database"
     with sqlite3.connect(demo_db) as conn:
-        assert conn.execute("select version_num from alembic_version").fetchone() == ("0004",)
+        assert conn.execute("select version_num from alembic_version").fetchone() == ("0005",)
         assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
     log = (data / "logs" / "counter-app.log").read_text(encoding="utf-8")
     assert "starting (demo=True)" in log

@@ -66,6 +66,9 @@ class PrintRecord:
 class ChecklistEntry:
     status: ChecklistStatus = ChecklistStatus.PENDING
     reason: str = ""
+    # Whom the mark was given for: if the procedure comes to concern other members, the mark
+    # no longer holds (a second member joining 国保 after 済 must not pass unnoticed).
+    members: tuple[int, ...] = ()
 
 
 class CaseFormatError(ValueError):
@@ -134,7 +137,8 @@ class Case:
             "answers": dict(self.answers),
             "step": self.step.value,
             "filed_on": self.filed_on.isoformat() if self.filed_on else None,
-            "checklist": {k: {"status": e.status.value, "reason": e.reason}
+            "checklist": {k: {"status": e.status.value, "reason": e.reason,
+                              "members": list(e.members)}
                           for k, e in self.checklist.items()},
         }
 
@@ -176,9 +180,12 @@ class Case:
             path = f"checklist.{procedure_id}"
             if not isinstance(entry, dict):
                 raise CaseFormatError(path, "expected an object")
+            members = entry.get("members", [])
+            if not isinstance(members, list) or not all(isinstance(m, int) for m in members):
+                raise CaseFormatError(f"{path}.members", "expected a list of member indices")
             case.checklist[procedure_id] = ChecklistEntry(
                 _enum(ChecklistStatus, entry.get("status", "pending"), f"{path}.status"),
-                _optional_str(entry, "reason", path))
+                _optional_str(entry, "reason", path), tuple(members))
         return case
 
 

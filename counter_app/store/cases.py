@@ -68,7 +68,8 @@ class CaseRepository:
                 for i, m in enumerate(case.members)
             ]
             row.answers = [AnswerRow(key=k, value=v) for k, v in sorted(case.answers.items())]
-            row.checklist = [ChecklistRow(procedure_id=k, status=e.status.value, reason=e.reason)
+            row.checklist = [ChecklistRow(procedure_id=k, status=e.status.value, reason=e.reason,
+                                          members=list(e.members))
                              for k, e in sorted(case.checklist.items())]
             row.prints = [PrintRow(form_id=k, how=p.how, target=p.where, at=p.at)
                           for k, p in sorted(case.prints.items())]
@@ -129,7 +130,8 @@ def _to_case(row: CaseRow) -> Case:
         answers={a.key: a.value for a in row.answers},
         step=Step(row.step),
         filed_on=row.filed_on,
-        checklist={c.procedure_id: ChecklistEntry(ChecklistStatus(c.status), c.reason)
+        checklist={c.procedure_id: ChecklistEntry(ChecklistStatus(c.status), c.reason,
+                                                  tuple(c.members or ()))
                    for c in row.checklist},
         prints={p.form_id: PrintRecord(p.how, p.target, p.at) for p in row.prints},
     )

@@ -96,6 +96,7 @@ class ChecklistRow(Base):
     procedure_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text, default="")
+    members: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
 
     case: Mapped[CaseRow] = orm.relationship(back_populates="checklist")
 
