@@ -155,7 +155,7 @@ def build_gui(runtime: Runtime) -> Gui:
     from card_reader.sources import PcscCardSource, VirtualCardSource
     from card_reader.transport import list_readers
     from counter_app.demo import load_demo_residents
-    from counter_app.rules import default_catalogue
+    from counter_app.rules import RuleError, default_catalogue
     from counter_app.store import CaseRepository
     from counter_app.ui.application import configure_application
     from counter_app.ui.assembly import CounterWindow, PrintSetup
@@ -174,9 +174,14 @@ def build_gui(runtime: Runtime) -> Gui:
     install_error_handling()
     configure_application(app)
 
+    catalogue, templates = default_catalogue(), load_templates()
+    try:
+        catalogue.check_forms(templates)
+    except RuleError as exc:
+        raise StartupError(str(exc), "申請書の様式が足りません", ExitCode.USAGE) from None
     repository = CaseRepository(runtime.sessions)
     saver = CaseSaver(repository)
-    controller = CounterController(default_catalogue(), repository, saver)
+    controller = CounterController(catalogue, repository, saver)
     watcher = None
     residents = None
     if options.demo:
@@ -197,7 +202,7 @@ def build_gui(runtime: Runtime) -> Gui:
         # Read the preference here, on the GUI thread: QSettings is not shared across threads.
         find_printer=functools.partial(choose_printer, preferences.printer_name),
     )
-    print_setup = PrintSetup(load_templates(), available_printers, preferences.printer_name,
+    print_setup = PrintSetup(templates, available_printers, preferences.printer_name,
                              runtime.data_dir / ("demo/pdf" if options.demo else "pdf"))
     window = CounterWindow(sources, preferences, controller, card_source, residents,
                            print_setup)

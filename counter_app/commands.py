@@ -99,10 +99,15 @@ def run(argv: Sequence[str]) -> int:
 def _render(case: Case, result: Determination, catalogue: Catalogue,
             args: argparse.Namespace) -> int:
     from counter_app.packet import build_packet
-    from forms.templates import load_templates
+    from forms.templates import TemplateError, load_templates
     from printing.render import render_packet
 
-    packet = build_packet(case, result, catalogue, load_templates(), args.demo,
+    try:
+        templates = load_templates()
+        catalogue.check_forms(templates)
+    except (TemplateError, RuleError) as exc:
+        raise StartupError(str(exc), "申請書の様式に誤りがあります", ExitCode.USAGE) from None
+    packet = build_packet(case, result, catalogue, templates, args.demo,
                           args.printed_on or dt.date.today())
     rendered = render_packet(packet)
     try:

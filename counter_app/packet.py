@@ -19,6 +19,8 @@ from forms.formatters import Style
 from forms.templates import Template
 from printing.render import FormJob, GuideItem, GuideSheet, Packet
 
+PENSION_LABELS = {"1": "第1号", "2": "第2号", "3": "第3号"}
+
 
 def _member(case: Case, index: int) -> dict[str, Any]:
     member = case.members[index]
@@ -34,6 +36,7 @@ def _member(case: Case, index: int) -> dict[str, Any]:
         "foreign": answers.get(f"member.{index}.foreign_resident") is True,
         "grade_label": grade_label(grade) if grade <= 12 else "",  # adults: left blank
         "card_label": "あり" if card else "",
+        "pension_label": PENSION_LABELS.get(answers.get(f"member.{index}.pension_category"), ""),
     }
 
 

@@ -7,6 +7,7 @@ export and import their city's) and validated whole on load: a bad catalogue nev
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,10 +124,20 @@ class Catalogue:
                 validate(document.when, f"{path}.documents[{j}].when", self.facts, settings,
                          in_member)
             _validate_deadline(procedure.deadline, f"{path}.deadline")
-            for key in condition_facts(procedure.when):
-                spec = self.facts[key]
-                if spec.askable and key not in self.questions:
-                    raise RuleError(f"{path}.when", f"{key} may need asking but has no question")
+            conditions = [(f"{path}.when", procedure.when)] + [
+                (f"{path}.documents[{j}].when", d.when) for j, d in enumerate(procedure.documents)]
+            for where, condition in conditions:
+                for key in condition_facts(condition):
+                    spec = self.facts[key]
+                    if spec.askable and key not in self.questions:
+                        # Unanswerable, it would hold the interview open for ever.
+                        raise RuleError(where, f"{key} may need asking but has no question")
+
+    def check_forms(self, templates: Iterable[str]) -> None:
+        """Every form a procedure prints has a template (checked at start-up, not at print)."""
+        missing = sorted(set(self.forms) - set(templates))
+        if missing:
+            raise RuleError("forms", f"no template for {', '.join(missing)}")
 
 
 def _validate_deadline(deadline: dict[str, Any] | None, path: str) -> None:

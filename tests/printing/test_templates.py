@@ -4,6 +4,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +86,35 @@ def test_a_template_whose_id_is_not_its_file_name_is_refused(tmp_path):
         {"id": "b", "title": "t", "elements": [{"type": "title", "text": "t", "y": 10}]}))
     with pytest.raises(TemplateError, match="differs from the file name"):
         load_templates(tmp_path)
+
+
+# Cells left for the resident or staff to fill in by hand: never bound to case data.
+HANDWRITTEN = {"member.note", "member.blank", "member.previous_insurance",
+               "member.pension_number", "procedure.none"}
+
+
+def test_every_bound_path_finds_data_in_a_real_packet():
+    """A typo in a layout (or a value the packet forgets to supply) would print a blank."""
+    from counter_app.domain import Case
+    from counter_app.packet import build_packet
+    from counter_app.rules import default_catalogue, determine
+    from forms.binding import resolve
+
+    households = Path(__file__).resolve().parent.parent / "households"
+    case = Case.from_dict(json.loads(
+        (households / "15_three_generations_with_dog_and_moped.json").read_text())["case"])
+    case.answers["member.0.pension_category"] = "1"
+    catalogue = default_catalogue()
+    packet = build_packet(case, determine(case, catalogue), catalogue, load_templates(), False,
+                          dt.date(2026, 10, 1))
+    context = packet.forms[0].context
+    member = context["household"][0]
+    for template in load_templates().values():
+        for element in template.elements:
+            paths = [element["path"]] if "path" in element else []
+            paths += [c["path"] for c in element.get("columns", [])]
+            for path in paths:
+                if path in HANDWRITTEN or path == "procedure.id":
+                    continue
+                found = resolve(path, {**context, "member": member})
+                assert found is not None, f"{template.id}: {path}"

@@ -129,3 +129,20 @@ def test_default_catalogue_round_trips_through_export():
     again = Catalogue.from_json(catalogue.to_json())
     assert [p.id for p in again.procedures] == [p.id for p in catalogue.procedures]
     assert len(catalogue.procedures) == 33
+
+
+def test_a_document_condition_on_an_unaskable_fact_is_refused():
+    data = copy.deepcopy(_default_dict())
+    data["questions"] = [q for q in data["questions"] if q["fact"] != "care_certified"]
+    data["procedures"] = [p for p in data["procedures"]
+                          if p["id"] != "care_certification_transfer"]
+    with pytest.raises(RuleError) as info:
+        Catalogue.from_dict(data)  # care_insurance_withdraw's document needs care_certified
+    assert info.value.path.endswith("documents[1].when")
+
+
+def test_forms_without_templates_are_found_before_printing():
+    catalogue = default_catalogue()
+    catalogue.check_forms(catalogue.forms)
+    with pytest.raises(RuleError, match="no template for nhi_change"):
+        catalogue.check_forms(set(catalogue.forms) - {"nhi_change"})
