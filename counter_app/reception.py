@@ -225,6 +225,12 @@ class ReceptionSession:
 
     def go_to(self, step: Step) -> None:
         self._editable()
+        if step is not Step.MOVE:
+            if not self.case.members:
+                raise NotReady("世帯員を登録してください（カードを読むか、F3で手入力）")
+            missing = [m.name for m in self.case.members if not m.relationship]
+            if missing:
+                raise NotReady(f"続柄を選んでください：{'、'.join(missing)}")
         self.case.step = step
         self._changed()
 

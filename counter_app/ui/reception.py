@@ -243,15 +243,8 @@ class ReceptionPage(ReceptionView):
         if self.move.error.text():
             self.move.date.setFocus()
             return
-        if not self.household:
-            self.message.setText("世帯員を登録してください（カードを読むか、F3で手入力）")
-            return
-        missing = [m.name for m in self.household if not m.relationship]
-        if missing:
-            self.message.setText(f"続柄を選んでください：{'、'.join(missing)}")
-            return
         self.message.setText("")
-        if self.controller.apply(lambda s: s.go_to(Step.INTERVIEW)):
+        if self.controller.apply(lambda s: s.go_to(Step.INTERVIEW)):  # refusals shown by signal
             emit(self.next_requested)
 
     # --- demo reader -------------------------------------------------------------------------
