@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +25,7 @@ from counter_app.domain.era import default_era_table
 from counter_app.rules import ChosenProcedure
 from counter_app.ui.controller import CounterController
 from counter_app.ui.signals import emit
+from counter_app.ui.views.common import page_layout
 
 COLUMNS = ["手続", "対象の方", "期限", "持ち物", "状態"]
 STATUS_COLORS = {ChecklistStatus.PENDING: "#c92a2a", ChecklistStatus.DONE: "#2b8a3e",
@@ -40,16 +40,10 @@ class ChecklistPage(QWidget):
 
     def __init__(self, controller: CounterController) -> None:
         super().__init__()
-        self.setObjectName("page_checklist")
         self.controller = controller
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
-        layout.setSpacing(12)
-        title = QLabel("手続一覧")
-        title.setObjectName("pageTitle")
+        layout = page_layout(self, "checklist", "手続一覧")
         self.summary = QLabel()
         self.summary.setObjectName("checklistSummary")
-        layout.addWidget(title)
         layout.addWidget(self.summary)
         self.tree = QTreeWidget()
         self.tree.setObjectName("checklist")

@@ -23,6 +23,7 @@ from counter_app.domain import Step
 from counter_app.reception import Prompt
 from counter_app.ui.controller import CounterController
 from counter_app.ui.signals import emit
+from counter_app.ui.views.common import page_layout
 
 BOOL_CHOICES = [(True, "はい"), (False, "いいえ")]
 
@@ -120,16 +121,10 @@ class InterviewPage(QWidget):
 
     def __init__(self, controller: CounterController) -> None:
         super().__init__()
-        self.setObjectName("page_interview")
         self.controller = controller
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
-        layout.setSpacing(12)
-        title = QLabel("聞き取り")
-        title.setObjectName("pageTitle")
+        layout = page_layout(self, "interview", "聞き取り")
         self.summary = QLabel()
         self.summary.setObjectName("interviewSummary")
-        layout.addWidget(title)
         layout.addWidget(self.summary)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)

@@ -5,13 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -20,6 +17,7 @@ from counter_app.domain.era import default_era_table
 from counter_app.store import CaseRepository, CaseSummary
 from counter_app.ui.signals import emit
 from counter_app.ui.tasks import run_task
+from counter_app.ui.views.common import page_layout, row_table
 from printing.render import parse_qr_payload
 
 COLUMNS = ["異動", "異動日", "人数", "段階", "最終更新"]
@@ -31,28 +29,17 @@ class OpenCasesPage(QWidget):
 
     def __init__(self, repository: CaseRepository) -> None:
         super().__init__()
-        self.setObjectName("page_open_cases")
         self._repository = repository
         self.summaries: list[CaseSummary] = []
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
-        title = QLabel("受付中の案件")
-        title.setObjectName("pageTitle")
+        layout = page_layout(self, "open_cases", "受付中の案件")
         self.note = QLabel()
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("openCases")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
+        self.table = row_table("openCases", COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.scan = QLineEdit()
         self.scan.setObjectName("qrScan")
         self.scan.setPlaceholderText("申請書のQRコードを読み取ると、その案件を開きます")
         self.scan_error = QLabel()
         self.scan_error.setStyleSheet("color: #c92a2a;")
-        layout.addWidget(title)
         layout.addWidget(self.scan)
         layout.addWidget(self.scan_error)
         layout.addWidget(self.note)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -12,10 +11,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
+
+from counter_app.ui.views.common import page_layout, row_table
 
 MEMBER_COLUMNS = ["続柄", "氏名", "生年月日", "性別", "住所", "入力方法"]
 
@@ -83,13 +83,7 @@ class MoveView(QGroupBox):
 class ReceptionView(QWidget):
     def __init__(self, with_demo_reader: bool) -> None:
         super().__init__()
-        self.setObjectName("page_reception")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
-        layout.setSpacing(12)
-        title = QLabel("受付")
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
+        layout = page_layout(self, "reception", "受付")
 
         self.move = MoveView()
         layout.addWidget(self.move)
@@ -100,13 +94,7 @@ class ReceptionView(QWidget):
 
         household = QGroupBox("世帯員（異動する方）")
         household_layout = QVBoxLayout(household)
-        self.members = QTableWidget(0, len(MEMBER_COLUMNS))
-        self.members.setObjectName("members")
-        self.members.setHorizontalHeaderLabels(MEMBER_COLUMNS)
-        self.members.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.members.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.members.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.members.verticalHeader().setVisible(False)
+        self.members = row_table("members", MEMBER_COLUMNS)
         header = self.members.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)

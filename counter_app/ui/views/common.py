@@ -1,0 +1,35 @@
+"""Layout pieces every page uses the same way."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def page_layout(page: QWidget, name: str, title: str) -> QVBoxLayout:
+    """A page's column: object name, margins, and its large title."""
+    page.setObjectName(f"page_{name}")
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(32, 20, 32, 20)
+    layout.setSpacing(12)
+    heading = QLabel(title)
+    heading.setObjectName("pageTitle")
+    layout.addWidget(heading)
+    return layout
+
+
+def row_table(name: str, columns: list[str]) -> QTableWidget:
+    """A read-only table of whole rows, one selected at a time, navigated by keyboard."""
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(columns)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    return table
