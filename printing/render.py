@@ -20,6 +20,7 @@ from forms.binding import BoundForm, BoundPage, bind
 from forms.formatters import Style
 from forms.templates import Template
 from printing import fonts
+from printing.qr import qr_payload
 
 PAGE_W, PAGE_H = A4
 QR_SIZE_MM = 18
@@ -28,18 +29,6 @@ INTRO = "本日のお手続きと、これから必要なお手続きのご案�
 STATUS_BADGES = {"done": ("済", (0.17, 0.54, 0.24)), "later": ("後日", (0.9, 0.47, 0)),
                  "pending": ("これから", (0.1, 0.36, 0.67)),
                  "not_needed": ("不要", (0.45, 0.45, 0.45))}
-
-
-def qr_payload(case_id: str, form_id: str, page: int) -> str:
-    return f"MADOGUCHI1|{case_id}|{form_id}|{page}"
-
-
-def parse_qr_payload(text: str) -> tuple[str, str, int] | None:
-    """(case id, form id, page) from a scanned code, or None if it is not one of ours."""
-    parts = text.strip().split("|")
-    if len(parts) != 4 or parts[0] != "MADOGUCHI1" or not parts[3].isdigit():
-        return None
-    return parts[1], parts[2], int(parts[3])
 
 
 @dataclass

@@ -12,7 +12,7 @@ from counter_app.store import CaseRepository
 from counter_app.ui.assembly import PrintSetup
 from counter_app.ui.printing_page import SAVE_ONLY
 from forms.templates import load_templates
-from printing.render import qr_payload
+from printing.qr import qr_payload
 
 HOUSEHOLD = Path(__file__).resolve().parent / "households" / "02_family_of_four_nhi.json"
 

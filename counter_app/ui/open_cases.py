@@ -18,7 +18,7 @@ from counter_app.store import CaseRepository, CaseSummary
 from counter_app.ui.signals import emit
 from counter_app.ui.tasks import run_task
 from counter_app.ui.views.common import page_layout, row_table
-from printing.render import parse_qr_payload
+from printing.qr import parse_qr_payload
 
 COLUMNS = ["異動", "異動日", "人数", "段階", "最終更新"]
 STEP_LABELS = {Step.MOVE: "受付", Step.INTERVIEW: "聞き取り", Step.CHECKLIST: "手続一覧"}

@@ -12,11 +12,10 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,13 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.packet import build_packet
 from counter_app.ui.controller import CounterController
 from counter_app.ui.signals import emit
 from counter_app.ui.tasks import run_task
 from forms.templates import Template
 from printing import dispatch
-from printing.render import GUIDE_ID, RenderedPacket, render_packet
+
+if TYPE_CHECKING:
+    from printing.render import RenderedPacket
+
+GUIDE_ID = "guide"  # printing.render's id for the guide sheet; that module loads on first use
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +67,9 @@ class PrintingPage(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        self.document = QPdfDocument(self)
-        self.preview = QPdfView()
-        self.preview.setObjectName("preview")
-        self.preview.setDocument(self.document)
-        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
-        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        layout.addWidget(self.preview, 3)
+        self._layout = layout
+        self.document = None  # QtPdf (and reportlab) load when the page is first shown
+        self.preview = None
 
         side = QVBoxLayout()
         title = QLabel("印刷")
@@ -120,16 +118,34 @@ class PrintingPage(QWidget):
 
     # --- the packet ----------------------------------------------------------------------
 
+    def _build_preview(self) -> None:
+        from PySide6.QtPdf import QPdfDocument
+        from PySide6.QtPdfWidgets import QPdfView
+
+        self.document = QPdfDocument(self)
+        self.preview = QPdfView()
+        self.preview.setObjectName("preview")
+        self.preview.setDocument(self.document)
+        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self._layout.insertWidget(0, self.preview, 3)
+
     def _forget(self) -> None:
         self._generation += 1
         self.rendered = None
-        self.document.close()
+        if self.document is not None:
+            self.document.close()
         self.forms.clear()
         self._set_busy(self._cancel is not None)
 
     def refresh(self) -> None:
         """Render the current case's packet on a worker and show it. Until it arrives nothing
         can be printed, so the previous resident's packet can never go out by mistake."""
+        from counter_app.packet import build_packet
+        from printing.render import render_packet
+
+        if self.document is None:
+            self._build_preview()
         self._forget()
         session = self.controller.session
         self.status.setText("申請書を作成しています…")

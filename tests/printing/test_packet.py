@@ -16,7 +16,8 @@ from counter_app.domain.era import default_era_table
 from counter_app.packet import build_packet
 from counter_app.rules import default_catalogue, determine
 from forms.templates import load_templates
-from printing.render import GUIDE_ID, parse_qr_payload, render_packet
+from printing.qr import parse_qr_payload
+from printing.render import GUIDE_ID, render_packet
 
 HOUSEHOLDS = Path(__file__).resolve().parent.parent / "households"
 PRINTED_ON = dt.date(2026, 4, 3)
