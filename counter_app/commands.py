@@ -85,7 +85,7 @@ def run(argv: Sequence[str]) -> int:
                                ExitCode.USAGE) from None
         if args.command == "render":
             return _render(case, result, catalogue, args)
-        json.dump(result.to_json(catalogue), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return ExitCode.OK
     if args.action == "validate":

@@ -358,10 +358,3 @@ def render_packet(packet: Packet) -> RenderedPacket:
         writer.form(job)
     return writer.finish()
 
-
-def missing_glyphs(packet: Packet) -> set[str]:
-    """What staff must be warned about before printing: characters no bundled font has."""
-    texts = [packet.guide.head] + [i.who for i in packet.guide.items]
-    for job in packet.forms:
-        texts.extend(bind(job.template, job.context, packet.style).texts())
-    return fonts.uncovered(texts)

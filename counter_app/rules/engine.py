@@ -60,7 +60,7 @@ class ChosenProcedure:
                 lines.append(line)
         return lines
 
-    def to_json(self, catalogue: Catalogue) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         p = self.procedure
         return {
             "id": p.id, "title": p.title_ja, "section": p.section, "members": self.members,
@@ -77,8 +77,8 @@ class Determination:
     procedures: list[ChosenProcedure]
     unanswered: list[str]
 
-    def to_json(self, catalogue: Catalogue) -> dict[str, Any]:
-        return {"procedures": [p.to_json(catalogue) for p in self.procedures],
+    def to_json(self) -> dict[str, Any]:
+        return {"procedures": [p.to_json() for p in self.procedures],
                 "unanswered": self.unanswered}
 
     def chosen(self, procedure_id: str) -> ChosenProcedure | None:

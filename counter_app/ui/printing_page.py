@@ -182,6 +182,8 @@ class PrintingPage(QWidget):
         self._set_busy(self._cancel is not None)
 
     def _printers(self, names: list[str] | None, error: BaseException | None) -> None:
+        if error is not None:  # staff still have the PDF; the log says why no queue shows
+            log.warning("listing printers failed: %s", type(error).__name__)
         current = self.printer.currentText()
         self.printer.clear()
         for name in names or []:

@@ -154,7 +154,7 @@ def test_deadlines_are_dates(catalogue):
     assert result.chosen("card_continued_use").deadline == dt.date(2026, 7, 9)  # 90 days
     transfer = result.chosen("school_transfer_in")
     assert transfer.deadline is None
-    assert transfer.to_json(catalogue)["deadline_note"] == "速やかに"
+    assert transfer.to_json()["deadline_note"] == "速やかに"
 
 
 def test_documents_depend_on_facts(catalogue):
