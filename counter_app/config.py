@@ -37,12 +37,16 @@ class StartupError(Exception):
 
 
 class ExitCode:
+    """Exit codes of counter-app and its subcommands (DESIGN.md, "Decisions")."""
+
     OK = 0
-    UNEXPECTED = 1
-    USAGE = 2
+    DIFFERENCES = 1  # `rules test`: some test household differs (each one listed)
+    USAGE = 2  # bad command line or bad input file: one line per problem
     DATA_DIR = 3
     DATABASE = 4
     NO_DISPLAY = 5
+    ALREADY_RUNNING = 6  # another instance holds this data directory
+    UNEXPECTED = 70  # a bug: the traceback is in the log (sysexits EX_SOFTWARE)
 
 
 @dataclass(frozen=True)
