@@ -6,13 +6,19 @@ from counter_app.domain.case import (
     CaseStatus,
     ChecklistEntry,
     ChecklistStatus,
+    Event,
+    EventKind,
+    Foreign,
     Member,
     MemberSource,
     Move,
     MoveKind,
+    PersonRef,
     PrintRecord,
     Step,
+    Transfer,
 )
 
-__all__ = ["Case", "CaseFormatError", "CaseStatus", "ChecklistEntry", "ChecklistStatus", "Member",
-           "MemberSource", "Move", "MoveKind", "PrintRecord", "Step"]
+__all__ = ["Case", "CaseFormatError", "CaseStatus", "ChecklistEntry", "ChecklistStatus", "Event",
+           "EventKind", "Foreign", "Member", "MemberSource", "Move", "MoveKind", "PersonRef",
+           "PrintRecord", "Step", "Transfer"]

@@ -68,7 +68,8 @@ def prefecture_of(address: str) -> str | None:
 
 
 def derived_case_facts(case: Case) -> dict[str, object]:
-    facts: dict[str, object] = {"move.kind": case.move.kind.value, "move.date": case.move.date}
+    facts: dict[str, object] = {"move.kind": case.move.kind.value, "move.date": case.move.date,
+                                "move.month": case.move.date.month}
     before = prefecture_of(case.move.previous_address)
     after = prefecture_of(case.move.new_address)
     if before and after:
@@ -79,7 +80,7 @@ def derived_case_facts(case: Case) -> dict[str, object]:
 def derived_member_facts(case: Case, index: int) -> dict[str, object]:
     """Derived per-member facts: the bare key (`age`), as rules inside a member test them."""
     member = case.members[index]
-    on = case.move.date
+    on = case.date
     facts: dict[str, object] = {
         "age": age(member.birth_date, on),
         "legal_age": legal_age(member.birth_date, on),
