@@ -52,7 +52,7 @@ def test_downgrade_to_base_and_back(tmp_path):
     command.downgrade(migrations_config(engine), "base")
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
     upgrade(engine)
-    assert {"cases", "case_members", "case_answers"} <= set(inspect(engine).get_table_names())
+    assert "cases" in set(inspect(engine).get_table_names())
 
 
 def test_cases_saved_under_0001_survive_the_upgrade(tmp_path):
@@ -75,3 +75,54 @@ def test_cases_saved_under_0001_survive_the_upgrade(tmp_path):
     assert case.members[0].name == "𠮷田　太郎"
     assert case.members[0].address == ""
     assert case.move.previous_address == "旧住所"
+
+
+def test_a_case_under_0005_becomes_one_document_and_back(tmp_path):
+    """0006 folds members, answers, checklist and prints into the case document; downgrading
+    unfolds them again."""
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.orm import sessionmaker
+
+    from counter_app.domain import ChecklistStatus
+    from counter_app.store import CaseRepository
+
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    upgrade(engine, "0005")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "insert into cases (id, status, move_kind, move_date, previous_address, new_address,"
+            " created_at, updated_at, step, filed_on) values ('c5', 'open', 'move_out',"
+            " '2026-05-01', '北海道あおば市本町１', '大阪府大阪市北区', '2026-04-20 09:00:00',"
+            " '2026-04-20 09:05:00', 'checklist', '2026-04-20')"))
+        for position, (name, rel) in enumerate([("妻　舞", "妻"), ("夫　健", "世帯主")]):
+            conn.execute(text(
+                "insert into case_members (case_id, position, name, birth_date, sex,"
+                " relationship, source, address) values ('c5', :p, :n, '1980-01-01', 'female',"
+                " :r, 'card', '北海道あおば市本町１')"), {"p": position, "n": name, "r": rel})
+        conn.execute(text("insert into case_answers values ('c5', 'member.1.seal_registered',"
+                          " 'true')"))
+        conn.execute(text("insert into case_checklist values ('c5', 'resident_move_out', 'done',"
+                          " '', '[]')"))
+        conn.execute(text("insert into case_prints values ('c5', 'resident_move', 'saved',"
+                          " 'packet.pdf', '2026-04-20 09:04:00')"))
+    upgrade(engine)
+    repository = CaseRepository(sessionmaker(engine))
+    case = repository.load("c5")
+    assert [m.name for m in case.members] == ["妻　舞", "夫　健"]
+    assert case.move.city_address == "北海道あおば市本町１"  # 転出: the address in the city
+    assert case.answers == {"member.1.seal_registered": True}
+    assert case.checklist["resident_move_out"].status is ChecklistStatus.DONE
+    assert [(p.form, p.how) for p in case.prints] == [("resident_move", "saved")]
+    summary = repository.open_cases()[0]
+    assert (summary.member_count, summary.initials) == (2, "夫・健")  # the 世帯主, not member 0
+    with engine.connect() as conn:  # no personal data left in the summary columns
+        columns = {c["name"] for c in inspect(conn).get_columns("cases")}
+    assert not {"previous_address", "new_address"} & columns
+
+    command.downgrade(migrations_config(engine), "0005")
+    with engine.connect() as conn:
+        rows = conn.execute(text("select name from case_members order by position")).all()
+        assert [r.name for r in rows] == ["妻　舞", "夫　健"]
+        assert conn.execute(text("select previous_address from cases")).scalar() == \
+            "北海道あおば市本町１"

@@ -1,103 +1,235 @@
-"""Saving and loading reception cases. Each call is one transaction: all or nothing."""
+"""Saving and loading reception cases. Each call is one transaction: all or nothing.
+
+Every save is a compare-and-swap on the case's version: a save made from an older copy than the
+stored one is refused with `ConflictError` (whose change won, and when), never written over it.
+A counter working on a case claims it; other counters see it read-only until the claim is
+released or expires (a counter that crashed).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from counter_app.domain import (
-    Case,
-    CaseStatus,
-    ChecklistEntry,
-    ChecklistStatus,
-    Member,
-    MemberSource,
-    Move,
-    MoveKind,
-    PrintRecord,
-    Step,
-)
-from counter_app.store.models import AnswerRow, CaseRow, ChecklistRow, MemberRow, PrintRow
+from counter_app.domain import Case, CaseStatus, EventKind, MoveKind, Step
+from counter_app.domain.roles import head_member
+from counter_app.store.models import CaseRow
+
+CLAIM_TTL = dt.timedelta(minutes=30)
+
+
+class ConflictError(Exception):
+    """The stored case changed since this copy was loaded (another counter saved it)."""
+
+    def __init__(self, case_id: str, stored_version: int | None, updated_by: str,
+                 updated_at: dt.datetime | None, status: str | None) -> None:
+        super().__init__(f"case {case_id}: stored version {stored_version} by "
+                         f"{updated_by or 'unknown'}")
+        self.case_id = case_id
+        self.stored_version = stored_version
+        self.updated_by = updated_by
+        self.updated_at = updated_at
+        self.status = status
+
+
+class ClaimedElsewhere(Exception):
+    """Another counter holds the case."""
+
+    def __init__(self, case_id: str, counter: str, since: dt.datetime) -> None:
+        super().__init__(f"case {case_id} is held by counter {counter} since {since:%H:%M}")
+        self.case_id = case_id
+        self.counter = counter
+        self.since = since
 
 
 @dataclass(frozen=True)
 class CaseSummary:
-    """What the open-cases list shows: no names, so it can also be logged."""
+    """What the open-cases list shows: initials only, never full names (it can be logged)."""
 
     id: str
-    move_kind: MoveKind
-    move_date: dt.date
+    move_kind: MoveKind | None
+    event_kind: EventKind | None
+    date: dt.date | None
     member_count: int
+    initials: str
     updated_at: dt.datetime
     step: Step
+    claimed_by: str | None
+
+    @property
+    def kind_label(self) -> str:
+        labels = [k.label for k in (self.event_kind, self.move_kind) if k is not None]
+        return "・".join(labels)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands back naive datetimes for timezone-aware columns.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def initials(case: Case) -> str:
+    """The 世帯主's (else the first member's) initials: 「北・太」, enough to tell cases apart."""
+    index = head_member(case)
+    if index is None and case.members:
+        index = 0
+    if index is None:
+        return ""
+    parts = case.members[index].name.replace(" ", "\u3000").split("\u3000")
+    return "・".join(p[:1] for p in parts if p)[:16]
 
 
 class CaseRepository:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session],
+                 now: type[dt.datetime] = dt.datetime) -> None:
         self._sessions = sessions
+        self._now = now
 
-    def save(self, case: Case) -> None:
-        """Insert or replace the whole case in one transaction."""
+    def _clock(self) -> dt.datetime:
+        return self._now.now(dt.UTC)
+
+    # --- saving ------------------------------------------------------------------------------
+
+    def save(self, case: Case, counter: str = "") -> int:
+        """Store the case if the stored copy is still `case.version` (0: not stored yet);
+        returns the new version. Raises ConflictError otherwise; nothing is written then."""
+        now = self._clock()
+        values = self._columns(case, now, counter)
         with self._sessions.begin() as session:
-            row = session.get(CaseRow, case.id)
-            if row is None:
-                row = CaseRow(id=case.id)
-                session.add(row)
-            row.status = case.status.value
-            row.move_kind = case.move.kind.value
-            row.move_date = case.move.date
-            row.previous_address = case.move.previous_address
-            row.new_address = case.move.new_address
-            row.step = case.step.value
-            row.filed_on = case.filed_on
-            # Set explicitly: a change to members or answers alone must also count as a touch.
-            row.updated_at = dt.datetime.now(dt.UTC)
-            row.members = [
-                MemberRow(
-                    position=i,
-                    name=m.name,
-                    birth_date=m.birth_date,
-                    sex=m.sex,
-                    relationship=m.relationship,
-                    source=m.source.value,
-                    address=m.address,
-                )
-                for i, m in enumerate(case.members)
-            ]
-            row.answers = [AnswerRow(key=k, value=v) for k, v in sorted(case.answers.items())]
-            row.checklist = [ChecklistRow(procedure_id=k, status=e.status.value, reason=e.reason,
-                                          members=list(e.members))
-                             for k, e in sorted(case.checklist.items())]
-            row.prints = [PrintRow(form_id=k, how=p.how, target=p.where, at=p.at)
-                          for k, p in sorted(case.prints.items())]
+            if case.version == 0:
+                if session.get(CaseRow, case.id) is not None:
+                    raise self._conflict(session, case.id)
+                session.add(CaseRow(id=case.id, version=1, created_at=now, **values))
+                if counter:
+                    session.flush()
+                    self._set_claim(session, case.id, counter, now)
+                return 1
+            result = session.execute(
+                update(CaseRow)
+                .where(CaseRow.id == case.id, CaseRow.version == case.version)
+                .values(version=CaseRow.version + 1, **values))
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise self._conflict(session, case.id)
+            if counter and case.status is CaseStatus.OPEN:
+                self._set_claim(session, case.id, counter, now)
+            return case.version + 1
+
+    def _columns(self, case: Case, now: dt.datetime, counter: str) -> dict[str, object]:
+        closed = case.status is not CaseStatus.OPEN
+        return {
+            "status": case.status.value,
+            "move_kind": case.move.kind.value if case.move else None,
+            "move_date": case.move.date if case.move else None,
+            "event_kind": case.event.kind.value if case.event else None,
+            "event_date": case.event.date if case.event else None,
+            "step": case.step.value,
+            "filed_on": case.filed_on,
+            "member_count": len(case.members),
+            "initials": initials(case),
+            "document": json.dumps(case.to_dict(), ensure_ascii=False),
+            "catalogue_version": case.catalogue_version,
+            "updated_by": counter,
+            "updated_at": now,
+            "closed_at": now if closed else None,
+            **({"claimed_by": None, "claimed_at": None} if closed else {}),
+        }
+
+    def _conflict(self, session: Session, case_id: str) -> ConflictError:
+        row = session.execute(select(CaseRow.version, CaseRow.updated_by, CaseRow.updated_at,
+                                     CaseRow.status).where(CaseRow.id == case_id)).first()
+        if row is None:
+            return ConflictError(case_id, None, "", None, None)
+        return ConflictError(case_id, row.version, row.updated_by, _utc(row.updated_at),
+                             row.status)
+
+    # --- loading -----------------------------------------------------------------------------
 
     def load(self, case_id: str) -> Case | None:
+        """The stored case with its version; None if there is none (or it was purged)."""
         with self._sessions() as session:
-            row = session.get(CaseRow, case_id)
-            return None if row is None else _to_case(row)
+            row = session.execute(select(CaseRow.document, CaseRow.version)
+                                  .where(CaseRow.id == case_id)).first()
+        if row is None or row.document is None:
+            return None
+        case = Case.from_dict(json.loads(row.document))
+        case.version = row.version
+        return case
 
     def open_cases(self) -> list[CaseSummary]:
-        """Open cases, most recently touched first: what a restarted counter offers to resume."""
+        """Open cases, most recently touched first: what a restarted counter offers to resume.
+        Reads only the summary columns, never the documents."""
         with self._sessions() as session:
-            rows = session.scalars(
-                select(CaseRow)
+            rows = session.execute(
+                select(CaseRow.id, CaseRow.move_kind, CaseRow.event_kind, CaseRow.move_date,
+                       CaseRow.event_date, CaseRow.member_count, CaseRow.initials,
+                       CaseRow.updated_at, CaseRow.step, CaseRow.claimed_by,
+                       CaseRow.claimed_at)
                 .where(CaseRow.status == CaseStatus.OPEN.value)
                 .order_by(CaseRow.updated_at.desc())
             ).all()
-            return [
-                CaseSummary(
-                    id=r.id,
-                    move_kind=MoveKind(r.move_kind),
-                    move_date=r.move_date,
-                    member_count=len(r.members),
-                    updated_at=r.updated_at,
-                    step=Step(r.step),
-                )
-                for r in rows
-            ]
+        now = self._clock()
+        return [
+            CaseSummary(
+                id=r.id,
+                move_kind=MoveKind(r.move_kind) if r.move_kind else None,
+                event_kind=EventKind(r.event_kind) if r.event_kind else None,
+                date=r.event_date or r.move_date,
+                member_count=r.member_count,
+                initials=r.initials,
+                updated_at=_utc(r.updated_at),  # type: ignore[arg-type]
+                step=Step(r.step),
+                claimed_by=r.claimed_by if _claim_live(r.claimed_at, now) else None,
+            )
+            for r in rows
+        ]
+
+    def count(self, status: CaseStatus | None = None) -> int:
+        with self._sessions() as session:
+            query = select(func.count()).select_from(CaseRow)
+            if status is not None:
+                query = query.where(CaseRow.status == status.value)
+            return session.scalar(query) or 0
+
+    # --- claims ------------------------------------------------------------------------------
+
+    def claim(self, case_id: str, counter: str) -> None:
+        """Hold the case for this counter; ClaimedElsewhere if another counter holds it."""
+        now = self._clock()
+        with self._sessions.begin() as session:
+            row = session.execute(select(CaseRow.claimed_by, CaseRow.claimed_at)
+                                  .where(CaseRow.id == case_id).with_for_update()).first()
+            if row is None:
+                return  # not stored yet: the first save claims it
+            if row.claimed_by not in (None, counter) and _claim_live(row.claimed_at, now):
+                raise ClaimedElsewhere(case_id, row.claimed_by,
+                                       _utc(row.claimed_at))  # type: ignore[arg-type]
+            self._set_claim(session, case_id, counter, now)
+
+    def release(self, case_id: str, counter: str) -> None:
+        with self._sessions.begin() as session:
+            session.execute(update(CaseRow)
+                            .where(CaseRow.id == case_id, CaseRow.claimed_by == counter)
+                            .values(claimed_by=None, claimed_at=None))
+
+    def holder(self, case_id: str) -> tuple[str, dt.datetime] | None:
+        """The counter holding the case and since when, if the claim is live."""
+        with self._sessions() as session:
+            row = session.execute(select(CaseRow.claimed_by, CaseRow.claimed_at)
+                                  .where(CaseRow.id == case_id)).first()
+        if row is None or row.claimed_by is None or not _claim_live(row.claimed_at,
+                                                                    self._clock()):
+            return None
+        return row.claimed_by, _utc(row.claimed_at)  # type: ignore[return-value]
+
+    @staticmethod
+    def _set_claim(session: Session, case_id: str, counter: str, now: dt.datetime) -> None:
+        session.execute(update(CaseRow).where(CaseRow.id == case_id)
+                        .values(claimed_by=counter, claimed_at=now))
 
     def delete(self, case_id: str) -> None:
         with self._sessions.begin() as session:
@@ -106,32 +238,26 @@ class CaseRepository:
                 session.delete(row)
 
 
-def _to_case(row: CaseRow) -> Case:
-    return Case(
-        id=row.id,
-        status=CaseStatus(row.status),
-        move=Move(
-            kind=MoveKind(row.move_kind),
-            date=row.move_date,
-            previous_address=row.previous_address,
-            new_address=row.new_address,
-        ),
-        members=[
-            Member(
-                name=m.name,
-                birth_date=m.birth_date,
-                sex=m.sex,
-                relationship=m.relationship,
-                source=MemberSource(m.source),
-                address=m.address,
-            )
-            for m in row.members
-        ],
-        answers={a.key: a.value for a in row.answers},
-        step=Step(row.step),
-        filed_on=row.filed_on,
-        checklist={c.procedure_id: ChecklistEntry(ChecklistStatus(c.status), c.reason,
-                                                  tuple(c.members or ()))
-                   for c in row.checklist},
-        prints={p.form_id: PrintRecord(p.how, p.target, p.at) for p in row.prints},
-    )
+def _claim_live(claimed_at: dt.datetime | None, now: dt.datetime) -> bool:
+    return claimed_at is not None and now - _utc(claimed_at) < CLAIM_TTL  # type: ignore[operator]
+
+
+class CaseWriter:
+    """Saves one counter's successive snapshots of its cases in order, each against the
+    version its own previous save produced (snapshots are taken before earlier saves finish).
+    Not thread-safe: one writer per ordered saving thread."""
+
+    def __init__(self, repository: CaseRepository, counter: str = "") -> None:
+        self.repository = repository
+        self.counter = counter
+        self._versions: dict[str, int] = {}
+
+    def save(self, case: Case) -> int:
+        case.version = self._versions.get(case.id, case.version)
+        version = self.repository.save(case, self.counter)
+        self._versions[case.id] = version
+        return version
+
+    def forget(self, case_id: str) -> None:
+        """Stop tracking a case (closed, or taken over by reloading it)."""
+        self._versions.pop(case_id, None)

@@ -1,10 +1,16 @@
-"""SQLAlchemy models of the store. Schema changes go through Alembic revisions."""
+"""SQLAlchemy models of the store. Schema changes go through Alembic revisions.
+
+A case is one row: the case document (DESIGN.md's case file, as JSON) plus the few columns the
+store needs without reading personal data — what the open-cases list shows, the version that
+makes every save a compare-and-swap, the counter that holds the case, and the dates that decide
+when its personal data is purged.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, MetaData, String, Text, orm
+from sqlalchemy import Date, DateTime, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints so Alembic batch migrations on SQLite can find them again.
@@ -28,88 +34,30 @@ def _now() -> dt.datetime:
 class CaseRow(Base):
     __tablename__ = "cases"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
-    move_kind: Mapped[str] = mapped_column(String(16))
-    move_date: Mapped[dt.date] = mapped_column(Date)
-    previous_address: Mapped[str] = mapped_column(Text, default="")
-    new_address: Mapped[str] = mapped_column(Text, default="")
+    move_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    move_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    event_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    event_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     step: Mapped[str] = mapped_column(String(16), default="move", server_default="move")
     filed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    member_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The 世帯主's initials for the open-cases list (personal data: purged with the document).
+    initials: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    # The case file as JSON; NULL once the personal data is purged.
+    document: Mapped[str | None] = mapped_column(Text, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    catalogue_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                           nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=_now, onupdate=_now
     )
-
-    members: Mapped[list[MemberRow]] = orm.relationship(
-        back_populates="case",
-        order_by="MemberRow.position",
-        cascade="all, delete-orphan",
-    )
-    answers: Mapped[list[AnswerRow]] = orm.relationship(
-        back_populates="case", cascade="all, delete-orphan"
-    )
-    checklist: Mapped[list[ChecklistRow]] = orm.relationship(
-        back_populates="case", cascade="all, delete-orphan"
-    )
-    prints: Mapped[list[PrintRow]] = orm.relationship(
-        back_populates="case", cascade="all, delete-orphan"
-    )
-
-
-class MemberRow(Base):
-    __tablename__ = "case_members"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    # Order in the household; determinations refer to members by this index.
-    position: Mapped[int] = mapped_column(Integer)
-    name: Mapped[str] = mapped_column(Text)
-    birth_date: Mapped[dt.date] = mapped_column(Date)
-    sex: Mapped[str] = mapped_column(String(16))
-    # 続柄. (Attribute named after the case field; the ORM helper is reached as orm.relationship.)
-    relationship: Mapped[str] = mapped_column(String(32))
-    source: Mapped[str] = mapped_column(String(16))
-    address: Mapped[str] = mapped_column(Text, default="", server_default="")
-
-    case: Mapped[CaseRow] = orm.relationship(back_populates="members")
-
-
-class AnswerRow(Base):
-    __tablename__ = "case_answers"
-
-    case_id: Mapped[str] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
-    )
-    key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    value: Mapped[object] = mapped_column(JSON)
-
-    case: Mapped[CaseRow] = orm.relationship(back_populates="answers")
-
-
-class ChecklistRow(Base):
-    __tablename__ = "case_checklist"
-
-    case_id: Mapped[str] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
-    )
-    procedure_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    status: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str] = mapped_column(Text, default="")
-    members: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
-
-    case: Mapped[CaseRow] = orm.relationship(back_populates="checklist")
-
-
-class PrintRow(Base):
-    __tablename__ = "case_prints"
-
-    case_id: Mapped[str] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
-    )
-    form_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    how: Mapped[str] = mapped_column(String(16))
-    target: Mapped[str] = mapped_column(Text)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-
-    case: Mapped[CaseRow] = orm.relationship(back_populates="prints")
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                          nullable=True)
+    purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                          nullable=True)
