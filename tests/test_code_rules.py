@@ -24,9 +24,18 @@ QT = {"PySide6", "shiboken6", "PyQt5", "PyQt6"}
 FORBIDDEN = {
     "card_reader": QT | {"counter_app", "forms", "printing", "sqlalchemy", "reportlab"},
     "forms": QT | {"counter_app", "card_reader", "printing", "sqlalchemy"},
+    "printing": {"counter_app", "card_reader", "sqlalchemy"},  # Qt print support is allowed
     "counter_app/domain": QT | {"sqlalchemy", "alembic", "printing", "forms"},
     "counter_app/rules": QT | {"sqlalchemy", "alembic", "printing", "forms"},
+    "counter_app/reception": QT | {"sqlalchemy", "alembic"},
     "counter_app/store": QT | {"printing", "forms"},
+}
+# Direction inside counter_app: a layer never imports the layers above it.
+FORBIDDEN_INSIDE = {
+    "counter_app/domain": ("counter_app.rules", "counter_app.store", "counter_app.reception"),
+    "counter_app/rules": ("counter_app.store", "counter_app.reception"),
+    "counter_app/reception": ("counter_app.store",),
+    "counter_app/store": ("counter_app.reception",),
 }
 
 
@@ -40,6 +49,7 @@ def test_packages_import_only_what_design_allows(package):
         for name in _imports(path)
         if name.split(".")[0] in FORBIDDEN[package]
         or (package.startswith("counter_app/") and name.startswith("counter_app.ui"))
+        or name.startswith(FORBIDDEN_INSIDE.get(package, ()))
     ]
     assert offenders == []
 

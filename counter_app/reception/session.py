@@ -1,55 +1,41 @@
 """One reception at the counter: the case, its determination, and every change saved.
 
-Plain Python, no Qt. The UI calls these operations; each one changes the case, works out the
-determination again and hands a snapshot of the case to `save` (which the UI runs on a
-worker), so a crash never loses more than the keystroke in progress.
+Plain Python, no Qt. Every operation works on a copy of the case and is checked whole before it
+replaces the case: a refused change (with a Japanese message) leaves the case exactly as it was.
+A change that passes is determined again and handed to `save` (which the UI runs on a worker,
+in order), so a crash never loses more than the keystroke in progress.
 """
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import datetime as dt
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from counter_app.domain import (
     Case,
+    CaseFormatError,
     CaseStatus,
     ChecklistEntry,
     ChecklistStatus,
+    Event,
     Member,
     Move,
     MoveKind,
+    PersonRef,
     PrintRecord,
     Step,
+    roles,
 )
+from counter_app.domain.case import MEMBER_KEY, member_key
 from counter_app.domain.members import suggest_relationship
+from counter_app.domain.text import TextInputError, check_text, display_name
+from counter_app.reception.errors import NotReady, Refused
+from counter_app.reception.interview import CLAIMANT, Answered, Prompt, answered, build_prompts
+from counter_app.reception.problems import Gate, Problem, case_problems
 from counter_app.rules import Catalogue, ChosenProcedure, Determination, determine
-from counter_app.rules.conditions import FactSpec
-
-_MEMBER_KEY = re.compile(r"^member\.(\d+)\.(.+)$")
-
-
-class NotReady(Exception):
-    """The case cannot be closed yet; `str()` is a Japanese message for staff."""
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """A question for the interview. `members` is () for a household fact; several members
-    when a sensitive question is asked of the household as a whole."""
-
-    fact: str
-    text_ja: str
-    spec: FactSpec
-    members: tuple[int, ...] = ()
-    asked_of_household: bool = False  # yes/no per member, phrased for the whole household
-
-    def keys(self) -> list[str]:
-        if not self.members:
-            return [self.fact]
-        return [f"member.{i}.{self.fact}" for i in self.members]
+from counter_app.rules.engine import check_answers
 
 
 def concerned(chosen: ChosenProcedure) -> tuple[int, ...]:
@@ -62,187 +48,406 @@ def concerned(chosen: ChosenProcedure) -> tuple[int, ...]:
 
 class ReceptionSession:
     def __init__(self, case: Case, catalogue: Catalogue, save: Callable[[Case], None],
-                 today: dt.date | None = None) -> None:
-        self.case = case
+                 today: dt.date | None = None,
+                 form_facts: Mapping[str, frozenset[str]] | None = None,
+                 gate: Gate | None = None) -> None:
         self.catalogue = catalogue
         self._save = save
+        # The facts each form prints (a chosen form that prints the claimant needs him known).
+        self._form_facts = form_facts or {}
+        # What the printed packet still lacks (required fields, unprintable characters).
+        self._gate = gate
         if case.filed_on is None:
             case.filed_on = today or dt.date.today()
-        self.determination = self._determine()
+        if case.catalogue_version is None:
+            case.catalogue_version = catalogue.version
+        self.case = case
+        self.set_aside = self._set_aside_unknown_answers()
+        self.determination = self._determine(case)
+        self._mark_checklist(case, self.determination)
 
     @classmethod
     def new(cls, catalogue: Catalogue, save: Callable[[Case], None], today: dt.date,
-            kind: MoveKind = MoveKind.MOVE_IN) -> ReceptionSession:
-        return cls(Case(Move(kind, today)), catalogue, save, today)
+            kind: MoveKind = MoveKind.MOVE_IN,
+            form_facts: Mapping[str, frozenset[str]] | None = None,
+            gate: Gate | None = None) -> ReceptionSession:
+        return cls(Case(Move(kind, today)), catalogue, save, today, form_facts, gate)
 
     # --- bookkeeping -------------------------------------------------------------------------
 
-    def _determine(self) -> Determination:
-        result = determine(self.case, self.catalogue, self.case.filed_on)
+    def _set_aside_unknown_answers(self) -> dict[str, Any]:
+        """Answers the catalogue in use no longer accepts (it changed since the case began) are
+        kept aside on the case, shown to staff and asked again — never a crash on resume."""
+        moved: dict[str, Any] = {}
+        for key, value in list(self.case.answers.items()):
+            try:
+                check_answers(Case(self.case.move, self.case.members, {key: value},
+                                   self.case.event), self.catalogue)
+            except CaseFormatError:
+                moved[key] = self.case.answers.pop(key)
+        self.case.set_aside.update(moved)
+        return moved
+
+    def _determine(self, case: Case) -> Determination:
+        try:
+            return determine(case, self.catalogue, case.filed_on)
+        except CaseFormatError as exc:  # the operation broke the case: refuse it
+            raise Refused("入力内容に誤りがあるため、変更しませんでした", str(exc),
+                          exc.field) from None
+
+    @staticmethod
+    def _mark_checklist(case: Case, result: Determination) -> None:
         for chosen in result.procedures:
             basis = concerned(chosen)
-            entry = self.case.checklist.get(chosen.id)
+            entry = case.checklist.get(chosen.id)
             if entry is None or entry.members != basis:
                 # New, or now about other members: whatever was marked must be looked at again.
-                self.case.checklist[chosen.id] = ChecklistEntry(members=basis)
-        return result
+                case.checklist[chosen.id] = ChecklistEntry(members=basis)
 
-    def _changed(self) -> None:
-        self.determination = self._determine()
-        self._save(copy.deepcopy(self.case))
+    def _apply(self, change: Callable[[Case], None], editable: bool = True) -> None:
+        """Change a copy; if the result holds together, it becomes the case and is saved."""
+        if editable:
+            self._editable()
+        candidate = self.case.copy()
+        change(candidate)
+        result = self._determine(candidate)
+        self._mark_checklist(candidate, result)
+        self.case, self.determination = candidate, result
+        self._save(self.case.copy())
 
     def _editable(self) -> None:
-        if self.case.status is CaseStatus.CLOSED:
-            raise NotReady("完了した受付は変更できません（再印刷はできます）")
+        if self.case.status is not CaseStatus.OPEN:
+            raise NotReady("完了した受付は変更できません（再印刷はできます）", "case closed")
 
-    # --- move --------------------------------------------------------------------------------
+    def _member_index(self, index: int) -> None:
+        if not 0 <= index < len(self.case.members):
+            raise Refused("その世帯員はいません", f"no member {index}")
+
+    # --- move and event ----------------------------------------------------------------------
 
     def set_move(self, kind: MoveKind, date: dt.date, previous_address: str,
-                 new_address: str) -> None:
-        self._editable()
-        self.case.move = Move(kind, date, previous_address.strip(), new_address.strip())
-        self._changed()
+                 new_address: str, **details: Any) -> None:
+        """The move; `details` are Move's other fields (buildings, postal code, transfer…)."""
+        previous, new = _clean(previous_address, "住所"), _clean(new_address, "住所")
+        for value in details.values():
+            if isinstance(value, str):
+                _clean(value, "住所")
+
+        def change(case: Case) -> None:
+            case.move = Move(kind, date, previous, new, **{
+                k: v.strip() if isinstance(v, str) else v for k, v in details.items()})
+        self._apply(change)
+
+    def set_event(self, event: Event | None) -> None:
+        def change(case: Case) -> None:
+            case.event = event
+        self._apply(change)
 
     # --- household ---------------------------------------------------------------------------
 
     def add_member(self, member: Member) -> None:
-        self._editable()
-        if not member.relationship:
-            head = self.case.members[0] if self.case.members else None
-            member.relationship = suggest_relationship(head, member)
-        self.case.members.append(member)
-        if (len(self.case.members) == 1 and self.case.move.kind is MoveKind.MOVE_IN
-                and member.address and not self.case.move.previous_address):
-            # On a move-in the address on the first card is where the household comes from.
-            self.case.move.previous_address = member.address
-        self._changed()
+        _clean(member.name, "氏名")
+        _clean(member.address, "住所")
+        _clean(member.kana, "フリガナ")
+
+        member = dataclasses.replace(member)  # the caller's object stays as it was
+
+        def change(case: Case) -> None:
+            if not member.relationship:
+                head = roles.head_member(case)
+                member.relationship = suggest_relationship(
+                    case.members[head] if head is not None else None, member)
+            case.members.append(member)
+            move = case.move
+            if move is not None and member.address and not move.previous_address:
+                # The first card's address is where the household comes from (転入) or where
+                # it lives now (転居, 転出): staff need not retype it.
+                move.previous_address = member.address
+        self._apply(change)
+
+    def update_member(self, index: int, **fields: Any) -> None:
+        """Change a member's own fields (フリガナ, 本籍, 住民票コード, 外国人住民 items, moves…)."""
+        self._member_index(index)
+        for key, value in fields.items():
+            if isinstance(value, str):
+                _clean(value, key)
+
+        def change(case: Case) -> None:
+            member = case.members[index]
+            for key, value in fields.items():
+                if not hasattr(member, key):
+                    raise Refused("その項目はありません", f"no member field {key}")
+                setattr(member, key, value.strip() if isinstance(value, str) else value)
+        self._apply(change)
 
     def remove_member(self, index: int) -> None:
-        self._editable()
-        order = [i for i in range(len(self.case.members)) if i != index]
-        del self.case.members[index]
-        self._reindex_answers(order)
-        self._changed()
+        self._member_index(index)
+        self._apply(lambda case: case.reorder(
+            [i for i in range(len(case.members)) if i != index]))
 
     def move_member(self, index: int, offset: int) -> None:
-        self._editable()
+        self._member_index(index)
         target = index + offset
         if not 0 <= target < len(self.case.members):
             return
         order = list(range(len(self.case.members)))
         order[index], order[target] = order[target], order[index]
-        members = self.case.members
-        members[index], members[target] = members[target], members[index]
-        self._reindex_answers(order)
-        self._changed()
-
-    def _reindex_answers(self, old_at_new: list[int]) -> None:
-        """Per-member answers (and checklist marks) follow their member: `old_at_new[n]` is the
-        old index now at n."""
-        new_index = {old: new for new, old in enumerate(old_at_new)}
-        for entry in self.case.checklist.values():
-            entry.members = tuple(sorted(new_index[m] for m in entry.members if m in new_index))
-        answers = {}
-        for key, value in self.case.answers.items():
-            match = _MEMBER_KEY.match(key)
-            if not match:
-                answers[key] = value
-            elif int(match.group(1)) in new_index:
-                answers[f"member.{new_index[int(match.group(1))]}.{match.group(2)}"] = value
-        self.case.answers = answers
+        self._apply(lambda case: case.reorder(order))
 
     def set_relationship(self, index: int, relationship: str) -> None:
-        self._editable()
-        self.case.members[index].relationship = relationship
-        self._changed()
+        self._member_index(index)
+
+        def change(case: Case) -> None:
+            case.members[index].relationship = relationship
+        self._apply(change)
+
+    def set_head(self, ref: PersonRef | None) -> None:
+        """The 世帯主 after the move: a member, or somebody who stays where they are."""
+        if ref is not None and ref.member is not None:
+            self._member_index(ref.member)
+        if ref is not None and ref.member is None:
+            _clean(ref.name, "世帯主の氏名")
+
+        def change(case: Case) -> None:
+            case.head = ref
+            if ref is not None and ref.member is not None:
+                for i, member in enumerate(case.members):
+                    if i == ref.member:
+                        member.relationship = roles.HEAD
+                    elif member.relationship == roles.HEAD:
+                        member.relationship = ""  # staff choose the new 続柄
+        self._apply(change)
+
+    def set_previous_head(self, ref: PersonRef | None) -> None:
+        if ref is not None and ref.member is not None:
+            self._member_index(ref.member)
+
+        def change(case: Case) -> None:
+            case.previous_head = ref
+        self._apply(change)
+
+    def set_filer(self, ref: PersonRef | None) -> None:
+        """The 届出人: a member, or a 代理人/使者 with name, address and phone."""
+        if ref is not None:
+            if ref.member is not None:
+                self._member_index(ref.member)
+            else:
+                _clean(ref.name, "届出人の氏名")
+                if not ref.name.strip():
+                    raise Refused("届出人の氏名を入力してください", "filer without a name")
+            _clean(ref.phone, "電話番号")
+
+        def change(case: Case) -> None:
+            case.filer = ref
+        self._apply(change)
+
+    def set_guardian(self, child: int, guardian: int | None) -> None:
+        self._member_index(child)
+        if guardian is not None:
+            self._member_index(guardian)
+            if guardian == child:
+                raise Refused("本人を保護者にはできません", "guardian is the child")
+
+        def change(case: Case) -> None:
+            case.members[child].guardian = guardian
+        self._apply(change)
 
     # --- interview ---------------------------------------------------------------------------
 
-    def prompts(self) -> list[Prompt]:
-        """The questions the determination still needs, in the catalogue's order."""
-        needed: dict[str, list[int]] = {}
-        for key in self.determination.unanswered:
-            match = _MEMBER_KEY.match(key)
-            if match:
-                needed.setdefault(match.group(2), []).append(int(match.group(1)))
-            else:
-                needed.setdefault(key, [])
-        prompts = []
-        for fact, question in self.catalogue.questions.items():
-            if fact not in needed:
+    def open_keys(self) -> list[str]:
+        """Answer keys still needed: by the rules, and by the forms of chosen procedures."""
+        keys = list(self.determination.unanswered)
+        for key in self._form_keys(self.case, self.determination):
+            if key not in keys:
+                keys.append(key)
+        return keys
+
+    def _form_keys(self, case: Case, result: Determination) -> list[str]:
+        needed: list[str] = []
+        for chosen in result.procedures:
+            entry = case.checklist.get(chosen.id)
+            if entry is not None and entry.status is ChecklistStatus.NOT_NEEDED:
                 continue
-            spec = self.catalogue.facts[fact]
-            members = needed[fact]
-            if not members:
-                prompts.append(Prompt(fact, question.text_ja, spec))
-            elif question.sensitive and question.household_text_ja:
-                prompts.append(Prompt(fact, question.household_text_ja, spec, tuple(members),
-                                      asked_of_household=True))
-            else:
-                for i in members:
-                    name = self.case.members[i].name.replace("\u3000", " ")
-                    prompts.append(Prompt(fact, question.text_ja.format(name=name), spec, (i,)))
-        return prompts
+            facts = set().union(*(self._form_facts.get(f, frozenset())
+                                  for f in chosen.procedure.forms))
+            if CLAIMANT in facts and roles.claimant(case) is None:
+                needed += [member_key(i, CLAIMANT) for i in roles.claimant_candidates(case)]
+            for fact in sorted(facts - {CLAIMANT}):
+                spec = self.catalogue.facts.get(fact)
+                if spec is None or not spec.askable or fact not in self.catalogue.questions:
+                    continue
+                keys = [fact] if spec.scope == "case" else \
+                    [member_key(i, fact) for i in concerned(chosen)]
+                needed += [k for k in keys if k not in case.answers]
+        return needed
+
+    def prompts(self) -> list[Prompt]:
+        """The questions still open, in the catalogue's order."""
+        return build_prompts(self.case, self.catalogue, self.open_keys())
+
+    def answered(self) -> list[Answered]:
+        """The questions answered that still matter, with their answers (to check or change)."""
+        needed = []
+        for key in self.case.answers:
+            without = self.case.copy()
+            del without.answers[key]
+            result = determine(without, self.catalogue, without.filed_on)
+            if key in result.unanswered or key in self._form_keys(without, result):
+                needed.append(key)
+        return answered(self.case, self.catalogue, needed)
+
+    def set_answers(self, answers: Mapping[str, Any]) -> None:
+        """Give (or change) answers; all are checked before any is written."""
+        for key, value in answers.items():
+            self._check_answer(key, value)
+
+        def change(case: Case) -> None:
+            case.answers.update(answers)
+            for key in answers:
+                case.set_aside.pop(key, None)
+        self._apply(change)
 
     def answer(self, key: str, value: object) -> None:
-        self._editable()
-        self.case.answers[key] = value
-        self._changed()
+        self.set_answers({key: value})
 
-    def answer_household(self, prompt: Prompt, chosen: set[int]) -> None:
+    def answer_who(self, prompt: Prompt, chosen: Iterable[int]) -> None:
         """A household-phrased yes/no question: yes for the chosen members, no for the rest."""
-        self._editable()
-        for i in prompt.members:
-            self.case.answers[f"member.{i}.{prompt.fact}"] = i in chosen
-        self._changed()
+        picked = set(chosen)
+        self.set_answers({member_key(i, prompt.fact): i in picked for i in prompt.members})
 
-    # --- checklist and closing ---------------------------------------------------------------
+    def answer_which_one(self, prompt: Prompt, index: int) -> None:
+        """Exactly one of the prompt's members (the claimant): true for them, false for the rest."""
+        if index not in prompt.members:
+            raise Refused("選べる方の中から選んでください", f"member {index} not a candidate")
+        self.set_answers({member_key(i, prompt.fact): i == index for i in prompt.members})
+
+    def clear_answers(self, keys: Iterable[str]) -> None:
+        """Take answers back: their questions are asked again."""
+        keys = list(keys)
+
+        def change(case: Case) -> None:
+            for key in keys:
+                case.answers.pop(key, None)
+        self._apply(change)
+
+    def _check_answer(self, key: str, value: object) -> None:
+        match = MEMBER_KEY.match(key)
+        fact = match.group(2) if match else key
+        if match:
+            self._member_index(int(match.group(1)))
+        spec = self.catalogue.facts.get(fact)
+        if spec is None or (spec.scope == "member") != bool(match):
+            raise Refused("この質問はありません", f"unknown fact {fact}")
+        if not spec.askable:
+            raise Refused("この項目は回答するものではありません（カードや生年月日から決まります）",
+                          f"{fact} is derived")
+        if not spec.accepts(value):
+            raise Refused(f"「{spec.label_ja}」の回答として選べない値です", f"{fact}: bad value")
+
+    # --- checklist, printing and closing -----------------------------------------------------
 
     def set_status(self, procedure_id: str, status: ChecklistStatus, reason: str = "") -> None:
-        self._editable()
+        self.set_statuses([procedure_id], status, reason)
+
+    def set_statuses(self, procedure_ids: Iterable[str], status: ChecklistStatus,
+                     reason: str = "") -> None:
+        """Mark procedures (one, or a whole section) 済 / 不要 (with a reason) / 後日."""
+        ids = list(procedure_ids)
+        if self.open_keys():
+            raise NotReady(f"聞き取りが終わっていません（残り{len(self.prompts())}問）。"
+                           "先に聞き取りを終えてください", "interview open")
         if status is ChecklistStatus.NOT_NEEDED and not reason.strip():
-            raise ValueError("「不要」には理由を入力してください")
-        chosen = self.determination.chosen(procedure_id)
-        basis = concerned(chosen) if chosen else ()
-        self.case.checklist[procedure_id] = ChecklistEntry(status, reason.strip(), basis)
-        self._changed()
+            raise Refused("「不要」には理由を入力してください", "not_needed without a reason")
+        chosen = [self.determination.chosen(p) for p in ids]
+        if any(c is None for c in chosen):
+            raise Refused("その手続はこの受付にありません", "unknown procedure")
+        _clean(reason, "理由")
+
+        def change(case: Case) -> None:
+            for c in chosen:
+                assert c is not None
+                case.checklist[c.id] = ChecklistEntry(status, reason.strip(), concerned(c))
+        self._apply(change)
 
     def entry(self, procedure_id: str) -> ChecklistEntry:
         return self.case.checklist.get(procedure_id, ChecklistEntry())
 
     def unaddressed(self) -> list[str]:
-        return [p.id for p in self.determination.procedures
-                if self.entry(p.id).status is ChecklistStatus.PENDING]
+        """Procedures still to be marked (a notice, with nothing to do at a counter, needs no
+        mark)."""
+        return [p.id for p in self.determination.procedures if p.procedure.visit
+                and self.entry(p.id).status is ChecklistStatus.PENDING]
 
-    def record_output(self, form_ids: list[str], how: str, where: str,
+    def record_output(self, form_fingerprints: Mapping[str, str], how: str, where: str,
                       at: dt.datetime | None = None) -> None:
-        """The forms left the counter (printed, or saved as a PDF). A failed or cancelled
-        job records nothing: its forms stay 未印刷."""
+        """The forms left the counter (printed, or saved as a PDF), each with the fingerprint of
+        what it printed. A failed or cancelled job records nothing: its forms stay 未印刷."""
         when = at or dt.datetime.now(dt.UTC)
-        for form_id in form_ids:
-            self.case.prints[form_id] = PrintRecord(how, where, when)
-        self._changed()
+
+        def change(case: Case) -> None:
+            case.prints.extend(PrintRecord(form, how, where, when, fingerprint)
+                               for form, fingerprint in form_fingerprints.items())
+        self._apply(change, editable=False)  # a closed case may be reprinted
 
     def go_to(self, step: Step) -> None:
         self._editable()
         if step is not Step.MOVE:
             if not self.case.members:
-                raise NotReady("世帯員を登録してください（カードを読むか、F3で手入力）")
-            missing = [m.name for m in self.case.members if not m.relationship]
+                raise NotReady("世帯員を登録してください（カードを読むか、F3で手入力）",
+                               "no members")
+            missing = [display_name(m.name) for m in self.case.members if not m.relationship]
             if missing:
-                raise NotReady(f"続柄を選んでください：{'、'.join(missing)}")
-        self.case.step = step
-        self._changed()
+                raise NotReady(f"続柄を選んでください：{'、'.join(missing)}",
+                               "relationship missing")
+        if step is Step.CHECKLIST and self.open_keys():
+            raise NotReady(f"聞き取りが終わっていません（残り{len(self.prompts())}問）",
+                           "interview open")
+
+        def change(case: Case) -> None:
+            case.step = step
+        self._apply(change)
+
+    def problems(self) -> list[Problem]:
+        """The print gate: what must be put right before printing or closing."""
+        found = case_problems(self.case, len(self.prompts()))
+        if self._gate is not None and not found:
+            found += self._gate(self.case, self.determination)
+        return found
 
     def close(self) -> None:
+        """Close the reception; refused while the print gate has problems or any procedure is
+        unaddressed."""
         self._editable()
-        if not self.case.members:
-            raise NotReady("世帯員が登録されていません")
-        if self.determination.unanswered:
-            raise NotReady(f"聞き取りが終わっていません（残り{len(self.prompts())}問）")
+        problems = self.problems()
+        if problems:
+            raise NotReady("確認事項が残っています：" + "／".join(p.message_ja for p in problems),
+                           "print gate problems")
         pending = self.unaddressed()
         if pending:
-            titles = "、".join(self.determination.chosen(p).procedure.title_ja for p in pending)
-            raise NotReady(f"未対応の手続があります：{titles}")
-        self.case.status = CaseStatus.CLOSED
-        self._changed()
+            titles = "、".join(self.determination.chosen(p).procedure.title_ja  # type: ignore[union-attr]
+                              for p in pending)
+            raise NotReady(f"未対応の手続があります：{titles}", "procedures pending")
+
+        def change(case: Case) -> None:
+            case.status = CaseStatus.CLOSED
+        self._apply(change)
+
+    def discard(self, reason: str) -> None:
+        """Abandon the reception (the resident left, started by mistake), with a reason."""
+        self._editable()
+        _clean(reason, "理由")
+        if not reason.strip():
+            raise Refused("取消の理由を入力してください", "discard without a reason")
+
+        def change(case: Case) -> None:
+            case.status = CaseStatus.DISCARDED
+            case.discard_reason = reason.strip()
+        self._apply(change)
+
+
+def _clean(value: str, what_ja: str) -> str:
+    try:
+        return check_text(value, what_ja)
+    except TextInputError as exc:
+        raise Refused(exc.message_ja, str(exc)) from None
+

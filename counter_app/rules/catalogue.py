@@ -30,6 +30,7 @@ class Question:
 class Document:
     text_ja: str
     when: Any = True
+    issued: bool = False  # handed to the resident today (a certificate), not something to bring
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Procedure:
     deadline: dict[str, Any] | None
     documents: tuple[Document, ...] = ()
     guide_ja: str = ""
+    visit: bool = True  # False: a notice only, nothing to do at a counter (選挙人名簿, …)
 
 
 @dataclass(frozen=True)
@@ -175,14 +177,23 @@ def _build(data: dict[str, Any]) -> Catalogue:
             id=p["id"], title_ja=p["title_ja"], section=p["section"], who=p["who"],
             move_kinds=tuple(p["move_kinds"]), when=p["when"], forms=tuple(p.get("forms", [])),
             deadline=p.get("deadline"),
-            documents=tuple(Document(d["text_ja"], d.get("when", True))
+            documents=tuple(Document(d["text_ja"], d.get("when", True),
+                                     _flag(d, "issued", False))
                             for d in p.get("documents", [])),
             guide_ja=p.get("guide_ja", ""),
+            visit=_flag(p, "visit", True),
         )
         for p in data["procedures"]
     ]
     return Catalogue(city, facts, questions, dict(data.get("forms", {})), procedures,
                      int(data.get("version", 1)), data)
+
+
+def _flag(data: dict[str, Any], key: str, default: bool) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise RuleError(key, "true or false")
+    return value
 
 
 def default_catalogue() -> Catalogue:

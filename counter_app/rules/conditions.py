@@ -14,7 +14,7 @@ whose answer could not change the outcome), `or` is true as soon as one part is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,14 +91,20 @@ class Facts:
 
     def __init__(self, case_facts: Mapping[str, object],
                  member_facts: list[Mapping[str, object]],
-                 settings: Mapping[str, object], member: int | None = None) -> None:
+                 settings: Mapping[str, object], member: int | None = None,
+                 scope: Sequence[int] | None = None) -> None:
         self.case_facts = case_facts
         self.member_facts = member_facts
         self.settings = settings
         self.member = member
+        # The members rules may look at (move rules: the moving members only).
+        self.scope = tuple(range(len(member_facts))) if scope is None else tuple(scope)
 
     def for_member(self, index: int) -> Facts:
-        return Facts(self.case_facts, self.member_facts, self.settings, index)
+        return Facts(self.case_facts, self.member_facts, self.settings, index, self.scope)
+
+    def within(self, scope: Sequence[int]) -> Facts:
+        return Facts(self.case_facts, self.member_facts, self.settings, self.member, scope)
 
     def full_key(self, key: str) -> str:
         return key if self.member is None or "." in key else f"member.{self.member}.{key}"
@@ -136,8 +142,7 @@ def evaluate(condition: Any, facts: Facts) -> Outcome:
         return Outcome(not inner.value,
                        checks=[] if inner.value else _negated(condition["not"], facts))
     if "any_member" in condition:
-        parts = [evaluate(condition["any_member"], facts.for_member(i))
-                 for i in range(len(facts.member_facts))]
+        parts = [evaluate(condition["any_member"], facts.for_member(i)) for i in facts.scope]
         true_parts = [p for p in parts if p.value is True]
         if true_parts:
             return Outcome(True, checks=[c for p in true_parts for c in p.checks])

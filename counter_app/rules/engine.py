@@ -14,7 +14,8 @@ from typing import Any
 
 from counter_app.domain import Case, CaseFormatError
 from counter_app.domain.facts import derived_case_facts, derived_member_facts, grade_label
-from counter_app.rules.catalogue import Catalogue, Procedure
+from counter_app.domain.roles import claimant_facts
+from counter_app.rules.catalogue import Catalogue, Document, Procedure
 from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts, evaluate
 
 _MEMBER_KEY = re.compile(r"^member\.(\d+)\.(.+)$")
@@ -26,7 +27,7 @@ class ChosenProcedure:
     members: list[int]  # empty for a household procedure
     deadline: dt.date | None
     checks: list[Check]
-    documents: list[str] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -67,7 +68,8 @@ class ChosenProcedure:
             "forms": list(p.forms),
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "deadline_note": (p.deadline or {}).get("text_ja"),
-            "documents": self.documents,
+            "documents": [d.text_ja for d in self.documents if not d.issued],
+            "issued": [d.text_ja for d in self.documents if d.issued],
             "reasons": self.reasons(),
         }
 
@@ -126,10 +128,13 @@ def case_facts(case: Case, catalogue: Catalogue) -> Facts:
     case_level = {k: v for k, v in case.answers.items() if not k.startswith("member.")}
     case_level.update(derived_case_facts(case))  # derived facts win over answers
     members = []
+    claimants = claimant_facts(case)
     for i in range(len(case.members)):
         prefix = f"member.{i}."
         facts = {k[len(prefix):]: v for k, v in case.answers.items() if k.startswith(prefix)}
         facts.update(derived_member_facts(case, i))
+        if i in claimants and "allowance_claimant" in catalogue.facts:
+            facts["allowance_claimant"] = claimants[i]
         members.append(facts)
     return Facts(case_level, members, catalogue.city.settings)
 
@@ -139,17 +144,23 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
     """The procedures this case needs. `filing_date` (default: the move date) anchors
     deadlines counted from the day of filing."""
     check_answers(case, catalogue)
-    facts = case_facts(case, catalogue)
-    filed = filing_date or case.move.date
     chosen: list[ChosenProcedure] = []
     missing: set[str] = set()
+    if case.move is None:
+        return Determination(chosen, [])
+    # Move rules see the moving members only (not someone who joins them but stays put).
+    moving = [i for i, m in enumerate(case.members) if m.moves]
+    facts = case_facts(case, catalogue).within(moving)
+    filed = filing_date or case.move.date
     for procedure in catalogue.procedures:
         if case.move.kind.value not in procedure.move_kinds:
             continue
         if procedure.who == "household":
+            if not moving:
+                continue
             contexts = [facts]
         else:
-            contexts = [facts.for_member(i) for i in range(len(case.members))]
+            contexts = [facts.for_member(i) for i in moving]
         members, checks, documents = [], [], []
         applies = False
         for context in contexts:
@@ -165,8 +176,8 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
                     needed = evaluate(document.when, context)
                     if needed.value is None:
                         missing |= needed.missing
-                    elif needed.value and document.text_ja not in documents:
-                        documents.append(document.text_ja)
+                    elif needed.value and document not in documents:
+                        documents.append(document)
         if not applies:
             continue
         chosen.append(ChosenProcedure(procedure, members, _deadline(procedure, case, filed),

@@ -137,8 +137,10 @@ def test_a_document_condition_on_an_unaskable_fact_is_refused():
     data["procedures"] = [p for p in data["procedures"]
                           if p["id"] != "care_certification_transfer"]
     with pytest.raises(RuleError) as info:
-        Catalogue.from_dict(data)  # care_insurance_withdraw's document needs care_certified
-    assert info.value.path.endswith("documents[1].when")
+        Catalogue.from_dict(data)  # care_insurance_withdraw's rule and document need it
+    index = [p["id"] for p in data["procedures"]].index("care_insurance_withdraw")
+    assert info.value.path.startswith(f"procedures[{index}].")
+    assert "care_certified" in info.value.problem
 
 
 def test_forms_without_templates_are_found_before_printing():

@@ -159,7 +159,8 @@ def test_deadlines_are_dates(catalogue):
 
 def test_documents_depend_on_facts(catalogue):
     def certificate(result):
-        return any("負担区分等証明書" in d for d in result.chosen("late_elderly_enroll").documents)
+        documents = result.chosen("late_elderly_enroll").documents
+        return any("負担区分等証明書" in d.text_ja for d in documents)
 
     other = case("move_in", SENIOR_78)  # 茨城県 → 北海道: derived, whatever was answered
     assert certificate(determine(other, catalogue))

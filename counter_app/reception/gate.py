@@ -1,0 +1,50 @@
+"""The print gate over the packet itself: required form fields, values too long for their
+boxes, characters no bundled font has. (The case's own problems: reception.problems.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+
+from counter_app.domain import Case
+from counter_app.reception.packet import assemble
+from counter_app.reception.problems import Problem
+from counter_app.rules import Catalogue, Determination
+from forms.binding import bind
+from forms.templates import Template
+
+
+def visible(char: str) -> str:
+    """A character as staff can see it in a message, with its code point (U+XXXX)."""
+    code = " ".join(f"U+{ord(c):04X}" for c in char)
+    shown = "".join(c for c in char if c.isprintable() and not 0xFE00 <= ord(c) <= 0xFE0F
+                    and not 0xE0100 <= ord(c) <= 0xE01EF)
+    return f"{shown}（{code}）" if shown else code
+
+
+class PrintGate:
+    """What stops a packet from being printed. Loads reportlab's fonts on first use."""
+
+    def __init__(self, catalogue: Catalogue, templates: Mapping[str, Template],
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.catalogue = catalogue
+        self.templates = templates
+        self._today = today
+
+    def __call__(self, case: Case, determination: Determination) -> list[Problem]:
+        from printing import fonts
+        from printing.render import layout_problems
+
+        built = assemble(case, determination, self.catalogue, self.templates, False,
+                         self._today())
+        problems = list(built.problems)
+        for key, label, title in layout_problems(built.packet):
+            problems.append(Problem(f"forms.{key}",
+                                    f"{title}：「{label}」が長すぎて枠に入りません"))
+        texts = [t for job in built.packet.forms
+                 for t in bind(job.template, job.context, built.packet.style).texts()]
+        texts += [built.packet.guide.head] + [i.who for i in built.packet.guide.items]
+        for char in sorted(fonts.uncovered(texts)):
+            problems.append(Problem("glyphs", f"印刷できない文字があります：{visible(char)}。"
+                                              "券面と照合し、入力を確認してください"))
+        return problems
