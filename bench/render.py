@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from counter_app.domain import Case
-from counter_app.packet import build_packet
+from counter_app.reception.packet import build_packet
 from counter_app.rules import default_catalogue, determine
 from forms.templates import load_templates
 from printing.render import render_packet
@@ -22,12 +22,12 @@ HOUSEHOLDS = Path(__file__).resolve().parent.parent / "tests" / "households"
 
 def four_person():
     data = json.loads((HOUSEHOLDS / "02_family_of_four_nhi.json").read_text())
-    return Case.from_dict(data["case"])
+    return Case.from_dict(data)
 
 
 def ten_person():
     case = Case.from_dict(json.loads(
-        (HOUSEHOLDS / "15_three_generations_with_dog_and_moped.json").read_text())["case"])
+        (HOUSEHOLDS / "15_three_generations_with_dog_and_moped.json").read_text()))
     for i in range(5):
         extra = copy.deepcopy(case.members[i % 5])
         extra.name = f"{extra.name}{i}"

@@ -98,30 +98,46 @@ def run(argv: Sequence[str]) -> int:
 
 def _render(case: Case, result: Determination, catalogue: Catalogue,
             args: argparse.Namespace) -> int:
-    from counter_app.packet import build_packet
+    """The packet PDF and its data file (DESIGN.md, "What render writes"); refused with every
+    print-gate problem on stderr while any remains."""
+    from counter_app.reception.gate import PrintGate
+    from counter_app.reception.packet import (
+        FormsMismatch,
+        assemble,
+        check_templates,
+        packet_data,
+    )
+    from counter_app.reception.problems import case_problems
+    from counter_app.reception.session import ReceptionSession
     from forms.templates import TemplateError, load_templates
     from printing.render import render_packet
 
     try:
         templates = load_templates()
-        catalogue.check_forms(templates)
-    except (TemplateError, RuleError) as exc:
+        check_templates(catalogue, templates)
+    except (TemplateError, FormsMismatch) as exc:
         raise StartupError(str(exc), "申請書の様式に誤りがあります", ExitCode.USAGE) from None
-    packet = build_packet(case, result, catalogue, templates, args.demo,
-                          args.printed_on or dt.date.today())
-    rendered = render_packet(packet)
+    printed_on = args.printed_on or dt.date.today()
+    gate = PrintGate(catalogue, templates, lambda: printed_on)
+    session = ReceptionSession(case, catalogue, lambda _case: None, printed_on,
+                               {f: t.facts() for f, t in templates.items()}, gate)
+    problems = case_problems(case, len(session.prompts())) or gate(case, result)
+    if problems:
+        for problem in problems:
+            print(f"counter-app: {problem.message_ja} ({problem.path})", file=sys.stderr)
+        return ExitCode.USAGE
+    built = assemble(case, result, catalogue, templates, args.demo, printed_on)
+    rendered = render_packet(built.packet)
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         path = args.out / f"packet-{case.id}.pdf"
         path.write_bytes(rendered.pdf)
+        data = packet_data(built.packet, rendered.pages)
+        (args.out / f"packet-{case.id}.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n",
+            encoding="utf-8")
     except OSError as exc:
         raise StartupError(f"cannot write to {args.out}: {exc.strerror or exc}",
                            "PDFを保存できません", ExitCode.DATA_DIR) from None
-    if rendered.missing_glyphs:
-        missing = sorted(rendered.missing_glyphs)
-        codes = " ".join(f"U+{ord(c):04X}" for c in missing)
-        print(f"counter-app: 印刷できない文字があります（{'、'.join(missing)}）。"
-              f"券面と照合して手書きで補ってください (no bundled font has: {codes})",
-              file=sys.stderr)
     print(f"{path} ({len(rendered.pages)} pages)")
     return ExitCode.OK

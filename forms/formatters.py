@@ -24,7 +24,11 @@ class Style:
 
 
 def _text(value: Any, row: Mapping[str, Any] | None, style: Style) -> str:
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    return str(value)
 
 
 def _western(value: Any, row: Mapping[str, Any] | None, style: Style) -> str:
@@ -75,6 +79,31 @@ def _count(value: Any, row: Mapping[str, Any] | None, style: Style) -> str:
     return f"{len(value)}人" if isinstance(value, list) else ""
 
 
+def _years(value: Any, row: Mapping[str, Any] | None, style: Style) -> str:
+    """A number of years already worked out (legal age): 65歳."""
+    return f"{value}歳" if isinstance(value, int) and not isinstance(value, bool) else ""
+
+
+def _presence(value: Any, row: Mapping[str, Any] | None, style: Style) -> str:
+    """あり / なし: a blank would read as "not filled in"."""
+    if value is None:
+        return ""
+    return "あり" if value else "なし"
+
+
+_ADDRESS_WIDTH = {**{ord(c): ord(c) + 0xFEE0 for c in "0123456789"}, ord("-"): ord("－")}
+
+
+def _address(value: Any, row: Mapping[str, Any] | None, style: Style) -> str:
+    """Addresses with full-width digits and dashes, as the register and the card write them."""
+    return _text(value, row, style).translate(_ADDRESS_WIDTH)
+
+
+def _postal(value: Any, row: Mapping[str, Any] | None, style: Style) -> str:
+    digits = "".join(c for c in _text(value, row, style) if c.isdigit())
+    return f"〒{digits[:3]}-{digits[3:]}" if len(digits) == 7 else ""
+
+
 FORMATTERS: dict[str, Callable[[Any, Mapping[str, Any] | None, Style], str]] = {
     "text": _text,
     "date": _date,
@@ -86,4 +115,8 @@ FORMATTERS: dict[str, Callable[[Any, Mapping[str, Any] | None, Style], str]] = {
     "age": _age,
     "sex": _sex,
     "count": _count,
+    "years": _years,
+    "presence": _presence,
+    "address": _address,
+    "postal": _postal,
 }

@@ -1,15 +1,19 @@
-"""One packet PDF per case: the guide sheet first, then every form, grouped by section.
+"""One packet PDF per case: the guide sheet first, then every form, in the city's counter order.
 
-Each page carries a QR code with the case id, the form id and the page number (never personal
-data), so a back office can scan a signed form and open the same case. Demo packets carry a
-見本 watermark on every page.
+Each page carries a QR code with the case id, the form and the page number (never personal data)
+and the human-readable 受付番号, so a back office can scan a signed form and open the same case.
+Demo packets carry a 見本 watermark on every page.
+
+Layout never fails silently: a value shrinks down to the form's floor (9 pt on resident-facing
+forms) and then wraps inside its box, breaking lines by 禁則; what still does not fit is clipped
+to its box and reported by `layout_problems` (the print gate refuses it), never drawn over
+another element or off the page.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from typing import Any
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.pagesizes import A4
@@ -17,63 +21,36 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from forms.binding import BoundForm, BoundPage, bind
-from forms.formatters import Style
-from forms.templates import Template
+from forms.templates import (
+    CAPTION_PT,
+    CHECK_BOX_MM,
+    CONTINUATION_TOP_MM,
+    HEADER_MM,
+    Template,
+)
 from printing import fonts
+from printing.packet import GUIDE_ID, FormJob, GuideItem, GuideSheet, Packet, PageInfo
 from printing.qr import qr_payload
+
+__all__ = ["GUIDE_ID", "FormJob", "GuideItem", "GuideSheet", "Packet", "PageInfo",
+           "RenderedPacket", "layout_problems", "render_packet"]
 
 PAGE_W, PAGE_H = A4
 QR_SIZE_MM = 18
-GUIDE_ID = "guide"
-INTRO = "本日のお手続きと、これから必要なお手続きのご案内です。窓口番号の順にお進みください。"
-STATUS_BADGES = {"done": ("済", (0.17, 0.54, 0.24)), "later": ("後日", (0.9, 0.47, 0)),
+LEADING = 1.22  # line height as a multiple of the type size
+GUIDE_BODY_PT = 11.0
+GUIDE_LEFT_MM, GUIDE_RIGHT_MM = 15.0, 195.0
+GUIDE_TEXT_MM = 38.0  # where an item's text starts, right of its badge
+GUIDE_BOTTOM_MM = 262.0  # above the footer and the QR code
+STATUS_BADGES = {"done": ("済", (0.17, 0.54, 0.24)), "later": ("後日", (0.85, 0.42, 0)),
                  "pending": ("これから", (0.1, 0.36, 0.67)),
-                 "not_needed": ("不要", (0.45, 0.45, 0.45))}
-
-
-@dataclass
-class GuideItem:
-    title: str
-    section: str
-    counter: str  # 5番窓口
-    floor: str
-    who: str  # 北見 太郎、北見 花子 / 世帯
-    deadline: str  # 令和8年4月15日まで / 速やかに / ""
-    documents: list[str]
-    note: str
-    status: str  # done, later, pending, not_needed
-
-
-@dataclass
-class GuideSheet:
-    city: str
-    head: str  # the household head's name, as printed at the top
-    move: str  # 転入（令和8年4月1日）
-    printed_on: str
-    items: list[GuideItem]
-
-
-@dataclass
-class FormJob:
-    template: Template
-    context: dict[str, Any]
-    section: str
-
-
-@dataclass
-class Packet:
-    case_id: str
-    demo: bool
-    city: str
-    style: Style
-    guide: GuideSheet
-    forms: list[FormJob]
-
-
-@dataclass
-class PageInfo:
-    form_id: str
-    page: int  # within its form (guide sheet: within the guide)
+                 "not_needed": ("不要", (0.45, 0.45, 0.45)),
+                 "notice": ("お知らせ", (0.35, 0.35, 0.55))}
+RED = (0.75, 0.1, 0.1)
+# 禁則: characters that may not begin a line, and ones that may not end it.
+NO_LINE_START = set("、。，．・：；？！ー）」』】〕〉》］｝々,.)]}"
+                    "ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ")
+NO_LINE_END = set("（「『【〔〈《［｛([{")
 
 
 @dataclass
@@ -102,21 +79,116 @@ def draw_text(c: Canvas, x_pt: float, y_pt: float, text: str, size: float,
 
 
 def wrap(text: str, width_pt: float, size: float, role: str) -> list[str]:
-    """Lines of at most `width_pt` (Japanese breaks anywhere between characters)."""
-    lines, line = [], ""
+    """Lines of at most `width_pt`, Japanese style: a break may fall between any characters,
+    except before a closing mark or after an opening one (禁則: the break moves left), and a
+    word in Latin letters stays whole where the line has a space to break at."""
+    lines: list[str] = []
+    line = ""
     for char in text:
-        if line and fonts.string_width(line + char, role, size) > width_pt:
+        if char == "\n":
             lines.append(line)
             line = ""
+            continue
+        if line and fonts.string_width(line + char, role, size) > width_pt:
+            cut = _break_at(line, char)
+            lines.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
         line += char
-    return [*lines, line] if line else lines
+    if line:
+        lines.append(line)
+    return lines
 
 
-def fit_size(text: str, width_pt: float, size: float, role: str = "mincho") -> float:
-    """Shrink text that would overflow its box, down to 6 pt, rather than cut it."""
-    while size > 6 and fonts.string_width(text, role, size) > width_pt:
-        size -= 0.5
-    return size
+def _break_at(line: str, following: str) -> int:
+    """Where to end a full line, given the character that did not fit after it."""
+    def starts(cut: int) -> str:
+        return line[cut] if cut < len(line) else following
+
+    cut = len(line)
+    while cut > 1 and (starts(cut) in NO_LINE_START or line[cut - 1] in NO_LINE_END):
+        cut -= 1
+    if _latin(starts(cut)) and _latin(line[cut - 1]):
+        space = line.rfind(" ", 0, cut)
+        if space > 0:
+            cut = space + 1
+    return cut
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+@dataclass(frozen=True)
+class Fitted:
+    size: float
+    lines: list[str]
+    fits: bool  # False: even at the floor it needs more room than the box has
+
+
+def fit(text: str, width_pt: float, height_pt: float, size: float, floor: float,
+        role: str = "mincho") -> Fitted:
+    """Shrink to the floor keeping the text's own lines; then wrap, largest size first; else
+    report that it does not fit (it is drawn at the floor, clipped to its box)."""
+    if not text:
+        return Fitted(size, [], True)
+    own = text.split("\n")
+
+    def tall_enough(count: int, at: float) -> bool:
+        return count * at * LEADING <= height_pt + 0.01 or (count == 1 and at <= height_pt)
+
+    current = size
+    while current >= floor:
+        if tall_enough(len(own), current) and all(
+                fonts.string_width(line, role, current) <= width_pt for line in own):
+            return Fitted(current, own, True)
+        current -= 0.5
+    current = size
+    while current >= floor:
+        lines = wrap(text, width_pt, current, role)
+        if tall_enough(len(lines), current):
+            return Fitted(current, lines, True)
+        current -= 0.5
+    return Fitted(floor, wrap(text, width_pt, floor, role), False)
+
+
+def _field_area(e: dict, label_width_mm: float) -> tuple[float, float, float, float]:
+    """(x, top, width, height) in mm of where a field's value goes."""
+    x, y, w, h = e["x"], e["y"], e["w"], e["h"]
+    if e.get("frame", True):
+        return x + 1.5, y + CAPTION_PT * 0.3528 + 1.0, w - 3.0, h - CAPTION_PT * 0.3528 - 1.6
+    return x + label_width_mm + 1.5, y + 0.6, w - label_width_mm - 2.0, h - 1.2
+
+
+def _value(e: dict, value: str) -> str:
+    return value + e["suffix"] if value and e.get("suffix") else value
+
+
+def layout_problems(packet: Packet) -> list[tuple[str, str, str]]:
+    """(form key, label, template title) of every value that does not fit its box at the
+    form's floor size: the print gate refuses the packet until it is put right."""
+    found = []
+    for job in packet.forms:
+        template = job.template
+        bound = bind(template, job.context, packet.style)
+        for page in bound.pages:
+            for index, element in enumerate(template.elements):
+                if element["type"] != "field" or index not in page.values:
+                    continue
+                value = _value(element, page.values[index])
+                label_w = 0.0 if element.get("frame", True) else \
+                    fonts.string_width(element["label"], "mincho", 9) / mm
+                _x, _y, w, h = _field_area(element, label_w)
+                if not fit(value, w * mm, h * mm, element.get("size", 11),
+                           template.floor_pt).fits:
+                    found.append((job.key, element["label"], template.title))
+            table = template.members_table
+            if table:
+                for row in page.rows:
+                    for column, text in zip(table["columns"], row, strict=True):
+                        if not fit(text, (column["w"] - 2) * mm, (table["row_h"] - 1.5) * mm,
+                                   10.5, template.floor_pt).fits:
+                            found.append((job.key, column["label"], template.title))
+    return list(dict.fromkeys(found))
 
 
 class PacketWriter:
@@ -133,16 +205,18 @@ class PacketWriter:
 
     # --- page furniture --------------------------------------------------------------------
 
-    def finish_page(self, form_id: str, page: int, total: int, label: str) -> None:
+    def finish_page(self, key: str, page: int, total: int, label: str) -> None:
         c = self.canvas
-        self.qr_code(qr_payload(self.packet.case_id, form_id, page),
+        self.qr_code(qr_payload(self.packet.case_id, key, page),
                      PAGE_W - 15 * mm - QR_SIZE_MM * mm, 8 * mm)
-        draw_text(c, 15 * mm, 10 * mm, f"{self.packet.city}　{label}　{page}／{total}", 7,
+        reference = self.packet.guide.reception_number
+        draw_text(c, 15 * mm, 14 * mm, f"受付番号 {reference}", 8, "gothic")
+        draw_text(c, 15 * mm, 10 * mm, f"{self.packet.city}　{label}　{page}／{total}ページ", 8,
                   "gothic")
         if self.packet.demo:
             self.watermark()
         c.showPage()
-        self.pages.append(PageInfo(form_id, page))
+        self.pages.append(PageInfo(key, page))
 
     def qr_code(self, payload: str, x: float, y: float) -> None:
         # The widget only chooses the QR version and computes the modules; they are drawn
@@ -178,6 +252,21 @@ class PacketWriter:
                   "center")
         c.restoreState()
 
+    def lines(self, x_mm: float, top_mm: float, fitted: Fitted, role: str = "mincho",
+              color: tuple[float, float, float] | None = None) -> float:
+        """Draw fitted lines from `top_mm` down; returns the y (mm) below the last line."""
+        c = self.canvas
+        step = fitted.size * LEADING * 0.3528
+        y = top_mm
+        if color:
+            c.setFillColorRGB(*color)
+        for line in fitted.lines:
+            y += step
+            draw_text(c, x_mm * mm, y_top(y - step * 0.22), line, fitted.size, role)
+        if color:
+            c.setFillColorRGB(0, 0, 0)
+        return y
+
     # --- forms -----------------------------------------------------------------------------
 
     def form(self, job: FormJob) -> None:
@@ -185,59 +274,82 @@ class PacketWriter:
         self.texts.extend(bound.texts())
         for page in bound.pages:
             self.form_page(bound, page)
-            self.finish_page(job.template.id, page.number, len(bound.pages),
-                             job.template.title)
+            self.finish_page(job.key, page.number, len(bound.pages), job.template.title)
 
     def form_page(self, bound: BoundForm, page: BoundPage) -> None:
         c = self.canvas
         c.setLineWidth(0.6)
-        for index, element in enumerate(bound.template.elements):
+        template = bound.template
+        if page.continuation:
+            self._continuation_heading(bound, page)
+        for index, element in enumerate(template.elements):
             kind = element["type"]
+            if index in page.hidden:
+                continue
             if page.continuation and kind not in ("title", "members"):
                 continue  # continuation pages repeat the heading and carry on the table
-            draw = getattr(self, f"_draw_{kind}")
-            draw(element, page, index)
-        if page.continuation:
-            draw_text(c, 15 * mm, y_top(30), "（前の用紙の続き）", 10, "gothic")
+            getattr(self, f"_draw_{kind}")(element, page, index, template)
 
-    def _draw_title(self, e: dict, page: BoundPage, index: int) -> None:
+    def _continuation_heading(self, bound: BoundForm, page: BoundPage) -> None:
+        c = self.canvas
+        total = len(bound.pages)
+        heading = f"（続き　{page.number}／{total}枚目）"
+        if bound.header:
+            heading = f"{bound.header} 様の{bound.template.title}{heading}"
+        size = fit(heading, 180 * mm, 8 * mm, 11, 9, "gothic")
+        title_y = max((e["y"] for e in bound.template.elements if e["type"] == "title"),
+                      default=20)
+        self.lines(15, title_y + 2.5, size, "gothic")
+        # 契印: a seal or initials across the staple, so a loose sheet is known as this form's.
+        c.rect(15 * mm, y_top(268), 22 * mm, 16 * mm)
+        draw_text(c, 16.2 * mm, y_top(254.8), "契印", CAPTION_PT, "gothic")
+
+    def _draw_title(self, e: dict, page: BoundPage, index: int, template: Template) -> None:
         draw_text(self.canvas, PAGE_W / 2, y_top(e["y"]), e["text"], e.get("size", 18),
                   "mincho", "center")
 
-    def _draw_label(self, e: dict, page: BoundPage, index: int) -> None:
+    def _draw_label(self, e: dict, page: BoundPage, index: int, template: Template) -> None:
         draw_text(self.canvas, e["x"] * mm, y_top(e["y"]), e["text"], e.get("size", 9),
                   e.get("font", "mincho"), e.get("align", "left"))
 
     def _caption(self, x: float, y: float, text: str) -> None:
-        draw_text(self.canvas, (x + 1.2) * mm, y_top(y + 3), text, 6.5, "gothic")
+        draw_text(self.canvas, (x + 1.2) * mm, y_top(y + 3.1), text, CAPTION_PT, "gothic")
 
-    def _draw_box(self, e: dict, page: BoundPage, index: int) -> None:
+    def _draw_box(self, e: dict, page: BoundPage, index: int, template: Template) -> None:
         self.canvas.rect(e["x"] * mm, y_top(e["y"] + e["h"]), e["w"] * mm, e["h"] * mm)
         if e.get("label"):
             self._caption(e["x"], e["y"], e["label"])
 
-    def _draw_field(self, e: dict, page: BoundPage, index: int) -> None:
-        value = page.values.get(index, "")
-        if value and e.get("suffix"):
-            value += e["suffix"]
+    def _clip(self, x: float, top: float, w: float, h: float) -> None:
+        path = self.canvas.beginPath()
+        path.rect(x * mm, y_top(top + h), w * mm, h * mm)
+        self.canvas.clipPath(path, stroke=0, fill=0)
+
+    def _draw_field(self, e: dict, page: BoundPage, index: int, template: Template) -> None:
+        c = self.canvas
+        value = _value(e, page.values.get(index, ""))
         x, y, w, h = e["x"], e["y"], e["w"], e["h"]
         if e.get("frame", True):
-            self.canvas.rect(x * mm, y_top(y + h), w * mm, h * mm)
+            c.rect(x * mm, y_top(y + h), w * mm, h * mm)
             self._caption(x, y, e["label"])
-            text_x, size = x + 2, e.get("size", 11)
-            baseline = y + h - 2.2
+            label_w = 0.0
         else:
-            draw_text(self.canvas, x * mm, y_top(y + h - 2), e["label"], 9)
-            text_x, size = x + 2 + len(e["label"]) * 3.3, e.get("size", 11)
-            baseline = y + h - 2
-        room = (x + w - text_x - 1) * mm
-        draw_text(self.canvas, text_x * mm, y_top(baseline), value,
-                  fit_size(value, room, size))
+            draw_text(c, x * mm, y_top(y + h - 2), e["label"], 9)
+            label_w = fonts.string_width(e["label"], "mincho", 9) / mm
+        ax, atop, aw, ah = _field_area(e, label_w)
+        fitted = fit(value, aw * mm, ah * mm, e.get("size", 11), template.floor_pt)
+        c.saveState()
+        self._clip(ax - 0.5, atop, aw + 1, ah + 0.6)
+        block = len(fitted.lines) * fitted.size * LEADING * 0.3528
+        # One line sits on the box's lower part, under the caption; several fill from the top.
+        start = atop + max(0.0, ah - block) if len(fitted.lines) == 1 else atop
+        self.lines(ax, start, fitted)
+        c.restoreState()
 
-    def _draw_check(self, e: dict, page: BoundPage, index: int) -> None:
+    def _draw_check(self, e: dict, page: BoundPage, index: int, template: Template) -> None:
         c = self.canvas
         x, y = e["x"], e["y"]
-        c.rect(x * mm, y_top(y + 1), 3.6 * mm, 3.6 * mm)
+        c.rect(x * mm, y_top(y + 1), CHECK_BOX_MM * mm, CHECK_BOX_MM * mm)
         if page.checks.get(index):
             c.setLineWidth(1.2)
             path = c.beginPath()
@@ -248,37 +360,64 @@ class PacketWriter:
             c.setLineWidth(0.6)
         draw_text(c, (x + 5) * mm, y_top(y + 0.6), e["label"], 9)
 
-    def _draw_members(self, e: dict, page: BoundPage, index: int) -> None:
+    def _draw_members(self, e: dict, page: BoundPage, index: int, template: Template) -> None:
         c = self.canvas
-        x0, y0, row_h = e["x"], e["y"], e["row_h"]
+        x0, row_h = e["x"], e["row_h"]
+        y0 = CONTINUATION_TOP_MM if page.continuation else e["y"]
+        rows = template.continuation_rows if page.continuation else e["rows"]
         columns = e["columns"]
-        header_h = 6
         total_w = sum(col["w"] for col in columns)
         c.setFillGray(0.92)
-        c.rect(x0 * mm, y_top(y0 + header_h), total_w * mm, header_h * mm, fill=1, stroke=1)
+        c.rect(x0 * mm, y_top(y0 + HEADER_MM), total_w * mm, HEADER_MM * mm, fill=1, stroke=0)
         c.setFillGray(0)
         x = x0
         for col in columns:
-            draw_text(c, (x + col["w"] / 2) * mm, y_top(y0 + header_h - 1.8), col["label"], 7.5,
-                      "gothic", "center")
+            label = fit(col["label"], (col["w"] - 1) * mm, (HEADER_MM - 0.6) * mm, 8, 6.5,
+                        "gothic")
+            block = len(label.lines) * label.size * LEADING * 0.3528
+            top = y0 + (HEADER_MM - block) / 2
+            for n, line in enumerate(label.lines):
+                draw_text(c, (x + col["w"] / 2) * mm,
+                          y_top(top + (n + 0.78) * label.size * LEADING * 0.3528), line,
+                          label.size, "gothic", "center")
             x += col["w"]
-        for r in range(e["rows"]):
-            top = y0 + header_h + r * row_h
+        # Ruled once: the outer frame, a line under the header and between rows and columns.
+        height = HEADER_MM + rows * row_h
+        c.rect(x0 * mm, y_top(y0 + height), total_w * mm, height * mm)
+        for r in range(rows + 1):
+            c.line(x0 * mm, y_top(y0 + HEADER_MM + r * row_h),
+                   (x0 + total_w) * mm, y_top(y0 + HEADER_MM + r * row_h))
+        x = x0
+        for col in columns[:-1]:
+            x += col["w"]
+            c.line(x * mm, y_top(y0), x * mm, y_top(y0 + height))
+        for r in range(rows):
+            top = y0 + HEADER_MM + r * row_h
+            if r == len(page.rows):
+                # 以下余白: nobody can be added below the last person after signing.
+                draw_text(c, (x0 + total_w / 2) * mm, y_top(top + row_h / 2 + 1.2), "以下余白",
+                          10, "mincho", "center")
+                break
+            if r > len(page.rows):
+                break
             x = x0
-            cells = page.rows[r] if r < len(page.rows) else [""] * len(columns)
-            for col, text in zip(columns, cells, strict=True):
-                c.rect(x * mm, y_top(top + row_h), col["w"] * mm, row_h * mm)
-                room = (col["w"] - 2) * mm
-                draw_text(c, (x + 1) * mm, y_top(top + row_h - 3), text,
-                          fit_size(text, room, 10.5))
+            for col, text in zip(columns, page.rows[r], strict=True):
+                fitted = fit(text, (col["w"] - 2) * mm, (row_h - 1.5) * mm, 10.5,
+                             template.floor_pt)
+                block = len(fitted.lines) * fitted.size * LEADING * 0.3528
+                c.saveState()
+                self._clip(x + 0.3, top + 0.3, col["w"] - 0.6, row_h - 0.6)
+                self.lines(x + 1, top + max(0.5, (row_h - block) / 2), fitted)
+                c.restoreState()
                 x += col["w"]
 
-    def _draw_signature(self, e: dict, page: BoundPage, index: int) -> None:
-        self._draw_box({**e, "label": e.get("label", "署名")}, page, index)
+    def _draw_signature(self, e: dict, page: BoundPage, index: int,
+                        template: Template) -> None:
+        self._draw_box({**e, "label": e.get("label", "署名")}, page, index, template)
         draw_text(self.canvas, (e["x"] + e["w"] - 2) * mm, y_top(e["y"] + e["h"] - 2),
-                  "（ご本人がご署名ください）", 7, "gothic", "right")
+                  "（ご本人がご署名ください）", 8, "gothic", "right")
 
-    def _draw_office(self, e: dict, page: BoundPage, index: int) -> None:
+    def _draw_office(self, e: dict, page: BoundPage, index: int, template: Template) -> None:
         c = self.canvas
         cells = e["cells"]
         width = e["w"] / len(cells)
@@ -288,62 +427,161 @@ class PacketWriter:
             c.rect(x * mm, y_top(e["y"] + e["h"]), width * mm, e["h"] * mm)
             self._caption(x, e["y"], name)
         c.setDash()
-        draw_text(c, e["x"] * mm, y_top(e["y"] - 1.5), "市使用欄", 7, "gothic")
+        draw_text(c, e["x"] * mm, y_top(e["y"] - 1.2), "市使用欄", 8, "gothic")
 
     # --- the guide sheet -------------------------------------------------------------------
 
     def guide(self) -> None:
+        """Items grouped under their counter, in the counter order the screen shows; notices
+        (nothing to do at a counter) last, under their own heading."""
         sheet = self.packet.guide
-        c = self.canvas
-        pages: list[list[GuideItem]] = []
-        current: list[GuideItem] = []
-        used = 0.0
-        for item in sheet.items:
-            need = 16 + 5.5 * (len(item.documents)
-                               + len(wrap(item.note, PAGE_W - 57 * mm, 10, "gothic")))
-            if current and used + need > 190:
-                pages.append(current)
-                current, used = [], 0.0
-            current.append(item)
-            used += need
-        pages.append(current)
-        for number, items in enumerate(pages, start=1):
-            draw_text(c, PAGE_W / 2, y_top(20), "窓口案内シート", 22, "gothic-bold", "center")
-            draw_text(c, 15 * mm, y_top(32), f"{sheet.head} 様　{sheet.move}", 13, "gothic")
-            draw_text(c, PAGE_W - 15 * mm, y_top(32), f"{sheet.city}　{sheet.printed_on}", 10,
-                      "gothic", "right")
-            self.texts.append(sheet.head)
-            draw_text(c, 15 * mm, y_top(41), INTRO, 11, "gothic")
-            y = 50.0
-            for item in items:
-                y = self._guide_item(item, y)
-            self.finish_page(GUIDE_ID, number, len(pages), "窓口案内シート")
+        self.texts += [sheet.head] + [item.who for item in sheet.items]
+        entries: list[tuple[str, GuideItem | None, list]] = []
+        section = None
+        visits = [i for i in sheet.items if i.status != "notice"]
+        notices = [i for i in sheet.items if i.status == "notice"]
+        for item in visits:
+            if item.section != section:
+                section = item.section
+                where = f"{item.section}　{item.counter}" + (f"（{item.floor}）" if item.floor
+                                                               else "")
+                entries.append(("heading", None, [self._paragraph(where, 180, 12,
+                                                                  "gothic-bold")]))
+            entries.append(("item", item, self._guide_block(item)))
+        if notices:
+            entries.append(("heading", None, [self._paragraph(
+                "お知らせ（窓口での手続はありません）", 180, 12, "gothic-bold")]))
+            entries += [("item", item, self._guide_block(item)) for item in notices]
+        pages: list[list[tuple[str, GuideItem | None, list]]] = [[]]
+        used = self._guide_heading(sheet, measure=True)
+        for n, entry in enumerate(entries):
+            need = self._entry_height(entry)
+            if entry[0] == "heading" and n + 1 < len(entries):
+                need += self._entry_height(entries[n + 1])  # never a heading alone at the end
+            if pages[-1] and used + need > GUIDE_BOTTOM_MM:
+                pages.append([])
+                used = self._guide_heading(sheet, measure=True, first=False)
+            pages[-1].append(entry)
+            used += self._entry_height(entry)
+        closing = self._guide_closing(sheet)
+        if used + sum(h for h, *_ in closing) + 2 > GUIDE_BOTTOM_MM:
+            pages.append([])
+        for number, page in enumerate(pages, start=1):
+            y = self._guide_heading(sheet, first=number == 1)
+            for kind, item, block in page:
+                if kind == "heading":
+                    y = self._guide_section(block, y)
+                else:
+                    assert item is not None
+                    y = self._guide_item(item, block, y)
+            if number == len(pages):
+                self._draw_block(closing, y + 2, GUIDE_LEFT_MM)
+            self.finish_page(GUIDE_ID, number, len(pages), sheet.title)
 
-    def _guide_item(self, item: GuideItem, y: float) -> float:
+    @staticmethod
+    def _entry_height(entry: tuple[str, GuideItem | None, list]) -> float:
+        return sum(height for height, *_ in entry[2]) + (3.5 if entry[0] == "heading" else 4)
+
+    def _guide_section(self, block: list[tuple], y: float) -> float:
+        c = self.canvas
+        height = sum(h for h, *_ in block)
+        c.setFillGray(0.9)
+        c.rect(GUIDE_LEFT_MM * mm, y_top(y + height + 1), (GUIDE_RIGHT_MM - GUIDE_LEFT_MM) * mm,
+               (height + 1.5) * mm, fill=1, stroke=0)
+        c.setFillGray(0)
+        return self._draw_block(block, y, GUIDE_LEFT_MM + 2) + 3
+
+    def _guide_heading(self, sheet: GuideSheet, measure: bool = False,
+                       first: bool = True) -> float:
+        """Title, the resident's name, the occasion, the issuing city and date: each on its own
+        line, so nothing overlaps however long the name. The introduction: first page only."""
+        name = fit(f"{sheet.head} 様", 180 * mm, 12 * mm, 15, 11, "gothic-bold")
+        intro = fit(sheet.intro if first else "", 180 * mm, 20 * mm, GUIDE_BODY_PT,
+                    GUIDE_BODY_PT, "gothic")
+        bottom = 30 + len(name.lines) * name.size * LEADING * 0.3528 + 7 + \
+            len(intro.lines) * intro.size * LEADING * 0.3528 + 4
+        if measure:
+            return bottom
+        c = self.canvas
+        draw_text(c, PAGE_W - 15 * mm, y_top(13), f"受付番号 {sheet.reception_number}", 10,
+                  "gothic", "right")
+        draw_text(c, PAGE_W / 2, y_top(22), sheet.title, 22, "gothic-bold", "center")
+        y = self.lines(GUIDE_LEFT_MM, 27, name, "gothic-bold")
+        draw_text(c, GUIDE_LEFT_MM * mm, y_top(y + 5), sheet.occasion, GUIDE_BODY_PT, "gothic")
+        draw_text(c, PAGE_W - 15 * mm, y_top(y + 5), f"{sheet.city}　{sheet.printed_on}",
+                  GUIDE_BODY_PT, "gothic", "right")
+        y = self.lines(GUIDE_LEFT_MM, y + 7, intro, "gothic")
+        c.setStrokeGray(0.4)
+        c.line(GUIDE_LEFT_MM * mm, y_top(y + 2), GUIDE_RIGHT_MM * mm, y_top(y + 2))
+        c.setStrokeGray(0)
+        return y + 4
+
+    def _paragraph(self, text: str, width_mm: float, size: float = GUIDE_BODY_PT,
+                   role: str = "gothic", color: tuple[float, float, float] | None = None,
+                   indent_mm: float = 0.0) -> tuple:
+        fitted = fit(text, width_mm * mm, 1000 * mm, size, size, role)
+        height = len(fitted.lines) * size * LEADING * 0.3528 + 0.8
+        return (height, fitted, role, color, indent_mm)
+
+    def _guide_block(self, item: GuideItem) -> list[tuple]:
+        """The lines of one item, measured: (height, fitted, role, colour, indent)."""
+        width = GUIDE_RIGHT_MM - GUIDE_TEXT_MM
+        block = [self._paragraph(item.title, width, 13, "gothic-bold"),
+                 self._paragraph(f"対象：{item.who}", width)]
+        open_item = item.status in ("pending", "later")
+        if item.deadline and open_item:
+            if item.overdue:
+                block.append(self._paragraph(
+                    f"期限：{item.deadline}（期限を過ぎています。本日お手続きください）", width,
+                    color=RED))
+            else:
+                block.append(self._paragraph(f"期限：{item.deadline}", width))
+        if item.status == "not_needed" and item.status_reason:
+            block.append(self._paragraph(f"不要の理由：{item.status_reason}", width))
+        if item.bring and open_item:
+            block.append(self._paragraph("持ち物：" + "、".join(item.bring), width))
+        if item.issued:
+            block.append(self._paragraph("お渡しするもの：" + "、".join(item.issued), width))
+        if item.status == "later":
+            bring = "、".join(item.bring)
+            block.append(self._paragraph(
+                f"次回は{bring + 'をお持ちのうえ、' if bring else ''}{item.section}"
+                f"（{item.counter}）へお越しください。", width))
+        if item.note:
+            block.append(self._paragraph(item.note, width))
+        return block
+
+    def _draw_block(self, block: list[tuple], y: float, x_mm: float) -> float:
+        for height, fitted, role, color, indent in block:
+            self.lines(x_mm + indent, y, fitted, role, color)
+            y += height
+        return y
+
+    def _guide_item(self, item: GuideItem, block: list[tuple], y: float) -> float:
         c = self.canvas
         label, rgb = STATUS_BADGES.get(item.status, ("", (0, 0, 0)))
         c.setFillColorRGB(*rgb)
-        c.roundRect(15 * mm, y_top(y + 7), 20 * mm, 7 * mm, 1.5 * mm, fill=1, stroke=0)
+        c.roundRect(GUIDE_LEFT_MM * mm, y_top(y + 7.5), 21 * mm, 7 * mm, 1.5 * mm, fill=1,
+                    stroke=0)
         c.setFillColorRGB(1, 1, 1)
-        draw_text(c, 25 * mm, y_top(y + 5.2), label, 10, "gothic-bold", "center")
+        size = 10 if len(label) <= 3 else 9
+        draw_text(c, (GUIDE_LEFT_MM + 10.5) * mm, y_top(y + 5.6), label, size, "gothic-bold",
+                  "center")
         c.setFillColorRGB(0, 0, 0)
-        draw_text(c, 38 * mm, y_top(y + 5.5), item.title, 13, "gothic-bold")
-        where = f"{item.section}　{item.counter}" + (f"（{item.floor}）" if item.floor else "")
-        draw_text(c, PAGE_W - 15 * mm, y_top(y + 5.5), where, 11, "gothic", "right")
-        line = y + 11.5
-        details = f"対象：{item.who}" + (f"　期限：{item.deadline}" if item.deadline else "")
-        draw_text(c, 38 * mm, y_top(line), details, 10.5, "gothic")
-        self.texts.append(item.who)
-        for document in item.documents:
-            line += 5.5
-            draw_text(c, 42 * mm, y_top(line), f"・持ち物：{document}", 10, "gothic")
-        for part in wrap(item.note, (PAGE_W - 57 * mm), 10, "gothic"):
-            line += 5.5
-            draw_text(c, 42 * mm, y_top(line), part, 10, "gothic")
-        c.setStrokeGray(0.7)
-        c.line(15 * mm, y_top(line + 3), PAGE_W - 15 * mm, y_top(line + 3))
+        bottom = self._draw_block(block, y + 0.5, GUIDE_TEXT_MM)
+        c.setStrokeGray(0.75)
+        c.line(GUIDE_LEFT_MM * mm, y_top(bottom + 1.5), GUIDE_RIGHT_MM * mm, y_top(bottom + 1.5))
         c.setStrokeGray(0)
-        return line + 6
+        return bottom + 4
+
+    def _guide_closing(self, sheet: GuideSheet) -> list[tuple]:
+        width = GUIDE_RIGHT_MM - GUIDE_LEFT_MM
+        lines = [self._paragraph(text, width) for text in sheet.closing]
+        contact = sheet.contact or f"{sheet.city}役所"
+        lines.append(self._paragraph(
+            f"ご不明な点は、受付番号（{sheet.reception_number}）をお伝えのうえ"
+            f"{contact}へお問い合わせください。", width))
+        return lines
 
     def finish(self) -> RenderedPacket:
         self.canvas.save()
@@ -357,4 +595,3 @@ def render_packet(packet: Packet) -> RenderedPacket:
     for job in packet.forms:
         writer.form(job)
     return writer.finish()
-

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from counter_app.domain import Case, ChecklistEntry, ChecklistStatus
 from counter_app.domain.era import default_era_table
-from counter_app.packet import build_packet
+from counter_app.reception.packet import build_packet
 from counter_app.rules import default_catalogue, determine
 from forms.templates import load_templates
 from printing.qr import parse_qr_payload
@@ -24,7 +24,7 @@ PRINTED_ON = dt.date(2026, 4, 3)
 
 
 def household(name):
-    return Case.from_dict(json.loads((HOUSEHOLDS / f"{name}.json").read_text())["case"])
+    return Case.from_dict(json.loads((HOUSEHOLDS / f"{name}.json").read_text()))
 
 
 def render(case, demo=False):
@@ -47,18 +47,19 @@ def nfkc(text):
 
 def test_forms_carry_names_addresses_and_era_dates(tmp_path):
     case = household("02_family_of_four_nhi")
-    _, _, rendered = render(case)
+    _, packet, rendered = render(case)
     texts = page_texts(rendered.pdf, tmp_path)
     era = default_era_table()
-    head = case.members[0]
-    form_pages = [t for t, info in zip(texts, rendered.pages, strict=True)
-                  if info.form_id != GUIDE_ID]
-    assert form_pages
-    for text in form_pages:
-        assert nfkc(head.name) in text
+    by_form: dict[str, str] = {}
+    for text, info in zip(texts, rendered.pages, strict=True):
+        by_form[info.form_id] = by_form.get(info.form_id, "") + text
+    assert packet.forms
+    for job in packet.forms:  # each form names the people it is for (a per-person form: one)
+        text = by_form[job.key]
+        for member in job.context["members"] if job.template.members_table else []:
+            assert nfkc(member["name"]) in text, job.key
         assert nfkc(era.format(PRINTED_ON)) in text  # 届出日 (the visit) on every form
-    resident_move = texts[next(i for i, p in enumerate(rendered.pages)
-                               if p.form_id == "resident_move")]
+    resident_move = by_form["resident_move"]
     assert nfkc(case.move.new_address) in resident_move
     assert nfkc(case.move.previous_address) in resident_move
     assert "昭和60年6月15日" in resident_move  # 北見 太郎, 1985-06-15
@@ -78,9 +79,12 @@ def test_guide_sheet_first_then_forms_by_section_and_page_count(tmp_path):
     case = household("02_family_of_four_nhi")
     result, packet, rendered = render(case)
     assert rendered.pages[0].form_id == GUIDE_ID
-    forms_expected = [f for p in result.procedures for f in p.procedure.forms]
-    form_ids = [p.form_id for p in rendered.pages if p.form_id != GUIDE_ID]
-    assert sorted(form_ids) == sorted(forms_expected)  # one page each for four people
+    forms_expected = {f for p in result.procedures for f in p.procedure.forms}
+    keys = [job.key for job in packet.forms]
+    assert {key.split(".")[0] for key in keys} == forms_expected
+    assert keys.count("resident_move") == 1  # one per household
+    assert [k for k in keys if k.startswith("ecert_issue")] == ["ecert_issue.0",
+                                                                "ecert_issue.1"]  # per person
     sections = [job.section for job in packet.forms]
     order = [s.name_ja for s in default_catalogue().city.sections]
     assert sections == sorted(sections, key=order.index)
@@ -148,7 +152,9 @@ def test_a_large_household_flows_onto_continuation_pages(tmp_path):
     moves = [i for i, p in enumerate(rendered.pages) if p.form_id == "resident_move"]
     assert [rendered.pages[i].page for i in moves] == [1, 2]
     texts = page_texts(rendered.pdf, tmp_path)
-    assert "前の用紙の続き" in texts[moves[1]]
+    head = nfkc(case.members[0].name)
+    assert f"{head} 様の住民異動届(続き 2/2枚目)" in texts[moves[1]]  # whose sheet it is
+    assert "以下余白" in texts[moves[1]]
     assert nfkc("世田谷　追加4") in texts[moves[1]] and nfkc("世田谷　追加4") not in texts[moves[0]]
 
 
@@ -167,16 +173,37 @@ def test_characters_no_font_has_are_reported_before_printing():
     assert rendered.missing_glyphs == {"\U0001F600"}
 
 
-def test_render_command_writes_the_packet(tmp_path, capsys):
+def test_render_refuses_with_every_problem_and_writes_nothing(tmp_path, capsys):
     from counter_app.app import main
 
-    data = json.loads((HOUSEHOLDS / "01_single_employee_move_in.json").read_text())["case"]
+    data = json.loads((HOUSEHOLDS / "01_single_employee_move_in.json").read_text())
     data["members"][0]["name"] = "青葉　一郎\U0001F600"
     case_file = tmp_path / "case.json"
     case_file.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    assert main(["render", str(case_file), "--out", str(tmp_path / "out"), "--demo"]) == 0
+    assert main(["render", str(case_file), "--out", str(tmp_path / "out"), "--demo"]) == 2
     captured = capsys.readouterr()
-    written = list((tmp_path / "out").glob("packet-*.pdf"))
-    assert len(written) == 1 and str(written[0]) in captured.out
-    assert "印刷できない文字があります" in captured.err and "U+1F600" in captured.err
-    assert len(PdfReader(written[0]).pages) == int(captured.out.split("(")[1].split()[0])
+    lines = captured.err.strip().splitlines()
+    assert any("U+1F600" in line and "印刷できない文字" in line for line in lines)
+    assert any("フリガナ" in line for line in lines)  # the card has no kana: typed, or refused
+    assert any("電話番号" in line for line in lines)  # the filer's phone
+    assert not (tmp_path / "out").exists()
+
+
+def test_render_command_writes_the_packet_and_its_data(tmp_path, capsys):
+    from counter_app.app import main
+
+    case_file = Path(__file__).resolve().parent / "cases" / "long_move_in.json"
+    assert main(["render", str(case_file), "--out", str(tmp_path), "--printed-on",
+                 "2026-06-03"]) == 0
+    captured = capsys.readouterr()
+    pdf = tmp_path / "packet-long-move-in.pdf"
+    assert str(pdf) in captured.out
+    assert len(PdfReader(pdf).pages) == int(captured.out.split("(")[1].split()[0])
+    data = json.loads((tmp_path / "packet-long-move-in.json").read_text(encoding="utf-8"))
+    assert data["case"] == "long-move-in"
+    move = next(f for f in data["forms"] if f["form"] == "resident_move")
+    assert move["pages"] and move["fields"]["head.name"] == "長谷川　健太郎"
+    assert {"role": "届出人", "member": 0, "name": "長谷川　美智子",
+            "address": move["people"][0]["address"]} == move["people"][0]
+    seals = [f for f in data["forms"] if f["form"] == "seal_registration"]
+    assert [s["people"][-1]["member"] for s in seals] == [2, 8]

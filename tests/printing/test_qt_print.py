@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from counter_app.domain import Case
-from counter_app.packet import build_packet
+from counter_app.reception.packet import build_packet
 from counter_app.rules import default_catalogue, determine
 from forms.templates import load_templates
 from printing.dispatch import PrintCancelled
@@ -22,7 +22,7 @@ HOUSEHOLD = HOUSEHOLDS / "05_move_out_family_nhi_seal_moped.json"
 
 @pytest.fixture(scope="module")
 def packet_pdf():
-    case = Case.from_dict(json.loads(HOUSEHOLD.read_text())["case"])
+    case = Case.from_dict(json.loads(HOUSEHOLD.read_text()))
     catalogue = default_catalogue()
     packet = build_packet(case, determine(case, catalogue), catalogue, load_templates(), False,
                           dt.date(2026, 9, 1))
