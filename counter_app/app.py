@@ -155,7 +155,9 @@ def build_gui(runtime: Runtime) -> Gui:
     from card_reader.sources import PcscCardSource, VirtualCardSource
     from card_reader.transport import list_readers
     from counter_app.demo import load_demo_residents
-    from counter_app.rules import RuleError, default_catalogue
+    from counter_app.reception.gate import PrintGate
+    from counter_app.reception.packet import FormsMismatch, check_templates, form_facts
+    from counter_app.rules import default_catalogue
     from counter_app.store import CaseRepository
     from counter_app.ui.application import configure_application
     from counter_app.ui.assembly import CounterWindow, PrintSetup
@@ -176,12 +178,15 @@ def build_gui(runtime: Runtime) -> Gui:
 
     catalogue, templates = default_catalogue(), load_templates()
     try:
-        catalogue.check_forms(templates)
-    except RuleError as exc:
-        raise StartupError(str(exc), "申請書の様式が足りません", ExitCode.USAGE) from None
+        check_templates(catalogue, templates)
+    except FormsMismatch as exc:
+        raise StartupError(str(exc), "申請書の様式が手続ルールと合いません",
+                           ExitCode.USAGE) from None
     repository = CaseRepository(runtime.sessions)
     saver = CaseSaver(repository)
-    controller = CounterController(catalogue, repository, saver)
+    controller = CounterController(catalogue, repository, saver,
+                                   form_facts=form_facts(templates),
+                                   gate=PrintGate(catalogue, templates))
     watcher = None
     residents = None
     if options.demo:

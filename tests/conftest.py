@@ -122,12 +122,15 @@ def make_window(qapp, qtbot, tmp_path):
 
     from card_reader.sources import VirtualCardSource
     from counter_app.preferences import Preferences
+    from counter_app.reception.gate import PrintGate
+    from counter_app.reception.packet import form_facts
     from counter_app.rules import default_catalogue
     from counter_app.store import CaseRepository
     from counter_app.ui.application import configure_application
     from counter_app.ui.assembly import CounterWindow
     from counter_app.ui.controller import CaseSaver, CounterController
     from counter_app.ui.main_window import StatusSources
+    from forms.templates import load_templates
 
     savers = []
 
@@ -136,7 +139,10 @@ def make_window(qapp, qtbot, tmp_path):
         repository = CaseRepository(sessions)
         saver = CaseSaver(repository)
         savers.append(saver)
-        controller = CounterController(default_catalogue(), repository, saver)
+        catalogue, templates = default_catalogue(), load_templates()
+        controller = CounterController(catalogue, repository, saver,
+                                       form_facts=form_facts(templates),
+                                       gate=PrintGate(catalogue, templates))
         sources = StatusSources(demo, "SQLite", lambda: [], lambda: None)
         window = CounterWindow(sources, Preferences(tmp_path), controller, VirtualCardSource(),
                                residents, print_setup)

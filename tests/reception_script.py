@@ -28,7 +28,19 @@ ANSWER_KEYS = {
     "foreign_resident": ["Return"],  # nobody
     "disability_certificate": ["Return"],  # nobody
     "wants_seal_registration": ["1", "Return"],  # 北見 太郎
+    "allowance_claimant": ["2"],  # 北見 花子 claims the child allowance
 }
+# Until the reception page asks them (issue 10), フリガナ and the filer's phone go in directly.
+KANA = ["キタミ　タロウ", "キタミ　ハナコ", "キタミ　イチロウ", "キタミ　サクラ"]
+
+
+def complete_for_printing(window: object) -> None:
+    from counter_app.domain import PersonRef
+
+    controller = window.controller
+    for index, kana in enumerate(KANA):
+        controller.apply(lambda s, i=index, k=kana: s.update_member(i, kana=k))
+    controller.apply(lambda s: s.set_filer(PersonRef(member=0, phone="090-0000-0000")))
 
 
 @dataclass
@@ -108,6 +120,7 @@ def run_four_person_move_in(window: object, qtbot: object) -> Staff:
     staff.key("Return", Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: window.current_page_key() == "checklist")
 
+    complete_for_printing(window)
     checklist = window.checklist
     checklist.tree.setFocus()
     while window.controller.session.unaddressed():

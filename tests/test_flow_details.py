@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from counter_app.domain import ChecklistStatus, Member, MemberSource, MoveKind
+from counter_app.domain import ChecklistStatus, Member, MemberSource, MoveKind, PersonRef
 
 
 @pytest.fixture
@@ -68,6 +68,10 @@ def test_checklist_refuses_to_close_and_asks_a_reason_for_not_needed(window, qtb
     window.show_page_key("checklist")
     page = window.checklist
     page.tree.setFocus()
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "「フリガナ」が空欄です" in page.message.text()  # the print gate comes first
+    controller.apply(lambda s: s.update_member(0, kana="ミドリマチ　カズト"))
+    controller.apply(lambda s: s.set_filer(PersonRef(member=0, phone="011-000-0000")))
     qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert page.message.text().startswith("未対応の手続があります：転居届")
     qtbot.keyClick(page.tree, Qt.Key.Key_D)  # 転居届: 済, selection moves to the next

@@ -10,6 +10,7 @@ from conftest import ROOT, run_counter_app
 
 from counter_app.demo import load_demo_residents
 from counter_app.store import open_database
+from counter_app.ui.interview import split
 
 
 def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qtbot, make_window):
@@ -45,5 +46,8 @@ def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qtbot, make_wi
     assert [m.name for m in session.case.members] == before["members"]
     assert session.case.answers == before["answers"]
     assert [p.text_ja for p in session.prompts()] == before["prompts"]
-    assert [row.prompt.text_ja for row in window.interview.rows] == before["prompts"]
+    shown = [row.prompt.member_texts[0] if row.prompt.member_texts else row.prompt.text_ja
+             for row in window.interview.rows]
+    assert shown == [q.member_texts[0] if q.member_texts else q.text_ja
+                     for p in session.prompts() for q in split(p)]
     sessions.kw["bind"].dispose()

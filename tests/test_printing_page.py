@@ -19,7 +19,7 @@ HOUSEHOLD = Path(__file__).resolve().parent / "households" / "02_family_of_four_
 
 @pytest.fixture
 def setup(make_window, sessions, tmp_path):
-    case = Case.from_dict(json.loads(HOUSEHOLD.read_text())["case"])
+    case = Case.from_dict(json.loads(HOUSEHOLD.read_text()))
     CaseRepository(sessions).save(case)
     printers = []
     window = make_window(sessions, print_setup=PrintSetup(
@@ -38,8 +38,10 @@ def _open_printing(window, qtbot, printer=None):
 
 
 def _records(window):
+    """The last print record of each form of the case on screen."""
     window.controller.saver.flush()
-    return window.controller.repository.load(window.controller.session.case.id).prints
+    prints = window.controller.repository.load(window.controller.session.case.id).prints
+    return {record.form: record for record in prints}
 
 
 def test_preview_and_save_as_pdf_without_a_printer(setup, qtbot, screenshot_dir):
@@ -159,8 +161,8 @@ def test_a_print_finishing_after_the_next_resident_is_recorded_on_its_own_case(s
         qtbot.waitUntil(lambda: "で印刷しました" in page.status.text(), timeout=30000)
         window.controller.saver.flush()
         stored = window.controller.repository.load(case.id)
-        assert set(stored.prints) == set(forms)
-        assert {r.how for r in stored.prints.values()} == {"printed"}
-        assert window.controller.session.case.prints == {}
+        assert {r.form for r in stored.prints} == set(forms)
+        assert {r.how for r in stored.prints} == {"printed"}
+        assert window.controller.session.case.prints == []
     finally:
         slow.close()

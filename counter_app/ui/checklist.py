@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain import ChecklistStatus
-from counter_app.domain.era import default_era_table
-from counter_app.rules import ChosenProcedure
+from counter_app.reception.checklist import build_checklist
 from counter_app.ui.controller import CounterController
 from counter_app.ui.signals import emit
 from counter_app.ui.views.common import page_layout
@@ -99,48 +98,33 @@ class ChecklistPage(QWidget):
         controller.refused.connect(self.message.setText)
         self.refresh()
 
-    def _names(self) -> list[str]:
-        return [m.name.replace("\u3000", " ") for m in self.controller.session.case.members]
-
     def refresh(self) -> None:
+        """Draw the checklist model: the same rows, in the same counter order, as the guide
+        sheet the resident takes away."""
         session = self.controller.session
         current = self.current_id()
-        names = self._names()
         self.tree.clear()
-        sections: dict[str, QTreeWidgetItem] = {}
-        city = self.controller.catalogue.city
-        for chosen in session.determination.procedures:
-            section = chosen.procedure.section
-            if section not in sections:
-                place = city.section(section)
-                header = QTreeWidgetItem([f"{section}（{place.counter_ja}）"])
-                header.setFlags(Qt.ItemFlag.ItemIsEnabled)
-                font = header.font(0)
-                font.setBold(True)
-                header.setFont(0, font)
-                self.tree.addTopLevelItem(header)
-                sections[section] = header
-            item = QTreeWidgetItem(self._cells(chosen, names))
-            item.setData(0, ID_ROLE, chosen.id)
-            status = session.entry(chosen.id).status
-            item.setForeground(4, QBrush(QColor(STATUS_COLORS[status])))
-            item.setToolTip(0, "\n".join(chosen.reasons_ja(self.controller.catalogue, names)))
-            self.tree.addTopLevelItem(item)
-        pending = session.unaddressed()
-        total = len(session.determination.procedures)
+        self.model = build_checklist(session.case, session.determination,
+                                     self.controller.catalogue)
+        for group in self.model.groups:
+            header = QTreeWidgetItem([group.heading])
+            header.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = header.font(0)
+            font.setBold(True)
+            header.setFont(0, font)
+            self.tree.addTopLevelItem(header)
+            for row in group.rows:
+                item = QTreeWidgetItem(["　" + row.title, row.who,
+                                        row.deadline_text or "—", "、".join(row.bring),
+                                        row.status_label])
+                item.setData(0, ID_ROLE, row.procedure_id)
+                item.setForeground(4, QBrush(QColor(STATUS_COLORS[row.status])))
+                item.setToolTip(0, "\n".join(row.reasons))
+                self.tree.addTopLevelItem(item)
+        pending = self.model.pending()
+        total = len(self.model.rows)
         self.summary.setText(f"手続 {total}件（未対応 {len(pending)}件）　D：済　N：不要　L：後日")
         self.select(current or (pending[0] if pending else None))
-
-    def _cells(self, chosen: ChosenProcedure, names: list[str]) -> list[str]:
-        entry = self.controller.session.entry(chosen.id)
-        who = "、".join(names[i] for i in chosen.members) if chosen.members else "世帯"
-        if chosen.deadline:
-            deadline = f"{default_era_table().format(chosen.deadline)}まで"
-        else:
-            deadline = (chosen.procedure.deadline or {}).get("text_ja", "—")
-        status = entry.status.label + (f"（{entry.reason}）" if entry.reason else "")
-        return ["　" + chosen.procedure.title_ja, who, deadline, "、".join(chosen.documents),
-                status]
 
     def current_id(self) -> str | None:
         item = self.tree.currentItem()
@@ -158,14 +142,13 @@ class ChecklistPage(QWidget):
                 return
 
     def _show_reasons(self) -> None:
-        procedure_id = self.current_id()
-        chosen = self.controller.session.determination.chosen(procedure_id or "")
-        if chosen is None:
+        row = self.model.row(self.current_id() or "")
+        if row is None:
             self.reasons.setText("")
             return
-        lines = chosen.reasons_ja(self.controller.catalogue, self._names())
-        guide = chosen.procedure.guide_ja
-        self.reasons.setText("理由：" + "／".join(lines) + (f"\n案内：{guide}" if guide else ""))
+        guide = row.guide
+        self.reasons.setText("理由：" + "／".join(row.reasons) + (f"\n案内：{guide}" if guide
+                                                               else ""))
 
     def mark(self, status: ChecklistStatus, reason: str = "") -> None:
         procedure_id = self.current_id()
@@ -173,7 +156,7 @@ class ChecklistPage(QWidget):
             return
         if self.controller.apply(lambda s: s.set_status(procedure_id, status, reason)):
             self.message.setText("")
-            pending = self.controller.session.unaddressed()
+            pending = self.model.pending()
             self.select(pending[0] if pending else procedure_id)  # straight on to the next
             self.tree.setFocus()
 

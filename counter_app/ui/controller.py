@@ -16,9 +16,11 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from counter_app.domain import Case, PrintRecord, Step
-from counter_app.reception import NotReady, ReceptionSession
+from counter_app.reception import ReceptionSession, Refused
+from counter_app.reception.problems import Gate
 from counter_app.rules import Catalogue
 from counter_app.store import CaseRepository
+from counter_app.store.cases import CaseWriter
 from counter_app.ui.signals import emit
 
 log = logging.getLogger(__name__)
@@ -32,9 +34,10 @@ class CaseSaver(QObject):
 
     failed = Signal(str)
 
-    def __init__(self, repository: CaseRepository) -> None:
+    def __init__(self, repository: CaseRepository, counter: str = "") -> None:
         super().__init__()
         self._repository = repository
+        self._writer = CaseWriter(repository, counter)  # used on the saver thread only
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="case-saver")
 
     def save(self, case: Case) -> None:
@@ -42,7 +45,7 @@ class CaseSaver(QObject):
 
     def _save(self, case: Case) -> None:
         try:
-            self._repository.save(case)
+            self._writer.save(case)
         except Exception as exc:
             log.error("saving case %s failed: %s", case.id, type(exc).__name__)
             emit(self.failed, SAVE_FAILED_JA)
@@ -71,16 +74,22 @@ class CounterController(QObject):
     refused = Signal(str)  # a Japanese message: why an operation was not done
 
     def __init__(self, catalogue: Catalogue, repository: CaseRepository, saver: CaseSaver,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today,
+                 form_facts: dict[str, frozenset[str]] | None = None,
+                 gate: Gate | None = None) -> None:
         super().__init__()
         self.catalogue = catalogue
         self.repository = repository
         self.saver = saver
         self._today = today
-        self.session = ReceptionSession.new(catalogue, saver.save, today())
+        self._form_facts = form_facts
+        self._gate = gate
+        self.session = ReceptionSession.new(catalogue, saver.save, today(),
+                                            form_facts=form_facts, gate=gate)
 
     def new_case(self) -> None:
-        self.session = ReceptionSession.new(self.catalogue, self.saver.save, self._today())
+        self.session = ReceptionSession.new(self.catalogue, self.saver.save, self._today(),
+                                            form_facts=self._form_facts, gate=self._gate)
         log.info("new reception case %s", self.session.case.id)
         emit(self.session_replaced)
 
@@ -94,7 +103,8 @@ class CounterController(QObject):
         if case is None:
             emit(self.refused, "この受付は見つかりませんでした")
             return False
-        self.session = ReceptionSession(case, self.catalogue, self.saver.save, self._today())
+        self.session = ReceptionSession(case, self.catalogue, self.saver.save, self._today(),
+                                        self._form_facts, self._gate)
         log.info("resumed case %s at step %s", case.id, case.step.value)
         emit(self.session_replaced)
         return True
@@ -103,16 +113,17 @@ class CounterController(QObject):
         """load() and adopt() in one blocking call (tests and scripts)."""
         return self.adopt(self.load(case_id))
 
-    def record_output(self, case_id: str, form_ids: list[str], how: str, where: str) -> None:
-        """Forms left the counter for `case_id`, which may no longer be the one on screen."""
+    def record_output(self, case_id: str, forms: dict[str, str], how: str, where: str) -> None:
+        """Forms (key → fingerprint of what was printed) left the counter for `case_id`, which
+        may no longer be the one on screen."""
         if self.session.case.id == case_id:
-            self.apply(lambda s: s.record_output(form_ids, how, where))
+            self.apply(lambda s: s.record_output(forms, how, where))
             return
         at = dt.datetime.now(dt.UTC)
 
         def change(case: Case) -> None:
-            for form_id in form_ids:
-                case.prints[form_id] = PrintRecord(how, where, at)
+            case.prints.extend(PrintRecord(form, how, where, at, fingerprint)
+                               for form, fingerprint in forms.items())
 
         self.saver.update(case_id, change)
 
@@ -120,8 +131,9 @@ class CounterController(QObject):
         """Run one operation on the session; False (and `refused`) if it was refused."""
         try:
             operation(self.session)
-        except (NotReady, ValueError) as exc:
-            emit(self.refused, str(exc))
+        except Refused as exc:
+            log.info("refused: %s", exc)
+            emit(self.refused, exc.message_ja)
             return False
         emit(self.case_changed)
         return True

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain import Step
-from counter_app.reception import Prompt
+from counter_app.reception import Prompt, PromptKind
 from counter_app.ui.controller import CounterController
 from counter_app.ui.signals import emit
 from counter_app.ui.views.common import page_layout
@@ -28,10 +28,18 @@ from counter_app.ui.views.common import page_layout
 BOOL_CHOICES = [(True, "はい"), (False, "いいえ")]
 
 
-def choices_for(prompt: Prompt) -> list[tuple[object, str]]:
-    if prompt.spec.type == "bool":
-        return BOOL_CHOICES
-    return [(value, label) for value, label in prompt.spec.choices]
+def choices_for(prompt: Prompt, names: list[str] | None = None) -> list[tuple[object, str]]:
+    if prompt.kind is PromptKind.WHICH_ONE:
+        return [(i, (names or [])[i] if names else str(i)) for i in prompt.members]
+    return list(prompt.choices())
+
+
+def split(prompt: Prompt) -> list[Prompt]:
+    """One row per member for a question about several of them (each answered in turn)."""
+    if prompt.kind is not PromptKind.EACH_MEMBER or len(prompt.members) < 2:
+        return [prompt]
+    return [Prompt(prompt.fact, prompt.kind, text, prompt.spec, (i,), (text,))
+            for i, text in zip(prompt.members, prompt.member_texts, strict=True)]
 
 
 class PromptRow(QFrame):
@@ -48,12 +56,12 @@ class PromptRow(QFrame):
         self.setObjectName("promptRow")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
-        question = QLabel(prompt.text_ja)
+        question = QLabel(prompt.member_texts[0] if prompt.member_texts else prompt.text_ja)
         question.setObjectName("promptText")
         question.setWordWrap(True)
         layout.addWidget(question)
         row = QHBoxLayout()
-        self.household = prompt.asked_of_household
+        self.household = prompt.kind is PromptKind.WHO
         self.buttons: list[QPushButton] = []
         self.boxes: list[QCheckBox] = []
         if self.household:
@@ -68,7 +76,7 @@ class PromptRow(QFrame):
             row.addWidget(send)
             hint = "番号で該当する方を選び、Enter（いなければそのままEnter）"
         else:
-            for n, (_value, label) in enumerate(choices_for(prompt), start=1):
+            for n, (_value, label) in enumerate(choices_for(prompt, member_names), start=1):
                 button = QPushButton(f"{n}  {label}")
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 button.clicked.connect(lambda _=False, n=n - 1: self._choose(n))
@@ -83,7 +91,7 @@ class PromptRow(QFrame):
         layout.addLayout(row)
 
     def _choose(self, position: int) -> None:
-        self.value = choices_for(self.prompt)[position][0]
+        self.value = choices_for(self.prompt, ["" for _ in range(99)])[position][0]
         emit(self.answered)
 
     def _send_household(self) -> None:
@@ -167,7 +175,7 @@ class InterviewPage(QWidget):
         rows_layout = QVBoxLayout(container)
         rows_layout.setSpacing(10)
         self.rows = []
-        for prompt in prompts:
+        for prompt in [part for p in prompts for part in split(p)]:
             row = PromptRow(prompt, names)
             row.answered.connect(lambda r=row: self._answer(r.prompt, r.value))
             rows_layout.addWidget(row)
@@ -189,14 +197,16 @@ class InterviewPage(QWidget):
             self.next_step.setFocus()
 
     def _answer(self, prompt: Prompt, value: object) -> None:
-        if isinstance(value, set):
-            self.controller.apply(lambda s: s.answer_household(prompt, value))
+        if prompt.kind is PromptKind.WHO:
+            self.controller.apply(lambda s: s.answer_who(prompt, value))  # type: ignore[arg-type]
+        elif prompt.kind is PromptKind.WHICH_ONE:
+            self.controller.apply(lambda s: s.answer_which_one(prompt, value))  # type: ignore[arg-type]
         else:
             key = prompt.keys()[0]
             self.controller.apply(lambda s: s.answer(key, value))
 
     def go_next(self) -> None:
-        if self.controller.session.determination.unanswered:
+        if self.controller.session.open_keys():
             self.message.setText("まだ回答していない質問があります")
             return
         self.message.setText("")

@@ -20,7 +20,7 @@ from counter_app.ui.tasks import run_task
 from counter_app.ui.views.common import page_layout, row_table
 from printing.qr import parse_qr_payload
 
-COLUMNS = ["異動", "異動日", "人数", "段階", "最終更新"]
+COLUMNS = ["世帯主", "種類", "異動日", "人数", "段階", "最終更新", "担当窓口"]
 STEP_LABELS = {Step.MOVE: "受付", Step.INTERVIEW: "聞き取り", Step.CHECKLIST: "手続一覧"}
 
 
@@ -66,8 +66,10 @@ class OpenCasesPage(QWidget):
         self.table.setRowCount(len(self.summaries))
         era = default_era_table()
         for row, s in enumerate(self.summaries):
-            cells = [s.move_kind.label, era.format(s.move_date), f"{s.member_count}人",
-                     STEP_LABELS[s.step], s.updated_at.strftime("%Y-%m-%d %H:%M")]
+            local = s.updated_at.astimezone()
+            cells = [s.initials or "—", s.kind_label, era.format(s.date) if s.date else "—",
+                     f"{s.member_count}人", STEP_LABELS[s.step],
+                     f"{era.format(local.date())} {local:%H:%M}", s.claimed_by or ""]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if self.summaries:

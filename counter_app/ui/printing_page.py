@@ -61,6 +61,7 @@ class PrintingPage(QWidget):
         self._preferred = preferred_printer
         self._save_dir = save_dir
         self.rendered: RenderedPacket | None = None
+        self.fingerprints: dict[str, str] = {}
         self._generation = 0  # renders started for other cases (or before a change) are stale
         self._cancel: threading.Event | None = None
         self.confirm_box: QMessageBox | None = None
@@ -141,7 +142,7 @@ class PrintingPage(QWidget):
     def refresh(self) -> None:
         """Render the current case's packet on a worker and show it. Until it arrives nothing
         can be printed, so the previous resident's packet can never go out by mistake."""
-        from counter_app.packet import build_packet
+        from counter_app.reception.packet import build_packet, form_fingerprints
         from printing.render import render_packet
 
         if self.document is None:
@@ -152,6 +153,7 @@ class PrintingPage(QWidget):
         case, determination = session.case, session.determination
         packet = build_packet(case, determination, self.controller.catalogue,
                               self._templates, self._demo, dt.date.today())
+        self.fingerprints = form_fingerprints(packet)
         generation = self._generation
         run_task(lambda: render_packet(packet),
                  lambda rendered, error: self._rendered(generation, rendered, error))
@@ -201,11 +203,13 @@ class PrintingPage(QWidget):
 
     def _show_form_status(self) -> None:
         self.forms.clear()
-        prints = self.controller.session.case.prints
-        for form_id in self.form_ids():
-            record = prints.get(form_id)
+        case = self.controller.session.case
+        for key in self.form_ids():
+            record = case.last_print(key)
+            if record is not None and record.fingerprint != self.fingerprints.get(key):
+                record = None  # printed before a later change: 未印刷 again
             state = ("印刷済" if record.how == "printed" else "PDF保存済") if record else "未印刷"
-            self.forms.addItem(f"{state}　{self._templates[form_id].title}")
+            self.forms.addItem(f"{state}　{self._templates[key.split('.')[0]].title}")
 
     # --- printing ------------------------------------------------------------------------
 
@@ -234,7 +238,7 @@ class PrintingPage(QWidget):
         cancel = threading.Event()
         self._cancel = cancel
         self._set_busy(True)
-        forms = self.form_ids()
+        forms = {key: self.fingerprints[key] for key in self.form_ids()}
         case_id = self.controller.session.case.id  # the job belongs to it, whatever comes next
         title = f"Madoguchi packet {case_id}"  # no personal data: CUPS logs job titles
 
@@ -256,7 +260,7 @@ class PrintingPage(QWidget):
         self.print_button.setEnabled(ready)
         self.save_button.setEnabled(ready)
 
-    def _printed(self, case_id: str, forms: list[str], outcome: dispatch.PrintOutcome | None,
+    def _printed(self, case_id: str, forms: dict[str, str], outcome: dispatch.PrintOutcome | None,
                  error: BaseException | None) -> None:
         self._cancel = None
         self._set_busy(False)
@@ -265,14 +269,15 @@ class PrintingPage(QWidget):
             log.warning("printing failed: %s: %s", type(error).__name__, error)
             self.status.setText(message)
             return
-        self.controller.record_output(case_id, forms, "printed", outcome.printer)
+        self.controller.record_output(case_id, forms, "printed", outcome.printer)  # type: ignore[union-attr]
         self.status.setText(f"{outcome.printer} で印刷しました。ご本人に確認と署名をお願いします。")
 
     def save_pdf(self) -> None:
         rendered = self.rendered
         if rendered is None or self._cancel is not None:
             return
-        case_id, forms = self.controller.session.case.id, self.form_ids()
+        case_id = self.controller.session.case.id
+        forms = {key: self.fingerprints[key] for key in self.form_ids()}
         path = self._save_dir / f"packet-{case_id}.pdf"
 
         def write() -> Path:
