@@ -129,12 +129,10 @@ def _tokenizer() -> Any:
         if _unavailable:
             return None
         try:
-            if _dictionary is None:
-                from sudachipy import Dictionary, SplitMode
+            from sudachipy import Dictionary, SplitMode
 
+            if _dictionary is None:
                 _dictionary = Dictionary(dict="small")
-            else:
-                from sudachipy import SplitMode
             tokenizer = _dictionary.tokenizer(mode=SplitMode.C)
         except Exception as exc:  # a broken installation must not stop reception
             _unavailable = True
