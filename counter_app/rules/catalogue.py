@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from counter_app.domain.calendar import CalendarSpecError, CityCalendar
 from counter_app.rules.conditions import FactSpec, RuleError, condition_facts, validate
 
 WHO = ("household", "member")
@@ -61,6 +62,8 @@ class City:
     prefecture_ja: str
     settings: dict[str, Any]
     sections: tuple[Section, ...]
+    # Closed days: a dated deadline that falls on one moves to the next open day.
+    calendar: CityCalendar = field(default_factory=CityCalendar.default)
 
     def section(self, name: str) -> Section:
         return next(s for s in self.sections if s.name_ja == name)
@@ -146,22 +149,31 @@ def _validate_deadline(deadline: dict[str, Any] | None, path: str) -> None:
     if deadline is None:
         return
     if "days" in deadline:
-        if not isinstance(deadline["days"], int) or deadline["days"] < 0:
-            raise RuleError(f"{path}.days", "a whole number of days")
+        days = deadline["days"]
+        if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 3650:
+            raise RuleError(f"{path}.days", "a whole number of days (0 to 3650)")
         if deadline.get("from", "move_date") not in DEADLINE_FROM:
             raise RuleError(f"{path}.from", f"one of {', '.join(DEADLINE_FROM)}")
+        inclusive = deadline.get("inclusive", False)
+        if not isinstance(inclusive, bool) or (inclusive and days < 1):
+            raise RuleError(f"{path}.inclusive", "true (the first day counts) or false")
     elif not isinstance(deadline.get("text_ja"), str):
         raise RuleError(path, "{\"days\": N, \"from\": …} or {\"text_ja\": …}")
 
 
 def _build(data: dict[str, Any]) -> Catalogue:
     city_data = data["city"]
+    try:
+        calendar = CityCalendar.from_json(city_data.get("calendar", {}), "city.calendar")
+    except CalendarSpecError as exc:
+        raise RuleError(exc.path, exc.problem) from None
     city = City(
         name_ja=city_data["name_ja"],
         prefecture_ja=city_data.get("prefecture_ja", ""),
         settings=dict(city_data.get("settings", {})),
         sections=tuple(Section(s["name_ja"], s["counter_ja"], s.get("floor_ja", ""))
                        for s in city_data["sections"]),
+        calendar=calendar,
     )
     facts = {}
     for f in data["facts"]:

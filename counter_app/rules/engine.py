@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from counter_app.domain import Case, CaseFormatError
+from counter_app.domain.calendar import CityCalendar
 from counter_app.domain.facts import derived_case_facts, derived_member_facts, grade_label
 from counter_app.domain.roles import claimant_facts
 from counter_app.rules.catalogue import Catalogue, Document, Procedure
@@ -180,17 +181,23 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
                         documents.append(document)
         if not applies:
             continue
-        chosen.append(ChosenProcedure(procedure, members, _deadline(procedure, case, filed),
+        chosen.append(ChosenProcedure(procedure, members,
+                                      _deadline(procedure, case, filed, catalogue.city.calendar),
                                       checks, documents))
     return Determination(chosen, sorted(missing, key=_key_order))
 
 
-def _deadline(procedure: Procedure, case: Case, filed: dt.date) -> dt.date | None:
+def _deadline(procedure: Procedure, case: Case, filed: dt.date,
+              calendar: CityCalendar) -> dt.date | None:
+    """The last day as a date, moved past the city's closed days (地方自治法 4条の2 ④)."""
     deadline = procedure.deadline
     if not deadline or "days" not in deadline:
         return None
-    start = filed if deadline.get("from") == "filing_date" else case.move.date
-    return start + dt.timedelta(days=deadline["days"])
+    start = filed if deadline.get("from") == "filing_date" else case.date
+    try:
+        return calendar.deadline(start, deadline["days"], deadline.get("inclusive", False))
+    except OverflowError:
+        return None  # beyond the calendar (year 9999): no date rather than a crash
 
 
 def _key_order(key: str) -> tuple[int, int, str]:

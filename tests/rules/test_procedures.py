@@ -174,3 +174,29 @@ def test_documents_depend_on_facts(catalogue):
     assert determine(unknown, catalogue).unanswered == ["move.other_prefecture"]
     unknown.answers["move.other_prefecture"] = True
     assert certificate(determine(unknown, catalogue))
+
+
+@pytest.mark.parametrize(
+    ("moved", "deadline"),
+    [("2027-03-08", "2027-03-23"),  # 14 days → 3/22, a 振替休日 (LIFE_EVENTS.md example 3)
+     ("2026-12-19", "2027-01-04"),  # 14 days → 1/2, in 12/29–1/3 → the first open day
+     ("2026-04-01", "2026-04-15")],  # an open day stays
+)
+def test_a_deadline_on_a_closed_day_moves_to_the_next_open_day(catalogue, moved, deadline):
+    moving = case("move_in", ADULT)
+    moving.move.date = dt.date.fromisoformat(moved)
+    result = determine(moving, catalogue)
+    assert result.chosen("resident_move_in").deadline.isoformat() == deadline
+
+
+def test_the_city_can_close_its_own_days(catalogue):
+    import json
+
+    from counter_app.rules import Catalogue
+
+    data = json.loads(catalogue.to_json())
+    data["city"]["calendar"]["closed_dates"] = ["2026-04-15"]
+    own = Catalogue.from_dict(data)
+    moving = case("move_in", ADULT)
+    moving.move.date = dt.date(2026, 4, 1)
+    assert determine(moving, own).chosen("resident_move_in").deadline.isoformat() == "2026-04-16"
