@@ -117,10 +117,10 @@ def _render(case: Case, result: Determination, catalogue: Catalogue,
     except OSError as exc:
         raise StartupError(f"cannot write to {args.out}: {exc.strerror or exc}",
                            "PDFを保存できません", ExitCode.DATA_DIR) from None
-    if rendered.missing_glyphs:
-        missing = sorted(rendered.missing_glyphs)
-        codes = " ".join(f"U+{ord(c):04X}" for c in missing)
-        print(f"counter-app: 印刷できない文字があります（{'、'.join(missing)}）。"
+    if rendered.unprintable:
+        visible = "、".join(unit.visible for unit in rendered.unprintable)
+        codes = ", ".join(unit.codes for unit in rendered.unprintable)
+        print(f"counter-app: 印刷できない文字があります（{visible}）。"
               f"券面と照合して手書きで補ってください (no bundled font has: {codes})",
               file=sys.stderr)
     print(f"{path} ({len(rendered.pages)} pages)")

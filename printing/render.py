@@ -80,7 +80,8 @@ class PageInfo:
 class RenderedPacket:
     pdf: bytes
     pages: list[PageInfo]
-    missing_glyphs: set[str] = field(default_factory=set)
+    # What no bundled font prints (drawn as a missing-glyph box): staff must be told first.
+    unprintable: list[fonts.Unprintable] = field(default_factory=list)
 
 
 def y_top(y_mm: float) -> float:
@@ -90,15 +91,17 @@ def y_top(y_mm: float) -> float:
 
 def draw_text(c: Canvas, x_pt: float, y_pt: float, text: str, size: float,
               role: str = "mincho", align: str = "left") -> None:
-    width = fonts.string_width(text, role, size)
-    if align == "center":
-        x_pt -= width / 2
-    elif align == "right":
-        x_pt -= width
-    for name, part in fonts.runs(text, role):
-        c.setFont(name, size)
-        c.drawString(x_pt, y_pt, part)
-        x_pt += c.stringWidth(part, name, size)
+    runs = fonts.runs(text, role)
+    if align != "left":
+        width = sum(c.stringWidth(part, name, size) for name, part in runs)
+        x_pt -= width / 2 if align == "center" else width
+    # One text object for the whole line, so that text extraction reads it as one line
+    # across font changes (a drawString per run ends each run with a line break).
+    line = c.beginText(x_pt, y_pt)
+    for name, part in runs:
+        line.setFont(name, size)
+        line.textOut(part)
+    c.drawText(line)
 
 
 def wrap(text: str, width_pt: float, size: float, role: str) -> list[str]:
@@ -347,8 +350,8 @@ class PacketWriter:
 
     def finish(self) -> RenderedPacket:
         self.canvas.save()
-        missing = fonts.uncovered(self.texts)
-        return RenderedPacket(self.buffer.getvalue(), self.pages, missing)
+        return RenderedPacket(self.buffer.getvalue(), self.pages,
+                              fonts.unprintable(self.texts))
 
 
 def render_packet(packet: Packet) -> RenderedPacket:

@@ -1,0 +1,59 @@
+"""Ideographic variation sequences: a base character followed by a variation selector.
+
+A name such as 辻 + U+E0100 asks for one particular glyph of 辻 (the one-dot 辶). Fonts list
+such sequences in their cmap format 14 subtable, which reportlab ignores; fontTools reads it.
+Each entry either names a variant glyph or marks the sequence as the base character's usual
+glyph ("default").
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from fontTools.ttLib import TTFont, TTLibError
+
+log = logging.getLogger(__name__)
+
+def is_selector(char: str) -> bool:
+    code = ord(char)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+def units(text: str) -> list[str]:
+    """The text as printable units: each character, with the variation selector that follows
+    it. A selector with nothing to select (at the start, or a second one) is a unit alone."""
+    result: list[str] = []
+    for char in text:
+        if result and is_selector(char) and len(result[-1]) == 1 \
+                and not is_selector(result[-1]):
+            result[-1] += char
+        else:
+            result.append(char)
+    return result
+
+
+@dataclass(frozen=True)
+class Variant:
+    glyph: int
+    advance: float  # in thousandths of an em, as reportlab measures
+
+
+def read_sequences(path: Path) -> dict[tuple[int, int], Variant | None]:
+    """The font's variation sequences: (base, selector) -> its variant glyph, or None where
+    the sequence is the base character's usual glyph (a default sequence)."""
+    try:
+        font = TTFont(path, lazy=True)
+        with font:
+            table = next((t for t in font["cmap"].tables if t.format == 14), None)
+            if table is None:
+                return {}
+            scale = 1000 / font["head"].unitsPerEm
+            metrics = font["hmtx"]
+            return {(base, selector): None if glyph is None else
+                    Variant(font.getGlyphID(glyph), metrics[glyph][0] * scale)
+                    for selector, pairs in table.uvsDict.items() for base, glyph in pairs}
+    except (OSError, TTLibError, KeyError) as exc:  # a damaged font: only its sequences go
+        log.warning("cannot read variation sequences of %s: %s", path.name, exc)
+        return {}
