@@ -47,8 +47,10 @@ class FontFace:
         self.path = fonts_dir() / FONT_FILES[role]
         self.font = TextLayerFont(self.name, str(self.path))
         pdfmetrics.registerFont(self.font)
-        # The font's own cmap, before any private code is added for a variant glyph.
-        self.covers = frozenset(self.font.face.charToGlyph)
+        # The font's own cmap, before any private code is added for a variant glyph. A
+        # selector is never printable alone, whatever glyph a font may give it.
+        self.covers = frozenset(c for c in self.font.face.charToGlyph if not is_selector(chr(c)))
+        self.placements: dict[str, tuple[str, str]] = {}  # runs' memo, with this as primary
         self._sequences: dict[tuple[int, int], Variant | None] | None = None
         self._lock = threading.Lock()
 
@@ -98,23 +100,33 @@ def _place(unit: str, role: str) -> tuple[FontFace, str | Variant] | None:
     return None
 
 
+def _drawn(unit: str, role: str) -> tuple[str, str]:
+    """The font name and the text that draw a unit in a role."""
+    primary = face(role)
+    if unit.isspace():  # tabs, line breaks…: a blank, never a missing-glyph box
+        return primary.name, unit if ord(unit) in primary.covers else " "
+    if placed := _place(unit, role):
+        font, found = placed
+        return font.name, font.drawn(found, unit)
+    # Code 0 draws the missing-glyph box (a private code could draw a variant).
+    return primary.name, "".join(c if ord(c) in primary.covers else "\0" for c in unit)
+
+
 def runs(text: str, role: str) -> list[tuple[str, str]]:
     """Split text into (font name, text to draw) runs: the role's font where it has the glyph,
     else the fallback. What neither prints stays in the role's font as its missing-glyph box:
     `unprintable` has named it and printing is refused."""
     primary = face(role)
+    if primary.covers.issuperset(map(ord, text)):  # the usual case, checked at C speed
+        return [(primary.name, text)] if text else []
+    known = primary.placements
     names: list[str] = []
     parts: list[list[str]] = []  # joined once at the end: linear in the text's length
     for unit in units(text):
-        if unit.isspace():  # tabs, line breaks…: a blank, never a missing-glyph box
-            name, drawn = primary.name, unit if ord(unit) in primary.covers else " "
-        elif placed := _place(unit, role):
-            font, found = placed
-            name, drawn = font.name, font.drawn(found, unit)
-        else:
-            # Code 0 draws the missing-glyph box (a private code could draw a variant).
-            name, drawn = primary.name, "".join(
-                c if ord(c) in primary.covers else "\0" for c in unit)
+        placed = known.get(unit)
+        if placed is None:
+            placed = known[unit] = _drawn(unit, role)
+        name, drawn = placed
         if names and names[-1] == name:
             parts[-1].append(drawn)
         else:

@@ -117,7 +117,8 @@ def wrap(text: str, width_pt: float, size: float, role: str) -> list[str]:
 
 def fit_size(text: str, width_pt: float, size: float, role: str = "mincho") -> float:
     """Shrink text that would overflow its box, down to 6 pt, rather than cut it."""
-    while size > 6 and fonts.string_width(text, role, size) > width_pt:
+    per_point = fonts.string_width(text, role, 1)  # widths grow in proportion to the size
+    while size > 6 and per_point * size > width_pt:
         size -= 0.5
     return size
 
