@@ -1,6 +1,6 @@
 """Ideographic variation sequences: a base character followed by a variation selector.
 
-A name such as 辻 + U+E0100 asks for one particular glyph of 辻 (the one-dot 辶). Fonts list
+A name such as 辻 + U+E0100 asks for one particular glyph of 辻 (辶 with one dot or two). Fonts list
 such sequences in their cmap format 14 subtable, which reportlab ignores; fontTools reads it.
 Each entry either names a variant glyph or marks the sequence as the base character's usual
 glyph ("default").
@@ -12,8 +12,6 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from fontTools.ttLib import TTFont, TTLibError
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +39,8 @@ class Variant:
 def read_sequences(path: Path) -> dict[tuple[int, int], Variant | None]:
     """The font's variation sequences: (base, selector) -> its variant glyph, or None where
     the sequence is the base character's usual glyph (a default sequence)."""
+    from fontTools.ttLib import TTFont, TTLibError  # 0.1 s: only once a name has a selector
+
     try:
         font = TTFont(path, lazy=True)
         with font:
