@@ -108,14 +108,15 @@ def _drawn(unit: str, role: str) -> tuple[str, str]:
     if placed := _place(unit, role):
         font, found = placed
         return font.name, font.drawn(found, unit)
-    # Code 0 draws the missing-glyph box (a private code could draw a variant).
-    return primary.name, "".join(c if ord(c) in primary.covers else "\0" for c in unit)
+    # The missing-glyph box (glyph 0), one per unit, reading back as the unit in the text
+    # layer: the saved PDF still finds the name.
+    return primary.name, primary.font.add_glyph(0, primary.font.face.defaultWidth, unit)
 
 
 def runs(text: str, role: str) -> list[tuple[str, str]]:
     """Split text into (font name, text to draw) runs: the role's font where it has the glyph,
-    else the fallback. What neither prints stays in the role's font as its missing-glyph box:
-    `unprintable` has named it and printing is refused."""
+    else the fallback. What neither prints is the role's font's missing-glyph box, drawn only
+    after `unprintable` has named it to staff (and printing was refused)."""
     primary = face(role)
     if primary.covers.issuperset(map(ord, text)):  # the usual case, checked at C speed
         return [(primary.name, text)] if text else []

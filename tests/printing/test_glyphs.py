@@ -139,8 +139,8 @@ def test_render_command_on_the_review_case_names_what_it_cannot_print(tmp_path, 
     rows = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-f", str(page), "-l",
                            str(page), str(pdf), "-"], check=True, capture_output=True,
                           text=True).stdout
-    for name in [m["name"] for m in json.loads(X04.read_text())["members"]][:3]:
-        assert name in pages[page - 1]
+    for name in [m["name"] for m in json.loads(X04.read_text())["members"]]:
+        assert name in pages[page - 1]  # 𰻞 too: its box reads back as 𰻞
         surname, given = name.split("　")
         assert re.search(f"{surname} +{given}", rows), name
     # For people to look at: the page with the names, as the review saw it.
