@@ -8,6 +8,7 @@ no font can print is named to staff by `unprintable` before anything is printed.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 
 from printing.tounicode import TextLayerFont
-from printing.variants import Variant, is_selector, read_sequences, units
+from printing.variants import SELECTORS, Variant, is_selector, read_sequences, units
 
 FONT_FILES = {
     "mincho": "BIZUDMincho-Regular.ttf",
@@ -118,21 +119,35 @@ def runs(text: str, role: str) -> list[tuple[str, str]]:
     else the fallback. What neither prints is the role's font's missing-glyph box, drawn only
     after `unprintable` has named it to staff (and printing was refused)."""
     primary = face(role)
-    if primary.covers.issuperset(map(ord, text)):  # the usual case, checked at C speed
+    covers = primary.covers
+    special = [c for c in set(text) if ord(c) not in covers]  # the distinct characters only
+    if not special:  # the usual case
         return [(primary.name, text)] if text else []
-    known = primary.placements
+    # Units that need a decision: variation sequences and characters the primary font lacks;
+    # the stretches between them are the primary font's.
+    marked = re.compile(f"[^{SELECTORS}][{SELECTORS}]|[{''.join(map(re.escape, special))}]",
+                        re.DOTALL)
     names: list[str] = []
     parts: list[list[str]] = []  # joined once at the end: linear in the text's length
-    for unit in units(text):
-        placed = known.get(unit)
-        if placed is None:
-            placed = known[unit] = _drawn(unit, role)
-        name, drawn = placed
+
+    def add(name: str, drawn: str) -> None:
         if names and names[-1] == name:
             parts[-1].append(drawn)
         else:
             names.append(name)
             parts.append([drawn])
+
+    known, position = primary.placements, 0
+    for match in marked.finditer(text):
+        if match.start() > position:
+            add(primary.name, text[position:match.start()])
+        unit = match.group()
+        if unit not in known:
+            known[unit] = _drawn(unit, role)
+        add(*known[unit])
+        position = match.end()
+    if position < len(text):
+        add(primary.name, text[position:])
     return [(name, "".join(part)) for name, part in zip(names, parts, strict=True)]
 
 
