@@ -169,19 +169,22 @@ def test_render_command_shows_invisible_characters_by_their_code(tmp_path, capsy
 @needs_poppler
 def test_the_mincho_fallback_sits_on_the_gothic_line(tmp_path):
     """No Gothic has 𠮷: it comes from IPAmj Mincho, on the same baseline and em box."""
-    line = png(tmp_path, "田𠮷田", "gothic", "mixed")
     assert fonts.runs("田𠮷田", "gothic")[1] == (fonts.face("rare").name, "𠮷")
     assert fonts.string_width("田𠮷田", "gothic", 60) == pytest.approx(180)
-    gothic, mincho = png(tmp_path, "田", "gothic", "g"), png(tmp_path, "田", "rare", "m")
 
-    def rows(image):  # the inked rows of the 田 cell (60 px wide at 60 pt, 72 dpi)
-        box = ImageChops.invert(image.crop((20, 0, 80, image.height))).getbbox()
+    def rows(image, cell=0):  # inked rows of a cell: 60 px wide at 60 pt, 72 dpi, from x=20
+        left = 20 + 60 * cell
+        box = ImageChops.invert(image.crop((left, 0, left + 60, image.height))).getbbox()
         return box[1], box[3]
 
-    (g_top, g_bottom), (m_top, m_bottom) = rows(gothic), rows(mincho)
-    # Centred within a pixel of each other: the em boxes and baselines agree.
+    # The same character in both fonts: centred within a pixel, so the em boxes agree.
+    (g_top, g_bottom) = rows(png(tmp_path, "田", "gothic", "g"))
+    (m_top, m_bottom) = rows(png(tmp_path, "田", "rare", "m"))
     assert abs((g_top + g_bottom) - (m_top + m_bottom)) <= 2
-    assert line.size == gothic.size
+    # In one line: 𠮷 stands on the line the Gothic 田 stand on.
+    line = png(tmp_path, "田𠮷田", "gothic", "mixed")
+    assert abs(rows(line, 1)[1] - rows(line, 0)[1]) <= 1
+    assert rows(line, 0) == rows(line, 2)
 
 
 # --- long texts -------------------------------------------------------------------------------
