@@ -121,7 +121,7 @@ def _render(case: Case, result: Determination, catalogue: Catalogue,
     gate = PrintGate(catalogue, templates, lambda: printed_on)
     session = ReceptionSession(case, catalogue, lambda _case: None, printed_on,
                                {f: t.facts() for f, t in templates.items()}, gate)
-    problems = case_problems(case, len(session.prompts())) or gate(case, result)
+    problems = case_problems(case, len(session.prompts())) + gate(case, result)
     if problems:
         for problem in problems:
             print(f"counter-app: {problem.message_ja} ({problem.path})", file=sys.stderr)

@@ -57,7 +57,8 @@ NO_LINE_END = set("（「『【〔〈《［｛([{")
 class RenderedPacket:
     pdf: bytes
     pages: list[PageInfo]
-    missing_glyphs: set[str] = field(default_factory=set)
+    # What no bundled font prints (drawn as a missing-glyph box): staff must be told first.
+    unprintable: list[fonts.Unprintable] = field(default_factory=list)
 
 
 def y_top(y_mm: float) -> float:
@@ -67,15 +68,17 @@ def y_top(y_mm: float) -> float:
 
 def draw_text(c: Canvas, x_pt: float, y_pt: float, text: str, size: float,
               role: str = "mincho", align: str = "left") -> None:
-    width = fonts.string_width(text, role, size)
-    if align == "center":
-        x_pt -= width / 2
-    elif align == "right":
-        x_pt -= width
-    for name, part in fonts.runs(text, role):
-        c.setFont(name, size)
-        c.drawString(x_pt, y_pt, part)
-        x_pt += c.stringWidth(part, name, size)
+    runs = fonts.runs(text, role)
+    if align != "left":
+        width = sum(c.stringWidth(part, name, size) for name, part in runs)
+        x_pt -= width / 2 if align == "center" else width
+    # One text object for the whole line, so that text extraction reads it as one line
+    # across font changes (a drawString per run ends each run with a line break).
+    line = c.beginText(x_pt, y_pt)
+    for name, part in runs:
+        line.setFont(name, size)
+        line.textOut(part)
+    c.drawText(line)
 
 
 def wrap(text: str, width_pt: float, size: float, role: str) -> list[str]:
@@ -84,19 +87,30 @@ def wrap(text: str, width_pt: float, size: float, role: str) -> list[str]:
     word in Latin letters stays whole where the line has a space to break at."""
     lines: list[str] = []
     line = ""
+    width = 0.0
     for char in text:
         if char == "\n":
             lines.append(line)
-            line = ""
+            line, width = "", 0.0
             continue
-        if line and fonts.string_width(line + char, role, size) > width_pt:
+        advance = _advance(char, role) * size
+        if line and width + advance > width_pt:
             cut = _break_at(line, char)
             lines.append(line[:cut].rstrip())
             line = line[cut:].lstrip()
+            width = sum(_advance(c, role) for c in line) * size
         line += char
+        width += advance
     if line:
         lines.append(line)
     return lines
+
+
+def _advance(char: str, role: str) -> float:
+    """A character's width at 1 pt (a variation selector adds nothing to its base)."""
+    if 0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF:
+        return 0.0
+    return fonts.string_width(char, role, 1)
 
 
 def _break_at(line: str, following: str) -> int:
@@ -132,14 +146,14 @@ def fit(text: str, width_pt: float, height_pt: float, size: float, floor: float,
     if not text:
         return Fitted(size, [], True)
     own = text.split("\n")
+    widest = max(fonts.string_width(line, role, 1) for line in own)  # widths scale with size
 
     def tall_enough(count: int, at: float) -> bool:
         return count * at * LEADING <= height_pt + 0.01 or (count == 1 and at <= height_pt)
 
     current = size
     while current >= floor:
-        if tall_enough(len(own), current) and all(
-                fonts.string_width(line, role, current) <= width_pt for line in own):
+        if tall_enough(len(own), current) and widest * current <= width_pt:
             return Fitted(current, own, True)
         current -= 0.5
     current = size
@@ -585,8 +599,8 @@ class PacketWriter:
 
     def finish(self) -> RenderedPacket:
         self.canvas.save()
-        missing = fonts.uncovered(self.texts)
-        return RenderedPacket(self.buffer.getvalue(), self.pages, missing)
+        return RenderedPacket(self.buffer.getvalue(), self.pages,
+                              fonts.unprintable(self.texts))
 
 
 def render_packet(packet: Packet) -> RenderedPacket:

@@ -14,14 +14,6 @@ from forms.binding import bind
 from forms.templates import Template
 
 
-def visible(char: str) -> str:
-    """A character as staff can see it in a message, with its code point (U+XXXX)."""
-    code = " ".join(f"U+{ord(c):04X}" for c in char)
-    shown = "".join(c for c in char if c.isprintable() and not 0xFE00 <= ord(c) <= 0xFE0F
-                    and not 0xE0100 <= ord(c) <= 0xE01EF)
-    return f"{shown}（{code}）" if shown else code
-
-
 class PrintGate:
     """What stops a packet from being printed. Loads reportlab's fonts on first use."""
 
@@ -44,7 +36,8 @@ class PrintGate:
         texts = [t for job in built.packet.forms
                  for t in bind(job.template, job.context, built.packet.style).texts()]
         texts += [built.packet.guide.head] + [i.who for i in built.packet.guide.items]
-        for char in sorted(fonts.uncovered(texts)):
-            problems.append(Problem("glyphs", f"印刷できない文字があります：{visible(char)}。"
-                                              "券面と照合し、入力を確認してください"))
+        for unit in fonts.unprintable(texts):
+            problems.append(Problem("glyphs", f"印刷できない文字があります：{unit.visible}"
+                                              f"（{unit.codes}）。券面と照合し、入力を確認して"
+                                              "ください"))
         return problems

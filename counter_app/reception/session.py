@@ -410,7 +410,7 @@ class ReceptionSession:
     def problems(self) -> list[Problem]:
         """The print gate: what must be put right before printing or closing."""
         found = case_problems(self.case, len(self.prompts()))
-        if self._gate is not None and not found:
+        if self._gate is not None and self.case.members:
             found += self._gate(self.case, self.determination)
         return found
 

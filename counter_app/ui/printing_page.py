@@ -174,8 +174,8 @@ class PrintingPage(QWidget):
         self._pdf_buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._pdf_buffer)
         self.status.setText(f"{len(rendered.pages)}ページ。内容を確認してから印刷してください。")
-        if rendered.missing_glyphs:
-            chars = "、".join(sorted(rendered.missing_glyphs))
+        if rendered.unprintable:
+            chars = "、".join(unit.visible for unit in rendered.unprintable)
             self.warning.setText(f"印刷できない文字があります：{chars}\n"
                                  "券面と照合し、印刷後に手書きで補ってください。")
         else:
@@ -219,10 +219,10 @@ class PrintingPage(QWidget):
         if self.printer.currentText() in ("", SAVE_ONLY):
             self.save_pdf()
             return
-        if not self.rendered.missing_glyphs:
+        if not self.rendered.unprintable:
             self.start_print()
             return
-        chars = "、".join(sorted(self.rendered.missing_glyphs))
+        chars = "、".join(unit.visible for unit in self.rendered.unprintable)
         box = QMessageBox(QMessageBox.Icon.Warning, "印刷の確認",
                           f"印刷できない文字があります（{chars}）。印刷後に手書きで補いますか？",
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)

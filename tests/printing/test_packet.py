@@ -116,7 +116,7 @@ def test_every_font_is_embedded(tmp_path):
             seen.add(str(font["/BaseFont"]))
     # 𠮷 (not in BIZ UD fonts) came from IPAmj Mincho, embedded like the others.
     assert any("IPAmjMincho" in name for name in seen)
-    assert rendered.missing_glyphs == set()
+    assert rendered.unprintable == []
 
 
 @pytest.mark.skipif(not shutil.which("zbarimg") or not shutil.which("pdftoppm"),
@@ -170,7 +170,7 @@ def test_characters_no_font_has_are_reported_before_printing():
     case = household("01_single_employee_move_in")
     case.members[0].name = "青葉　一郎\U0001F600"
     _, _, rendered = render(case)
-    assert rendered.missing_glyphs == {"\U0001F600"}
+    assert [(u.visible, u.codes) for u in rendered.unprintable] == [("\U0001F600", "U+1F600")]
 
 
 def test_render_refuses_with_every_problem_and_writes_nothing(tmp_path, capsys):

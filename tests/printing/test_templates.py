@@ -66,9 +66,10 @@ def test_the_long_households_print_every_form_and_pass_the_gate(rendered_long):
     printed = {job.template.id for _n, _c, packet, _r, _p in rendered_long
                for job in packet.packet.forms}
     assert printed == set(load_templates())
-    for name, _case, packet, _rendered, _pdf in rendered_long:
+    for name, _case, packet, rendered, _pdf in rendered_long:
         assert packet.problems == [], name
         assert layout_problems(packet.packet) == [], name
+        assert rendered.unprintable == [], name
 
 
 def _words(pdf):
