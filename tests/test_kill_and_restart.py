@@ -46,8 +46,13 @@ def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qtbot, make_wi
     assert [m.name for m in session.case.members] == before["members"]
     assert session.case.answers == before["answers"]
     assert [p.text_ja for p in session.prompts()] == before["prompts"]
-    shown = [row.prompt.member_texts[0] if row.prompt.member_texts else row.prompt.text_ja
-             for row in window.interview.rows]
-    assert shown == [q.member_texts[0] if q.member_texts else q.text_ja
-                     for p in session.prompts() for q in split(p)]
+    expected = [q.member_texts[0] if q.member_texts else q.text_ja
+                for p in session.prompts() for q in split(p)]
+
+    def shown():
+        return [row.prompt.member_texts[0] if row.prompt.member_texts else row.prompt.text_ja
+                for row in window.interview.rows]
+
+    # The page redraws on the next turn of the event loop after the case is adopted.
+    qtbot.waitUntil(lambda: shown() == expected)
     sessions.kw["bind"].dispose()
