@@ -428,8 +428,12 @@ class ReceptionSession:
                               for p in pending)
             raise NotReady(f"未対応の手続があります：{titles}", "procedures pending")
 
+        chosen = {p.id for p in self.determination.procedures}
+
         def change(case: Case) -> None:
             case.status = CaseStatus.CLOSED
+            # Marks of procedures no longer chosen (an answer changed since) are not kept.
+            case.checklist = {k: v for k, v in case.checklist.items() if k in chosen}
         self._apply(change)
 
     def discard(self, reason: str) -> None:

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app.domain import Case, CaseStatus, EventKind, MoveKind, Step
 from counter_app.domain.roles import head_member
-from counter_app.store.models import CaseRow
+from counter_app.store import audit
+from counter_app.store.models import CaseRow, CaseStatisticsRow
 
 CLAIM_TTL = dt.timedelta(minutes=30)
 
@@ -105,19 +106,43 @@ class CaseRepository:
                 if session.get(CaseRow, case.id) is not None:
                     raise self._conflict(session, case.id)
                 session.add(CaseRow(id=case.id, version=1, created_at=now, **values))
+                session.flush()
+                audit.add(session, "case.open", case.id, counter, at=now)
                 if counter:
-                    session.flush()
                     self._set_claim(session, case.id, counter, now)
+                self._on_ending(session, case, CaseStatus.OPEN.value, now, now, counter)
                 return 1
+            before = session.execute(select(CaseRow.status, CaseRow.created_at)
+                                     .where(CaseRow.id == case.id)).first()
             result = session.execute(
                 update(CaseRow)
                 .where(CaseRow.id == case.id, CaseRow.version == case.version)
                 .values(version=CaseRow.version + 1, **values))
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if result.rowcount != 1 or before is None:  # type: ignore[attr-defined]
                 raise self._conflict(session, case.id)
             if counter and case.status is CaseStatus.OPEN:
                 self._set_claim(session, case.id, counter, now)
+            self._on_ending(session, case, before.status, _utc(before.created_at) or now, now,
+                            counter)
             return case.version + 1
+
+    @staticmethod
+    def _on_ending(session: Session, case: Case, before: str, opened: dt.datetime,
+                   now: dt.datetime, counter: str) -> None:
+        """A case that closes (or is discarded) leaves an audit entry and the anonymous
+        statistics that outlive its personal data, in the same transaction as the save."""
+        if case.status is CaseStatus.OPEN or before == case.status.value:
+            return
+        action = "case.close" if case.status is CaseStatus.CLOSED else "case.discard"
+        audit.add(session, action, case.id, counter, at=now)
+        session.merge(CaseStatisticsRow(
+            case_id=case.id, status=case.status.value,
+            move_kind=case.move.kind.value if case.move else None,
+            event_kind=case.event.kind.value if case.event else None,
+            opened_at=opened, closed_at=now, member_count=len(case.members),
+            procedures=[[pid, entry.status.value] for pid, entry in sorted(case.checklist.items())],
+            forms_prefilled=len({p.form for p in case.prints}),
+            catalogue_version=case.catalogue_version, counter=counter))
 
     def _columns(self, case: Case, now: dt.datetime, counter: str) -> dict[str, object]:
         closed = case.status is not CaseStatus.OPEN

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Date, DateTime, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints so Alembic batch migrations on SQLite can find them again.
@@ -61,3 +61,38 @@ class CaseRow(Base):
                                                           nullable=True)
     purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
                                                           nullable=True)
+
+
+class AuditRow(Base):
+    """Who did what, when: ids and actions only, never names, addresses, dates of birth, PINs
+    or card data."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    counter: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    account: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    detail: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+class CaseStatisticsRow(Base):
+    """What is left of a case once its personal data is purged: counts and ids, for the
+    supervisors' statistics."""
+
+    __tablename__ = "case_statistics"
+
+    case_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    move_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    event_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    member_count: Mapped[int] = mapped_column(Integer)
+    # [[procedure id, status], …] as decided and marked at closing
+    procedures: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    forms_prefilled: Mapped[int] = mapped_column(Integer, default=0)  # printed or saved filled in
+    catalogue_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    counter: Mapped[str] = mapped_column(String(64), default="", server_default="")
