@@ -28,6 +28,7 @@ FORBIDDEN = {
     "counter_app/domain": QT | {"sqlalchemy", "alembic", "printing", "forms"},
     "counter_app/rules": QT | {"sqlalchemy", "alembic", "printing", "forms"},
     "counter_app/reception": QT | {"sqlalchemy", "alembic"},
+    "counter_app/accounts": QT | {"sqlalchemy", "alembic", "printing", "forms"},
     "counter_app/store": QT | {"printing", "forms"},
 }
 # Direction inside counter_app: a layer never imports the layers above it.

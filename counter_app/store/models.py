@@ -96,3 +96,16 @@ class CaseStatisticsRow(Base):
     forms_prefilled: Mapped[int] = mapped_column(Integer, default=0)  # printed or saved filled in
     catalogue_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     counter: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             nullable=True)
+    disabled: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
