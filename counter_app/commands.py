@@ -17,7 +17,7 @@ from counter_app.config import ExitCode, StartupError
 from counter_app.domain import Case, CaseFormatError
 from counter_app.rules import Catalogue, Determination, RuleError, default_catalogue, determine
 
-SUBCOMMANDS = ("determine", "render", "rules")
+SUBCOMMANDS = ("determine", "render", "rules", "preentry")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,7 +72,12 @@ def run(argv: Sequence[str]) -> int:
     validate = rules_commands.add_parser("validate", help="check a catalogue file")
     validate.add_argument("file", type=Path)
     rules_commands.add_parser("export", help="print the built-in catalogue")
+    _add_preentry(commands)
     args = parser.parse_args(list(argv))
+    if args.command == "preentry":
+        from counter_app.preentry.cli import run as run_preentry
+
+        return run_preentry(args)
 
     if args.command in ("determine", "render"):
         catalogue = _catalogue(args.catalogue)
@@ -94,6 +99,12 @@ def run(argv: Sequence[str]) -> int:
         return ExitCode.OK
     sys.stdout.write(default_catalogue().to_json())
     return ExitCode.OK
+
+
+def _add_preentry(commands: argparse._SubParsersAction) -> None:
+    from counter_app.preentry.cli import add_parser
+
+    add_parser(commands)
 
 
 def _render(case: Case, result: Determination, catalogue: Catalogue,

@@ -1,0 +1,237 @@
+"""The pre-entry QR payload: round trips, size, and every kind of bad code refused."""
+
+import json
+import zlib
+
+import pytest
+from households import household
+
+from counter_app.preentry import PreEntryError, decode, encode
+from counter_app.preentry.codec import FACT_CODES
+from counter_app.rules import default_catalogue
+
+DAMAGED = "QRコードを正しく読み取れませんでした。もう一度読み取ってください。"
+FOREIGN = "事前入力のQRコードではありません。"
+INVALID = "QRコードの内容に誤りがあります。窓口で入力し直してください。"
+
+
+def payload(compact, prefix="MDP1", crc_of=None):
+    """A payload built from the format as codec.py documents it (not with its code)."""
+    content = json.dumps(compact, ensure_ascii=False, separators=(",", ":")).encode()
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    data = packer.compress(content) + packer.flush()
+    data += zlib.crc32(prefix.encode() + (content if crc_of is None else crc_of)).to_bytes(4, "big")
+    digits = ""
+    for start in range(0, len(data), 7):
+        group = data[start:start + 7]
+        width = 17 if len(group) == 7 else len(str(256 ** len(group) - 1))
+        digits += str(int.from_bytes(group, "big")).zfill(width)
+    return prefix + digits
+
+
+def compact_of(case):
+    """The documented compact array of a case (fact numbers from FACT_CODES)."""
+    move = case["move"]
+
+    def pairs(answers):
+        keyed = sorted(((FACT_CODES.index(k) if k in FACT_CODES else k), v)
+                       for k, v in answers.items())
+        return [x for pair in keyed for x in pair]
+
+    members = []
+    for i, m in enumerate(case["members"]):
+        prefix = f"member.{i}."
+        own = {k[len(prefix):]: v for k, v in case["answers"].items() if k.startswith(prefix)}
+        members.append([m["name"], m["kana"], m["birth_date"].replace("-", ""),
+                        1 if m["sex"] == "male" else 2, m["relationship"], pairs(own)])
+    case_answers = {k: v for k, v in case["answers"].items() if not k.startswith("member.")}
+    return [["move_in", "move_within", "move_out"].index(move["kind"]) + 1,
+            move["date"].replace("-", ""), move["previous_postal_code"], move["previous_address"],
+            move["previous_building"], move["new_postal_code"], move["new_address"],
+            move["new_building"], case["filer"]["member"], case["filer"]["phone"], members,
+            pairs(case_answers)]
+
+
+@pytest.mark.parametrize("size", range(1, 11))
+def test_a_household_comes_back_exactly(size):
+    case = household(size)
+    text = encode(case)
+    assert text.startswith("MDP1") and text[4:].isdigit()
+    assert decode(text) == case
+    assert decode(text, default_catalogue()) == case
+
+
+def test_the_payload_is_the_documented_format():
+    case = household(4)
+    assert encode(case) == payload(compact_of(case))
+
+
+def test_a_four_person_household_fits_a_small_qr_code():
+    # 1,000 digits fit QR version 15-M (numeric); four people need far fewer.
+    sizes = [len(encode(household(n))) for n in range(1, 7)]
+    assert sizes == sorted(sizes)
+    assert sizes[3] < 950, sizes
+
+
+def test_what_a_scanner_types_through_an_ime_or_with_caps_lock_is_read():
+    case = household(2)
+    text = encode(case)
+    full_width = text.translate(str.maketrans("0123456789MDP", "０１２３４５６７８９ＭＤＰ"))
+    assert decode(full_width) == case
+    assert decode(text.lower()) == case
+    assert decode(f"  {text}\r\n") == case
+
+
+def test_only_the_case_file_subset_travels():
+    case = household(1)
+    case["id"] = "c1"
+    case["members"][0]["resident_code"] = "12345678901"
+    case["members"][0]["source"] = "card"
+    case["household"] = {"head": 0}
+    decoded = decode(encode(case))
+    assert "id" not in decoded and "household" not in decoded
+    assert decoded["members"][0] == {**household(1)["members"][0], "source": "preentry"}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", FOREIGN),
+    ("MADOGUCHI1|c1|resident_move|1", FOREIGN),  # a printed page's code
+    ("https://example.jp/", FOREIGN),
+    ("MDPX123", FOREIGN),
+    ("MDP1", DAMAGED),
+    ("MDP112345678901234567", DAMAGED),
+    ("MDP1ABC", DAMAGED),
+])
+def test_codes_that_are_not_pre_entry_codes_are_refused(text, message):
+    with pytest.raises(PreEntryError) as error:
+        decode(text)
+    assert error.value.message_ja == message
+
+
+def test_a_newer_format_asks_for_an_update():
+    with pytest.raises(PreEntryError) as error:
+        decode("MDP2" + encode(household(1))[4:])
+    assert "アプリの更新" in error.value.message_ja
+    assert "version 2" in str(error.value)
+
+
+def test_every_damaged_digit_is_noticed():
+    text = encode(household(4))
+    for position in range(4, len(text)):
+        changed = text[:position] + str((int(text[position]) + 5) % 10) + text[position + 1:]
+        with pytest.raises(PreEntryError) as error:
+            decode(changed)
+        assert error.value.message_ja == DAMAGED, position
+
+
+@pytest.mark.parametrize("cut", [1, 2, 17, 100])
+def test_a_code_cut_short_or_extended_is_refused(cut):
+    text = encode(household(4))
+    for broken in (text[:-cut], text + "0" * cut):
+        with pytest.raises(PreEntryError) as error:
+            decode(broken)
+        assert error.value.message_ja == DAMAGED
+
+
+def test_a_checksum_over_other_content_is_refused():
+    compact = compact_of(household(1))
+    with pytest.raises(PreEntryError) as error:
+        decode(payload(compact, crc_of=b"[]"))
+    assert error.value.message_ja == DAMAGED
+    assert "checksum" in str(error.value)
+
+
+def _tampered(change):
+    compact = compact_of(household(3))
+    change(compact)
+    return payload(compact)
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda c: c.append(1), "12 items"),
+    (lambda c: c.__setitem__(0, 4), "move.kind"),
+    (lambda c: c.__setitem__(0, True), "move.kind"),
+    (lambda c: c.__setitem__(1, "20260230"), "not a date of the calendar"),
+    (lambda c: c.__setitem__(1, "19260401"), "plausible"),
+    (lambda c: c.__setitem__(3, "つくば市123456789012"), "12 or more digits"),
+    (lambda c: c.__setitem__(3, "つくば市１２３４５６７８９０１２"), "12 or more digits"),
+    (lambda c: c.__setitem__(4, "ハイツ\u202e101"), "control characters"),
+    (lambda c: c.__setitem__(5, "099990"), "postal_code"),
+    (lambda c: c.__setitem__(6, ""), "must not be empty"),
+    (lambda c: c.__setitem__(6, "あ" * 121), "longer than 120"),
+    (lambda c: c.__setitem__(8, 3), "filer.member"),
+    (lambda c: c.__setitem__(9, "090-1234-567890"), "filer.phone"),
+    (lambda c: c.__setitem__(10, []), "1 to 10 people"),
+    (lambda c: c.__setitem__(10, c[10] * 4), "1 to 10 people"),
+    (lambda c: c[10][0].__setitem__(0, 123), "members[0].name"),
+    (lambda c: c[10][1].__setitem__(1, "みほん　はなこ"), "katakana only"),
+    (lambda c: c[10][1].__setitem__(1, "ミホン ハナコ"), "katakana only"),
+    (lambda c: c[10][1].__setitem__(0, "見本　123412341234"), "12 or more digits"),
+    (lambda c: c[10][2].__setitem__(2, "20150231"), "not a date of the calendar"),
+    (lambda c: c[10][2].__setitem__(2, "20300101"), "birth_date"),
+    (lambda c: c[10][2].__setitem__(3, 3), "sex"),
+    (lambda c: c[10][2].__setitem__(4, "友人"), "relationship"),
+    (lambda c: c[10][0].append("extra"), "6 items"),
+    (lambda c: c[10][0][5].extend([99, True]), "not a fact"),
+    (lambda c: c[10][0][5].__setitem__(slice(0, 0), [3, True]),
+     "household.has_dog is not a fact of this scope"),
+    (lambda c: c[10][0][5].__setitem__(1, 1), "expected true, false or a choice"),
+    (lambda c: c[10][0][5].__setitem__(1, "123456789012"), "12 or more digits"),
+    (lambda c: c[10][0][5].__setitem__(slice(0, 0), [7, True]), "out of order or repeated"),
+    (lambda c: c[11].extend(["member.0.card_held", True]), "not a fact of this scope"),
+    (lambda c: c[11].extend(["move.kind; drop", True]), "not a fact of this scope"),
+])
+def test_content_that_was_made_up_is_refused_naming_the_field(change, reason):
+    with pytest.raises(PreEntryError) as error:
+        decode(_tampered(change))
+    assert error.value.message_ja == INVALID
+    assert reason in str(error.value)
+
+
+@pytest.mark.parametrize(("key", "value", "reason"), [
+    ("household.has_cat", True, "not a question of this city's catalogue"),
+    ("member.0.age", True, "not a question of this city's catalogue"),
+    ("member.0.health_insurance", "private", "is not an answer to health_insurance"),
+    ("member.0.card_held", "yes", "is not an answer to card_held"),
+])
+def test_answers_the_catalogue_does_not_ask_are_refused(key, value, reason):
+    case = household(1)
+    case["answers"][key] = value
+    text = encode(case)  # well formed: only the catalogue knows it is wrong
+    assert decode(text)["answers"][key] == value
+    with pytest.raises(PreEntryError) as error:
+        decode(text, default_catalogue())
+    assert reason in str(error.value)
+
+
+def test_content_that_is_not_json_or_too_large_is_refused():
+    for content, reason in ((b"[1,", "not JSON"), (b"[" * 5000 + b"]" * 5000, "not JSON"),
+                            (b"[" * 100000, "larger than"), (b"\xff\xfe", "not JSON"),
+                            (b"[NaN]", "not JSON")):
+        packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+        data = packer.compress(content) + packer.flush()
+        data += zlib.crc32(b"MDP1" + content).to_bytes(4, "big")
+        digits = "".join(str(int.from_bytes(data[i:i + 7], "big")).zfill(
+            17 if len(data[i:i + 7]) == 7 else len(str(256 ** len(data[i:i + 7]) - 1)))
+            for i in range(0, len(data), 7))
+        with pytest.raises(PreEntryError) as error:
+            decode("MDP1" + digits)
+        assert reason in str(error.value)
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda c: c["members"].extend(household(10)["members"][:1] * 10), "1 to 10 people"),
+    (lambda c: c["members"][0].update(name="見本　太郎 123456789012"), "12 or more digits"),
+    (lambda c: c["move"].update(new_building="My Number 1234 5678 9012"), None),
+    (lambda c: c["answers"].update({"member.5.card_held": True}), "no member 5"),
+    (lambda c: c.update(filer={"name": "代理　人", "phone": ""}), "filer"),
+])
+def test_encode_refuses_what_decode_would_refuse(change, reason):
+    case = household(2)
+    change(case)
+    if reason is None:  # spaced digits are not one number: it travels
+        assert decode(encode(case)) == case
+        return
+    with pytest.raises(PreEntryError) as error:
+        encode(case)
+    assert reason in str(error.value)
