@@ -21,6 +21,8 @@ APT_PACKAGES=(
   cups cups-client cups-bsd printer-driver-cups-pdf poppler-utils zbar-tools
   # multi-counter database
   postgresql
+  # the residents' pre-entry page: its tests run it in a headless browser
+  chromium
   # building Python packages
   gcc python3-dev python3-venv
 )

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
+import zlib
+
+from counter_app.preentry.codec import FACT_CODES
 
 # name, kana, birth date, sex, 続柄, answers as a resident would give them on the page.
 PEOPLE = [
@@ -48,3 +52,40 @@ def household(size: int, move_date: str = "2026-04-01") -> dict:
         "filer": {"member": 0, "phone": "090-1234-5678"},
         "answers": answers,
     })
+
+
+def payload(compact, prefix="MDP1", crc_of=None):
+    """A payload built from the format as codec.py documents it (not with its code)."""
+    content = json.dumps(compact, ensure_ascii=False, separators=(",", ":")).encode()
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    data = packer.compress(content) + packer.flush()
+    data += zlib.crc32(prefix.encode() + (content if crc_of is None else crc_of)).to_bytes(4, "big")
+    digits = ""
+    for start in range(0, len(data), 7):
+        group = data[start:start + 7]
+        width = 17 if len(group) == 7 else len(str(256 ** len(group) - 1))
+        digits += str(int.from_bytes(group, "big")).zfill(width)
+    return prefix + digits
+
+
+def compact_of(case):
+    """The documented compact array of a case (fact numbers from FACT_CODES)."""
+    move = case["move"]
+
+    def pairs(answers):
+        keyed = sorted(((FACT_CODES.index(k) if k in FACT_CODES else k), v)
+                       for k, v in answers.items())
+        return [x for pair in keyed for x in pair]
+
+    members = []
+    for i, m in enumerate(case["members"]):
+        prefix = f"member.{i}."
+        own = {k[len(prefix):]: v for k, v in case["answers"].items() if k.startswith(prefix)}
+        members.append([m["name"], m["kana"], m["birth_date"].replace("-", ""),
+                        1 if m["sex"] == "male" else 2, m["relationship"], pairs(own)])
+    case_answers = {k: v for k, v in case["answers"].items() if not k.startswith("member.")}
+    return [["move_in", "move_within", "move_out"].index(move["kind"]) + 1,
+            move["date"].replace("-", ""), move["previous_postal_code"], move["previous_address"],
+            move["previous_building"], move["new_postal_code"], move["new_address"],
+            move["new_building"], case["filer"]["member"], case["filer"]["phone"], members,
+            pairs(case_answers)]
