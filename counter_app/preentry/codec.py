@@ -73,7 +73,9 @@ _LIMITS = {"address": 120, "building": 60, "name": 60, "kana": 60}
 
 
 class PreEntryError(ValueError):
-    """A code that cannot be used: `message_ja` for staff, `str()` the English reason."""
+    """A code that cannot be used: `message_ja` for staff, `str()` the English reason.
+
+    Reasons name fields, never their values, so they may be logged."""
 
     def __init__(self, reason: str, message_ja: str) -> None:
         super().__init__(reason)
@@ -323,13 +325,15 @@ def _answers(pairs: list[Any], where: str, member: int | None) -> dict[str, Any]
         elif isinstance(key, str) and key not in FACT_CODES:
             fact = key
         else:
-            raise _invalid(f"{where}: {key!r} is not a fact")
+            raise _invalid(f"{where}: a key that is not a fact")
+        # Reasons name a fact only when it looks like one: a made-up key may hold anything.
+        shown = fact if _CASE_KEY.match(fact) or _MEMBER_FACT.match(fact) else "a key"
         order = _pair_order((key, value))
         if previous is not None and order <= previous:
-            raise _invalid(f"{where}: keys out of order or repeated at {fact}")
+            raise _invalid(f"{where}: keys out of order or repeated at {shown}")
         previous = order
         if not (_CASE_KEY if member is None else _MEMBER_FACT).match(fact):
-            raise _invalid(f"{where}: {fact} is not a fact of this scope")
+            raise _invalid(f"{where}: {shown} is not a fact of this scope")
         answers[fact if member is None else f"member.{member}.{fact}"] = value
     return answers
 
@@ -351,10 +355,10 @@ def check_case(case: dict[str, Any], catalogue: Any = None) -> None:
     """Raise PreEntryError unless `case` is a pre-entry subset the counter may take in."""
     move, members, filer = case["move"], case["members"], case["filer"]
     if move["kind"] not in KINDS:
-        raise _invalid(f"move.kind: {move['kind']!r} is not one of {', '.join(KINDS)}")
+        raise _invalid(f"move.kind: not one of {', '.join(KINDS)}")
     moved = _date(move["date"], "move.date")
     if not 2000 <= moved.year <= 2099:
-        raise _invalid(f"move.date: {moved} is not a plausible move date")
+        raise _invalid("move.date: not a plausible move date (2000–2099)")
     for side in ("previous", "new"):
         _text(move[f"{side}_address"], f"move.{side}_address", _LIMITS["address"], True)
         _text(move[f"{side}_building"], f"move.{side}_building", _LIMITS["building"], False)
@@ -372,13 +376,11 @@ def check_case(case: dict[str, Any], catalogue: Any = None) -> None:
                            "full-width space")
         born = _date(member["birth_date"], f"{where}.birth_date")
         if not _FIRST_BIRTH <= born <= moved:
-            raise _invalid(f"{where}.birth_date: {born} is not between {_FIRST_BIRTH} and the "
-                           "move date")
+            raise _invalid(f"{where}.birth_date: not between {_FIRST_BIRTH} and the move date")
         if member["sex"] not in SEXES:
-            raise _invalid(f"{where}.sex: {member['sex']!r} is not one of {', '.join(SEXES)}")
+            raise _invalid(f"{where}.sex: not one of {', '.join(SEXES)}")
         if member["relationship"] not in RELATIONSHIPS:
-            raise _invalid(f"{where}.relationship: {member['relationship']!r} is not a 続柄 "
-                           "of the resident register")
+            raise _invalid(f"{where}.relationship: not a 続柄 of the resident register")
     if not _is_int(filer["member"]) or not 0 <= filer["member"] < len(members):
         raise _invalid("filer.member: there is no such member")
     phone = filer["phone"]
@@ -413,7 +415,7 @@ def _check_answer(key: Any, value: Any, members: int, catalogue: Any) -> None:
     if spec is None or spec.scope != scope or not spec.askable:
         raise _invalid(f"{where}: not a question of this city's catalogue")
     if not spec.accepts(value):
-        raise _invalid(f"{where}: {value!r} is not an answer to {fact}")
+        raise _invalid(f"{where}: not an answer to {fact}")
 
 
 def _text(value: Any, where: str, limit: int, required: bool) -> str:
@@ -436,4 +438,4 @@ def _date(value: Any, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise _invalid(f"{where}: {value} is not a date of the calendar") from None
+        raise _invalid(f"{where}: not a date of the calendar") from None

@@ -26,6 +26,11 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
          "--remote-debugging-pipe"]
 
 
+# key: (code, Windows virtual key code, text it types)
+_KEYS = {"Tab": ("Tab", 9, None), "Enter": ("Enter", 13, "\r"), " ": ("Space", 32, " "),
+         "ArrowDown": ("ArrowDown", 40, None), "ArrowUp": ("ArrowUp", 38, None)}
+
+
 class CdpError(RuntimeError):
     pass
 
@@ -169,11 +174,12 @@ class Page:
         if picked != value:
             raise CdpError(f"{selector} has no option {value!r}")
 
-    def key(self, key: str, code: str | None = None, key_code: int = 0) -> None:
-        params = {"key": key, "code": code or key, "windowsVirtualKeyCode": key_code}
-        if key == "Enter":
-            params["text"] = "\r"
-        self.send("Input.dispatchKeyEvent", {"type": "keyDown", **params})
+    def key(self, key: str) -> None:
+        """Press and release one key, as the keyboard sends it (Tab, Enter, space, arrows)."""
+        code, key_code, text = _KEYS[key]
+        params = {"key": key, "code": code, "windowsVirtualKeyCode": key_code}
+        self.send("Input.dispatchKeyEvent",
+                  {"type": "keyDown", **params, **({"text": text} if text else {})})
         self.send("Input.dispatchKeyEvent", {"type": "keyUp", **params})
 
     def click(self, selector: str) -> None:

@@ -316,6 +316,33 @@ def test_every_screenshot_was_written(flow):
     assert len(flow.screenshots) == len(LANGUAGES) * len(STEPS)
 
 
+def test_the_first_step_works_from_the_keyboard_alone(chromium, page_url):
+    page = open_page(chromium, page_url, "ja")  # focus: the 日本語 button just pressed
+    active = ("(() => { const e = document.activeElement;"
+              " return e.id || e.dataset.lang || e.tagName; })()")
+    order = []
+    for _ in range(8):
+        page.key("Tab")
+        order.append(page.evaluate(active))
+    # Focus follows what the eye reads: languages, move kind, date, then 次へ.
+    assert order == ["easy", "en", "kind-move_in", "move-date-era", "move-date-year",
+                     "move-date-month", "move-date-day", "next"]
+    page.focus("#kind-move_in")
+    page.key(" ")
+    page.key("ArrowDown")  # arrows move the choice within the group, as screen readers expect
+    assert page.evaluate("document.querySelector('[name=kind]:checked').value") == "move_within"
+    page.key("ArrowUp")
+    _, year, month, day = era_parts(MOVE_DATE.isoformat())
+    page.key("Tab")
+    for text in (year, month, day):
+        page.key("Tab")
+        page.send("Input.insertText", {"text": text})
+    page.key("Enter")  # Enter sends the step, as in any form
+    page.wait_for("document.querySelector('#main form').id === 'step-address'")
+    assert page.evaluate("document.activeElement.id") == "step-title"
+    assert page.evaluate("document.querySelector('#main h2').textContent") == "住所"
+
+
 # --- bad input -------------------------------------------------------------------------------
 
 
