@@ -343,6 +343,103 @@ def test_the_first_step_works_from_the_keyboard_alone(chromium, page_url):
     assert page.evaluate("document.querySelector('#main h2').textContent") == "住所"
 
 
+OTHER_MOVES = {
+    "move_within": {
+        "move": {"kind": "move_within", "date": MOVE_DATE.isoformat(),
+                 "previous_postal_code": "0999921", "previous_address": "北海道あおば市東雲3-4",
+                 "previous_building": "", "new_postal_code": "0999914",
+                 "new_address": "北海道あおば市南が丘2丁目5-6", "new_building": "南が丘コーポ2F"},
+        "members": [
+            {"name": "試験　健", "kana": "シケン　ケン", "birth_date": "1984-05-20", "sex": "male",
+             "relationship": "世帯主", "source": "preentry"},
+            {"name": "試験　空", "kana": "シケン　ソラ", "birth_date": "2015-06-03",
+             "sex": "female", "relationship": "子", "source": "preentry"}],
+        "filer": {"member": 0, "phone": "0123-45-6789"},
+        "answers": {"household.has_dog": False, "household.school_district_changes": True,
+                    "member.0.card_held": True, "member.0.foreign_resident": False,
+                    "member.0.disability_certificate": False, "member.1.card_held": False,
+                    "member.1.foreign_resident": False, "member.1.health_insurance": "employee",
+                    "member.1.disability_certificate": False},
+    },
+    "move_out": {
+        "move": {"kind": "move_out", "date": MOVE_DATE.isoformat(),
+                 "previous_postal_code": "0999906", "previous_address": "北海道あおば市桜町7-8",
+                 "previous_building": "", "new_postal_code": "",
+                 "new_address": "沖縄県那覇市泉崎1丁目2番2号", "new_building": ""},
+        "members": [
+            {"name": "NGUYEN　VAN AN", "kana": "グエン　ヴァン　アン", "birth_date": "1955-03-03",
+             "sex": "male", "relationship": "世帯主", "source": "preentry"}],
+        "filer": {"member": 0, "phone": "09012345678"},
+        "answers": {"household.has_moped": True, "member.0.health_insurance": "nhi",
+                    "member.0.care_certified": True, "member.0.seal_registered": False},
+    },
+}
+
+
+def _fill_address(page, side, move):
+    address, building = move[f"{side}_address"], move[f"{side}_building"]
+    html_side = "prev" if side == "previous" else "next"
+    if move[f"{side}_postal_code"]:
+        page.type(f"#{html_side}-postal", move[f"{side}_postal_code"])
+        town = page.wait_for(f"document.getElementById('{html_side}-town').textContent")
+        block = address[len("北海道あおば市"):]
+        town_name = town.split("あおば市")[1].split("（")[0]
+        page.type(f"#{html_side}-block", block[len(town_name):])
+    else:
+        prefecture = re.match("^(.+?[都道府県])", address).group(1)
+        page.choose(f"#{html_side}-pref", prefecture)
+        page.type(f"#{html_side}-address", address[len(prefecture):])
+    page.type(f"#{html_side}-building", building)
+
+
+@pytest.mark.parametrize("kind", sorted(OTHER_MOVES))
+def test_moves_within_and_out_of_the_city_scan_back_to_their_case_files(
+        chromium, page_url, artifacts, kind):
+    expected = OTHER_MOVES[kind]
+    page = open_page(chromium, page_url, "ja")
+    page.click(f"#kind-{kind}")
+    type_date(page, "move-date", era_parts(expected["move"]["date"]))
+    press_next(page, "address")
+    _fill_address(page, "previous", expected["move"])
+    _fill_address(page, "new", expected["move"])
+    press_next(page, "members")
+    for i, member in enumerate(expected["members"]):
+        if i:
+            page.click("#add-member")
+        surname, given = member["name"].split("\u3000")
+        surname_kana, given_kana = member["kana"].split("\u3000", 1)
+        page.type(f"#m{i}-surname", surname)
+        page.type(f"#m{i}-given", given)
+        page.type(f"#m{i}-surname-kana", surname_kana)
+        page.type(f"#m{i}-given-kana", given_kana.replace("\u3000", " "))  # a space typed
+        type_date(page, f"m{i}-birth", era_parts(member["birth_date"]))
+        page.click(f"#m{i}-sex-{member['sex']}")
+        page.choose(f"#m{i}-rel", member["relationship"])
+    press_next(page, "questions")
+    shown = page.evaluate("[...document.querySelectorAll('fieldset.choices')].map((f) => f.id)")
+    answered = set()
+    for group in shown:
+        if group.startswith("q-"):
+            key = group[2:].replace("household_", "household.")
+        else:
+            index, fact = re.match(r"q(\d+)-(.+)", group).groups()
+            key = f"member.{index}.{fact}"
+        value = expected["answers"].get(key, "unknown")
+        answered.add(key)
+        page.click(f"#{group}-{str(value).lower() if isinstance(value, bool) else value}")
+    assert set(expected["answers"]) <= answered
+    press_next(page, "contact")
+    page.type("#phone", expected["filer"]["phone"])
+    press_next(page, "summary")
+    page.wait_for("document.getElementById('qr').dataset.version")
+    shot = page.screenshot(artifacts / f"ja-summary-{kind}.png")
+    payloads = zbar(shot)
+    assert len(payloads) == 1
+    decoded = counter_app("preentry", "decode", payloads[0])
+    assert decoded.returncode == 0, decoded.stderr
+    assert json.loads(decoded.stdout) == expected
+
+
 # --- bad input -------------------------------------------------------------------------------
 
 
