@@ -69,7 +69,8 @@ _LONG_NUMBER = re.compile(r"\d{12,}")  # an individual number (My Number) is 12 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _FIRST_BIRTH = dt.date(1868, 1, 25)  # 明治 as counted: nobody living was born before it
 
-_LIMITS = {"address": 120, "building": 60, "name": 60, "kana": 60}
+# The page allows 30 characters for each of family and given name: two plus a space fit.
+_LIMITS = {"address": 120, "building": 60, "name": 80, "kana": 80}
 
 
 class PreEntryError(ValueError):
@@ -118,7 +119,8 @@ def _subset(case: Any) -> dict[str, Any]:
         raise _invalid("move: expected an object")
     if not isinstance(members, list) or not all(isinstance(m, dict) for m in members):
         raise _invalid("members: expected a list of objects")
-    filer = case.get("filer", {"member": 0, "phone": ""})
+    head = next((i for i, m in enumerate(members) if m.get("relationship") == "世帯主"), 0)
+    filer = case.get("filer", {"member": head, "phone": ""})  # absent: the 世帯主 (DESIGN.md)
     if not isinstance(filer, dict) or set(filer) - {"member", "phone"}:
         raise _invalid("filer: only {\"member\": N, \"phone\": …} can be pre-entered")
     move_keys = ("kind", "date", "previous_postal_code", "previous_address", "previous_building",

@@ -122,7 +122,9 @@ function addressOf(side) {
     const town = townOf(postalCode(entry.postal));
     return {
       postal: town ? town.postal_code : '',
-      address: town ? `${city.city.prefecture_ja}${city.city.name_ja}${town.town_ja}${blockText(entry.block)}` : '',
+      address: town
+        ? `${city.city.prefecture_ja}${city.city.name_ja}${town.town_ja}${blockText(entry.block)}`
+        : '',
       building: cleanText(entry.building),
     };
   }
@@ -244,6 +246,11 @@ function dateCheck(typed, { past, around }) {
   }
   const result = typedDate(typed);
   if (result.error) return { key: result.error[0], params: result.error[1], format: true };
+  const oldest = city.eras[city.eras.length - 1];
+  if (result.date < oldest.first_day) {
+    const first = dates.toEraText(city.eras, oldest.first_day);
+    return { key: 'date.beforeEra', params: { era: oldest.name, first }, format: true };
+  }
   const now = dates.today();
   if (past && result.date > now) return { key: 'birth.future', format: true };
   if (around && (result.date < dates.addDays(now, -around) || result.date > dates.addDays(now, around))) {
@@ -719,7 +726,9 @@ function summaryStep() {
     h('h3', { text: t('step.contact') }), edit(4),
     h('dl', {}, summaryRow(t('contact.filer'), fullName(state.members[state.filer])),
       summaryRow(t('contact.phone'), phoneText(state.phone))),
-    h('button', { type: 'button', class: 'secondary', id: 'clear', text: t('summary.clear'), onclick: clearAll }),
+    h('button', {
+      type: 'button', class: 'secondary', id: 'clear', text: t('summary.clear'), onclick: clearAll,
+    }),
   ];
 }
 

@@ -200,3 +200,20 @@ def test_encode_refuses_what_decode_would_refuse(change, reason):
     with pytest.raises(PreEntryError) as error:
         encode(case)
     assert reason in str(error.value)
+
+
+def test_without_a_filer_the_head_of_household_files():
+    case = household(2)
+    case["members"].reverse()  # the 世帯主 is now the second
+    del case["filer"]
+    assert decode(encode(case))["filer"] == {"member": 1, "phone": ""}
+
+
+def test_the_longest_names_the_page_allows_travel():
+    case = household(1)
+    case["members"][0]["name"] = "長" * 30 + "\u3000" + "名" * 30
+    case["members"][0]["kana"] = "ナ" * 30 + "\u3000" + "メ" * 30
+    assert decode(encode(case)) == case
+    case["members"][0]["name"] = "長" * 81
+    with pytest.raises(PreEntryError, match="longer than 80"):
+        encode(case)

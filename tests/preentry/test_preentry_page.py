@@ -493,6 +493,8 @@ def test_bad_input_is_refused_as_it_is_typed(chromium, page_url, artifacts):
     assert _error(page, "m0-surname-kana") == ""
     type_date(page, "m0-birth", ("昭和", "64", "1", "8"))
     assert _error(page, "m0-birth") == "昭和は昭和64年1月7日までです"
+    type_date(page, "m0-birth", ("", "1850", "1", "1"), western=True)
+    assert _error(page, "m0-birth") == "明治は明治元年1月25日からです"
     future = dt.date.today() + dt.timedelta(days=3)
     type_date(page, "m0-birth", ("", *future.isoformat().split("-")), western=True)
     assert _error(page, "m0-birth") == "生年月日が今日より後になっています"
