@@ -15,6 +15,7 @@ from counter_app.domain.facts import age, legal_age, school_grade
 from counter_app.preentry import decode, encode
 
 pytestmark = pytest.mark.slow
+pytest_plugins = ["browser_fixtures"]  # the browser, the page and its server
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from counter_app.domain.era import default_era_table
 from counter_app.preentry import encode
 
 pytestmark = pytest.mark.slow
+pytest_plugins = ["browser_fixtures"]  # the browser, the page and its server
 ROOT = Path(__file__).resolve().parents[2]
 MOVE_DATE = dt.date.today() + dt.timedelta(days=7)
 LANGUAGES = ("ja", "easy", "en")

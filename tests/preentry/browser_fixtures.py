@@ -1,5 +1,8 @@
-"""The pre-entry page as a city publishes it (`counter-app preentry export`), served over HTTP on
-127.0.0.1 by this test session and opened in a private headless Chromium."""
+"""Fixtures of the browser tests: the pre-entry page as a city publishes it (`counter-app
+preentry export`), served over HTTP on 127.0.0.1 and opened in a private headless Chromium.
+
+Not a conftest.py: tests/conftest.py is imported by name (`from conftest import …`), which a
+second conftest would shadow. The browser test modules load it with `pytest_plugins`."""
 
 import functools
 import os
