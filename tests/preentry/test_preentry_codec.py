@@ -13,13 +13,14 @@ FOREIGN = "事前入力のQRコードではありません。"
 INVALID = "QRコードの内容に誤りがあります。窓口で入力し直してください。"
 
 
-@pytest.mark.parametrize("size", range(1, 11))
-def test_a_household_comes_back_exactly(size):
-    case = household(size)
-    text = encode(case)
-    assert text.startswith("MDP1") and text[4:].isdigit()
-    assert decode(text) == case
-    assert decode(text, default_catalogue()) == case
+def test_a_household_of_1_to_10_comes_back_exactly():
+    catalogue = default_catalogue()
+    for size in range(1, 11):
+        case = household(size)
+        text = encode(case)
+        assert text.startswith("MDP1") and text[4:].isdigit(), size
+        assert decode(text) == case, size
+        assert decode(text, catalogue) == case, size
 
 
 def test_the_payload_is_the_documented_format():
@@ -54,19 +55,19 @@ def test_only_the_case_file_subset_travels():
     assert decoded["members"][0] == {**household(1)["members"][0], "source": "preentry"}
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("", FOREIGN),
-    ("MADOGUCHI1|c1|resident_move|1", FOREIGN),  # a printed page's code
-    ("https://example.jp/", FOREIGN),
-    ("MDPX123", FOREIGN),
-    ("MDP1", DAMAGED),
-    ("MDP112345678901234567", DAMAGED),
-    ("MDP1ABC", DAMAGED),
-])
-def test_codes_that_are_not_pre_entry_codes_are_refused(text, message):
-    with pytest.raises(PreEntryError) as error:
-        decode(text)
-    assert error.value.message_ja == message
+def test_codes_that_are_not_pre_entry_codes_are_refused():
+    for text, message in [
+        ("", FOREIGN),
+        ("MADOGUCHI1|c1|resident_move|1", FOREIGN),  # a printed page's code
+        ("https://example.jp/", FOREIGN),
+        ("MDPX123", FOREIGN),
+        ("MDP1", DAMAGED),
+        ("MDP112345678901234567", DAMAGED),
+        ("MDP1ABC", DAMAGED),
+    ]:
+        with pytest.raises(PreEntryError) as error:
+            decode(text)
+        assert error.value.message_ja == message, text
 
 
 def test_a_newer_format_asks_for_an_update():
@@ -85,13 +86,13 @@ def test_every_damaged_digit_is_noticed():
         assert error.value.message_ja == DAMAGED, position
 
 
-@pytest.mark.parametrize("cut", [1, 2, 17, 100])
-def test_a_code_cut_short_or_extended_is_refused(cut):
+def test_a_code_cut_short_or_extended_is_refused():
     text = encode(household(4))
-    for broken in (text[:-cut], text + "0" * cut):
-        with pytest.raises(PreEntryError) as error:
-            decode(broken)
-        assert error.value.message_ja == DAMAGED
+    for cut in (1, 2, 17, 100):
+        for broken in (text[:-cut], text + "0" * cut):
+            with pytest.raises(PreEntryError) as error:
+                decode(broken)
+            assert error.value.message_ja == DAMAGED, cut
 
 
 def test_a_checksum_over_other_content_is_refused():
@@ -108,7 +109,7 @@ def _tampered(change):
     return payload(compact)
 
 
-@pytest.mark.parametrize(("change", "reason"), [
+MADE_UP = [
     (lambda c: c.append(1), "12 items"),
     (lambda c: c.__setitem__(0, 4), "move.kind"),
     (lambda c: c.__setitem__(0, True), "move.kind"),
@@ -141,32 +142,36 @@ def _tampered(change):
     (lambda c: c[10][0][5].__setitem__(slice(0, 0), [7, True]), "out of order or repeated"),
     (lambda c: c[11].extend(["member.0.card_held", True]), "not a fact of this scope"),
     (lambda c: c[11].extend(["move.kind; drop", True]), "not a fact of this scope"),
-])
-def test_content_that_was_made_up_is_refused_naming_the_field(change, reason):
-    with pytest.raises(PreEntryError) as error:
-        decode(_tampered(change))
-    assert error.value.message_ja == INVALID
-    assert reason in str(error.value)
+]
+
+
+def test_content_that_was_made_up_is_refused_naming_the_field():
     # The reason names the field, never what it holds: staff logs may keep it.
     personal = ("見本", "ミホン", "みほん", "つくば", "あおば", "ハイツ", "090-", "1984", "2015",
                 "2030", "友人", "20260230", "19260401", "123456789012", "１２３４")
-    assert [p for p in personal if p in str(error.value)] == []
+    for change, reason in MADE_UP:
+        with pytest.raises(PreEntryError) as error:
+            decode(_tampered(change))
+        assert error.value.message_ja == INVALID, reason
+        assert reason in str(error.value)
+        assert [p for p in personal if p in str(error.value)] == [], reason
 
 
-@pytest.mark.parametrize(("key", "value", "reason"), [
-    ("household.has_cat", True, "not a question of this city's catalogue"),
-    ("member.0.age", True, "not a question of this city's catalogue"),
-    ("member.0.health_insurance", "private", "not an answer to health_insurance"),
-    ("member.0.card_held", "yes", "not an answer to card_held"),
-])
-def test_answers_the_catalogue_does_not_ask_are_refused(key, value, reason):
-    case = household(1)
-    case["answers"][key] = value
-    text = encode(case)  # well formed: only the catalogue knows it is wrong
-    assert decode(text)["answers"][key] == value
-    with pytest.raises(PreEntryError) as error:
-        decode(text, default_catalogue())
-    assert reason in str(error.value)
+def test_answers_the_catalogue_does_not_ask_are_refused():
+    catalogue = default_catalogue()
+    for key, value, reason in [
+        ("household.has_cat", True, "not a question of this city's catalogue"),
+        ("member.0.age", True, "not a question of this city's catalogue"),
+        ("member.0.health_insurance", "private", "not an answer to health_insurance"),
+        ("member.0.card_held", "yes", "not an answer to card_held"),
+    ]:
+        case = household(1)
+        case["answers"][key] = value
+        text = encode(case)  # well formed: only the catalogue knows it is wrong
+        assert decode(text)["answers"][key] == value
+        with pytest.raises(PreEntryError) as error:
+            decode(text, catalogue)
+        assert reason in str(error.value)
 
 
 def test_content_that_is_not_json_or_too_large_is_refused():
@@ -184,22 +189,21 @@ def test_content_that_is_not_json_or_too_large_is_refused():
         assert reason in str(error.value)
 
 
-@pytest.mark.parametrize(("change", "reason"), [
-    (lambda c: c["members"].extend(household(10)["members"][:1] * 10), "1 to 10 people"),
-    (lambda c: c["members"][0].update(name="見本　太郎 123456789012"), "12 or more digits"),
-    (lambda c: c["move"].update(new_building="My Number 1234 5678 9012"), None),
-    (lambda c: c["answers"].update({"member.5.card_held": True}), "no member 5"),
-    (lambda c: c.update(filer={"name": "代理　人", "phone": ""}), "filer"),
-])
-def test_encode_refuses_what_decode_would_refuse(change, reason):
+def test_encode_refuses_what_decode_would_refuse():
+    for change, reason in [
+        (lambda c: c["members"].extend(household(10)["members"][:1] * 10), "1 to 10 people"),
+        (lambda c: c["members"][0].update(name="見本　太郎 123456789012"), "12 or more digits"),
+        (lambda c: c["answers"].update({"member.5.card_held": True}), "no member 5"),
+        (lambda c: c.update(filer={"name": "代理　人", "phone": ""}), "filer"),
+    ]:
+        case = household(2)
+        change(case)
+        with pytest.raises(PreEntryError) as error:
+            encode(case)
+        assert reason in str(error.value)
     case = household(2)
-    change(case)
-    if reason is None:  # spaced digits are not one number: it travels
-        assert decode(encode(case)) == case
-        return
-    with pytest.raises(PreEntryError) as error:
-        encode(case)
-    assert reason in str(error.value)
+    case["move"]["new_building"] = "My Number 1234 5678 9012"  # spaced: not one number
+    assert decode(encode(case)) == case
 
 
 def test_without_a_filer_the_head_of_household_files():
