@@ -12,7 +12,7 @@ the prefix and the uncompressed content (4 bytes, big-endian). Bytes become digi
 Compact content, version 1 (a case-file subset: nothing else ever travels, and no My Number):
 
     [kind, "YYYYMMDD",
-     previous_postal_code, previous_address, previous_building,
+     previous_address, previous_building,
      new_postal_code, new_address, new_building,
      filer_member, filer_phone,
      [[name, kana, "YYYYMMDD", sex, relationship, answers], …],   1–10 members
@@ -34,6 +34,7 @@ import zlib
 from typing import Any
 
 from counter_app.domain.facts import RELATIONSHIPS
+from counter_app.domain.kana import KanaInputError, check_kana
 
 PREFIX = "MDP"
 VERSION = 1
@@ -62,7 +63,6 @@ _CASE_KEY = re.compile(r"^(move|household)\.[a-z][a-z0-9_]{0,39}$")
 _MEMBER_FACT = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _MEMBER_KEY = re.compile(r"^member\.(\d{1,2})\.([a-z][a-z0-9_]{0,39})$")
 _CHOICE = re.compile(r"^[a-z0-9_]{1,32}$")
-_KANA = re.compile(r"^[\u30A1-\u30FE]+(\u3000[\u30A1-\u30FE]+)*$")
 _POSTAL = re.compile(r"^(\d{7})?$")
 _PHONE = re.compile(r"^(0\d{1,4}-?\d{1,4}-?\d{3,4})?$")
 _LONG_NUMBER = re.compile(r"\d{12,}")  # an individual number (My Number) is 12 digits
@@ -123,8 +123,8 @@ def _subset(case: Any) -> dict[str, Any]:
     filer = case.get("filer", {"member": head, "phone": ""})  # absent: the 世帯主 (DESIGN.md)
     if not isinstance(filer, dict) or set(filer) - {"member", "phone"}:
         raise _invalid("filer: only {\"member\": N, \"phone\": …} can be pre-entered")
-    move_keys = ("kind", "date", "previous_postal_code", "previous_address", "previous_building",
-                 "new_postal_code", "new_address", "new_building")
+    move_keys = ("kind", "date", "previous_address", "previous_building", "new_postal_code",
+                 "new_address", "new_building")
     return {
         "move": {k: move.get(k, "") for k in move_keys},
         "members": [{"name": m.get("name"), "kana": m.get("kana", ""),
@@ -150,7 +150,7 @@ def _compact(case: dict[str, Any]) -> list[Any]:
                 m["relationship"], _pairs(answers)]
                for m, answers in zip(case["members"], member_answers, strict=True)]
     return [KINDS.index(move["kind"]) + 1, _compact_date(move["date"]),
-            move["previous_postal_code"], move["previous_address"], move["previous_building"],
+            move["previous_address"], move["previous_building"],
             move["new_postal_code"], move["new_address"], move["new_building"],
             case["filer"]["member"], case["filer"]["phone"], members, _pairs(case_answers)]
 
@@ -267,13 +267,13 @@ def _inflate(data: bytes) -> bytes:
 
 def _expand(compact: Any) -> dict[str, Any]:
     """The case-file subset from the compact array, checking every type on the way."""
-    if not isinstance(compact, list) or len(compact) != 12:
-        raise _invalid("content: expected an array of 12 items")
-    (kind, date, previous_postal, previous_address, previous_building, new_postal, new_address,
+    if not isinstance(compact, list) or len(compact) != 11:
+        raise _invalid("content: expected an array of 11 items")
+    (kind, date, previous_address, previous_building, new_postal, new_address,
      new_building, filer_member, phone, members_data, answers_data) = compact
     if not _is_int(kind) or not 1 <= kind <= len(KINDS):
         raise _invalid("move.kind: not a known move")
-    for name, value in (("move.date", date), ("move.previous_postal_code", previous_postal),
+    for name, value in (("move.date", date),
                         ("move.previous_address", previous_address),
                         ("move.previous_building", previous_building),
                         ("move.new_postal_code", new_postal), ("move.new_address", new_address),
@@ -307,7 +307,7 @@ def _expand(compact: Any) -> dict[str, Any]:
         answers.update(_answers(member_answers, f"{where}.answers", i))
     return {
         "move": {"kind": KINDS[kind - 1], "date": _iso_date(date, "move.date"),
-                 "previous_postal_code": previous_postal, "previous_address": previous_address,
+                 "previous_address": previous_address,
                  "previous_building": previous_building, "new_postal_code": new_postal,
                  "new_address": new_address, "new_building": new_building},
         "members": members,
@@ -364,18 +364,20 @@ def check_case(case: dict[str, Any], catalogue: Any = None) -> None:
     for side in ("previous", "new"):
         _text(move[f"{side}_address"], f"move.{side}_address", _LIMITS["address"], True)
         _text(move[f"{side}_building"], f"move.{side}_building", _LIMITS["building"], False)
-        code = move[f"{side}_postal_code"]
-        if not isinstance(code, str) or not _POSTAL.match(code):
-            raise _invalid(f"move.{side}_postal_code: not 7 digits")
+    code = move["new_postal_code"]
+    if not isinstance(code, str) or not _POSTAL.match(code):
+        raise _invalid("move.new_postal_code: not 7 digits")
     if not isinstance(members, list) or not 1 <= len(members) <= MAX_MEMBERS:
         raise _invalid(f"members: 1 to {MAX_MEMBERS} people")
     for i, member in enumerate(members):
         where = f"members[{i}]"
         _text(member["name"], f"{where}.name", _LIMITS["name"], True)
         kana = _text(member["kana"], f"{where}.kana", _LIMITS["kana"], True)
-        if not _KANA.match(kana):
-            raise _invalid(f"{where}.kana: katakana only, family and given name apart by one "
-                           "full-width space")
+        try:
+            check_kana(kana)  # the counter's own rule for フリガナ
+        except KanaInputError:
+            raise _invalid(f"{where}.kana: katakana only, words apart by one full-width "
+                           "space") from None
         born = _date(member["birth_date"], f"{where}.birth_date")
         if not _FIRST_BIRTH <= born <= moved:
             raise _invalid(f"{where}.birth_date: not between {_FIRST_BIRTH} and the move date")

@@ -207,7 +207,31 @@ def applicability(catalogue: Catalogue, move_kind: str, fact: str
     for alternative in sorted(alternatives, key=lambda a: json.dumps(a, sort_keys=True)):
         if alternative not in unique:
             unique.append(alternative)
-    return unique
+    # An alternative that a wider one contains adds nobody: {age ≤ 74, legal age ≥ 65} beside
+    # {age ≤ 74}.
+    return [a for a in unique if not any(b != a and _contains(b, a) for b in unique)]
+
+
+def _contains(wide: dict[str, Any], narrow: dict[str, Any]) -> bool:
+    """Whether everyone `narrow` matches is matched by `wide`."""
+    for fact, condition in wide.items():
+        if fact not in narrow:
+            return False
+        inner = narrow[fact]
+        if isinstance(condition, list):
+            low, high = condition
+            if low is not None and (inner[0] is None or inner[0] < low):
+                return False
+            if high is not None and (inner[1] is None or inner[1] > high):
+                return False
+            continue
+        if "in" in condition and not set(inner.get("in", [None])) <= set(condition["in"]):
+            return False
+        allowed = set(inner["in"]) if "in" in inner else None
+        for value in condition.get("not_in", []):
+            if value not in inner.get("not_in", []) and (allowed is None or value in allowed):
+                return False
+    return True
 
 
 def _without_ages(alternative: dict[str, Any], derived: list[int | None]

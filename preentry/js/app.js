@@ -211,7 +211,7 @@ function compactCase() {
   const next = addressOf('next');
   return [
     fmt.kinds.indexOf(state.kind) + 1, moveDate().replaceAll('-', ''),
-    previous.postal, previous.address, previous.building, next.postal, next.address, next.building,
+    previous.address, previous.building, next.postal, next.address, next.building,
     Number(state.filer), phoneText(state.phone),
     state.members.map((member, index) => [
       fullName(member), fullKana(member), typedDate(member.birth).date.replaceAll('-', ''),

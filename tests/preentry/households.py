@@ -44,7 +44,7 @@ def household(size: int, move_date: str = "2026-04-01") -> dict:
                         "relationship": relationship, "source": "preentry"})
         answers.update({f"member.{i}.{k}": v for k, v in member_answers.items()})
     return copy.deepcopy({
-        "move": {"kind": "move_in", "date": move_date, "previous_postal_code": "",
+        "move": {"kind": "move_in", "date": move_date,
                  "previous_address": "茨城県つくば市竹園一丁目2番3号",
                  "previous_building": "つくばハイツ101", "new_postal_code": "0999903",
                  "new_address": "北海道あおば市若葉町1-2-3", "new_building": "あおばハイツ203"},
@@ -85,7 +85,7 @@ def compact_of(case):
                         1 if m["sex"] == "male" else 2, m["relationship"], pairs(own)])
     case_answers = {k: v for k, v in case["answers"].items() if not k.startswith("member.")}
     return [["move_in", "move_within", "move_out"].index(move["kind"]) + 1,
-            move["date"].replace("-", ""), move["previous_postal_code"], move["previous_address"],
+            move["date"].replace("-", ""), move["previous_address"],
             move["previous_building"], move["new_postal_code"], move["new_address"],
             move["new_building"], case["filer"]["member"], case["filer"]["phone"], members,
             pairs(case_answers)]

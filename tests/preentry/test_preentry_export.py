@@ -49,8 +49,8 @@ def test_the_default_catalogue_asks_what_procedures_md_says_and_nothing_derivabl
     move_out, _ = asked(default_catalogue(), "move_out")
     assert set(move_out) == {"household.has_moped", "health_insurance", "care_certified",
                              "seal_registered"}
-    # A document's condition counts only where its procedure applies (legal age 65+).
-    assert move_out["care_certified"] == [{"legal_age": [65, None]}]
+    # 40–64 for the rule itself, 65 and over for its document: together, 40 and over.
+    assert move_out["care_certified"] == [{"legal_age": [40, None]}]
 
 
 def _catalogue_with(procedure):
@@ -84,6 +84,30 @@ def test_applicability_follows_the_condition_tree(when, expected):
     questions, left = asked(_catalogue_with({"when": when}), "move_in")
     assert left == {}
     assert questions.get("care_certified") == expected
+
+
+def test_a_documents_condition_counts_only_where_its_procedure_applies():
+    procedure = {"when": {"fact": "legal_age", "op": ">=", "value": 65},
+                 "documents": [{"text_ja": "証明書", "when": {"fact": "care_certified"}}]}
+    questions, left = asked(_catalogue_with(procedure), "move_in")
+    assert (questions["care_certified"], left) == ([{"legal_age": [65, None]}], {})
+
+
+def test_a_range_inside_a_wider_one_is_dropped():
+    when = {"or": [{"fact": "care_certified"},
+                   {"and": [{"fact": "age", "op": "<", "value": 75},
+                            {"fact": "legal_age", "op": ">=", "value": 65},
+                            {"fact": "care_certified"}]}]}
+    questions, _ = asked(_catalogue_with({"when": when}), "move_in")
+    assert questions["care_certified"] == [{}]
+    when = {"or": [{"and": [{"fact": "age", "op": "<", "value": 10},
+                            {"fact": "sex", "op": "==", "value": "female"},
+                            {"fact": "care_certified"}]},
+                   {"and": [{"fact": "age", "op": "<", "value": 20},
+                            {"fact": "sex", "op": "!=", "value": "male"},
+                            {"fact": "care_certified"}]}]}
+    questions, _ = asked(_catalogue_with({"when": when}), "move_in")
+    assert questions["care_certified"] == [{"age": [None, 19], "sex": {"not_in": ["male"]}}]
 
 
 @pytest.mark.parametrize(("when", "reason"), [
