@@ -221,3 +221,14 @@ def test_the_longest_names_the_page_allows_travel():
     case["members"][0]["name"] = "長" * 81
     with pytest.raises(PreEntryError, match="longer than 80"):
         encode(case)
+
+
+def test_a_decoded_code_is_a_case_the_counter_loads():
+    from counter_app.domain import Case, MemberSource
+
+    case = Case.from_dict(decode(encode(household(4))))
+    assert [m.source for m in case.members] == [MemberSource.PREENTRY] * 4
+    assert case.members[1].kana == "ミホン\u3000ハナコ"
+    assert (case.filer.member, case.filer.phone) == (0, "090-1234-5678")
+    assert (case.move.new_postal_code, case.move.new_building) == ("0999903", "あおばハイツ203")
+    assert case.answers["member.3.needs_childcare"] is True
