@@ -24,6 +24,7 @@ MEMBER = {
     "foreign_category": None, "alias": None,
     "age": None, "legal_age": None, "grade": None, "grade_label": None, "card": None,
     "moves": None, "newborn": None,
+    "child_medical": None,  # within the city's 子ども医療費 cap (grade ≤ child_medical_grade_cap)
     "relationship_to_claimant": None,  # 続柄 on child-allowance forms: to the claimant
     "facts": {ANY: None},  # the member's facts by catalogue key (answered or derived)
     "labels": {ANY: None},  # the same as the catalogue's Japanese choice labels

@@ -209,15 +209,27 @@ class _People:
             "age": facts.get("age"), "legal_age": facts.get("legal_age"), "grade": grade,
             "grade_label": grade_label(grade) if isinstance(grade, int) and grade <= 12 else "",
             "card": facts.get("card_held"), "moves": member.moves, "newborn": member.newborn,
+            "child_medical": self._child_medical(grade),
             "relationship_to_claimant": relationship_to_claimant,
             "facts": facts, "labels": self._labels(facts),
         }
+
+    def _child_medical(self, grade: Any) -> bool | None:
+        """Within the city's 子ども医療費 cap (the grade setting the child_medical rule reads)."""
+        cap = self.catalogue.city.settings.get("child_medical_grade_cap")
+        if not isinstance(grade, int) or not isinstance(cap, int):
+            return None
+        return grade <= cap
 
     def person(self, ref: PersonRef | None) -> dict[str, Any] | None:
         if ref is None:
             return None
         if ref.member is not None:
-            return {**self.members[ref.member], "phone": ref.phone, "relation": ref.relation,
+            # The phone is given once, for the 届出人: the same member in another role has it.
+            filer = roles.filer(self.case)
+            phone = ref.phone or (filer.phone if filer is not None
+                                  and filer.member == ref.member else "")
+            return {**self.members[ref.member], "phone": phone, "relation": ref.relation,
                     "relation_to_head": ""}
         surname, given = split_name(ref.name)
         return {"member": None, "is_member": False, "name": ref.name, "surname": surname,
