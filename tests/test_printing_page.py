@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from cups_sandbox import RawListener
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 
 from counter_app.domain import Case
 from counter_app.store import CaseRepository
@@ -48,12 +48,16 @@ def test_preview_and_save_as_pdf_without_a_printer(setup, qtbot, screenshot_dir)
     window, case, _, tmp_path = setup
     page = _open_printing(window, qtbot)
     assert page.printer.currentText() == SAVE_ONLY
-    qtbot.waitUntil(lambda: page.document.pageCount() == len(page.rendered.pages))
+    qtbot.waitUntil(lambda: len(page.preview.pages()) == len(page.rendered.pages))
     assert all(page.forms.item(i).text().startswith("未印刷") for i in range(page.forms.count()))
-    first = page.document.render(0, QSize(420, 594))  # what the preview shows: not blank
-    assert not first.isNull() and len({first.pixel(x, y) for x in range(0, 420, 7)
-                                       for y in range(0, 594, 7)}) > 2
-    qtbot.wait(800)  # QPdfView paints pages asynchronously
+    shown = page.preview.viewport().grab().toImage()  # what staff see: a page, not blank
+    assert shown.width() > 300
+    colours = {shown.pixel(x, y) for x in range(0, shown.width(), 7)
+               for y in range(0, shown.height(), 7)}
+    assert len(colours) > 20  # text, the 見本 watermark, the QR code
+    page.preview.verticalScrollBar().setValue(page.preview.verticalScrollBar().maximum())
+    assert page.preview.verticalScrollBar().maximum() > 5 * shown.height()  # every page is there
+    page.preview.verticalScrollBar().setValue(0)
     window.grab().save(str(screenshot_dir / "printing_page.png"))
     qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # no printer: saves
     qtbot.waitUntil(lambda: "PDFに保存しました" in page.status.text())  # written on a worker
@@ -166,3 +170,11 @@ def test_a_print_finishing_after_the_next_resident_is_recorded_on_its_own_case(s
         assert window.controller.session.case.prints == []
     finally:
         slow.close()
+
+
+def test_the_next_resident_never_sees_the_previous_packet(setup, qtbot):
+    window, _, _, _ = setup
+    page = _open_printing(window, qtbot)
+    qtbot.waitUntil(lambda: len(page.preview.pages()) == len(page.rendered.pages))
+    window.new_case()
+    assert page.preview.pages() == []

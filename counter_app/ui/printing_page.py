@@ -1,6 +1,7 @@
 """Printing: preview the packet, print it to a chosen queue or save it as a PDF.
 
-Rendering and printing run on worker threads; printing shows progress and can be cancelled.
+Rendering, the preview's page images and printing run on worker threads; printing shows
+progress and can be cancelled.
 Forms are recorded as printed only when the queue reports the job complete, so a failed or
 cancelled job leaves them 未印刷 with a clear message, and they can be printed again.
 """
@@ -14,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QObject, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,12 +25,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from counter_app.ui.controller import CounterController
-from counter_app.ui.signals import emit
 from counter_app.ui.tasks import run_task
 from forms.templates import Template
 from printing import dispatch
@@ -42,6 +44,74 @@ GUIDE_ID = "guide"  # printing.render's id for the guide sheet; that module load
 log = logging.getLogger(__name__)
 
 SAVE_ONLY = "PDFに保存（プリンタなし）"
+PREVIEW_DPI = 96  # an A4 page 794 px wide: sharp when scaled down to the preview's width
+PAGE_GAP = 8
+
+
+def _preview_images(pdf: bytes) -> list[QImage]:
+    from printing.raster import PdfPages  # PDFium loads when the first packet is previewed
+
+    with PdfPages(pdf) as pages:
+        return [pages.render(index, PREVIEW_DPI) for index in range(pages.count)]
+
+
+class _PageStrip(QWidget):
+    """The pages one under another, each scaled to the strip's width."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[QImage] = []
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)  # the scroll area asks how tall the pages are
+        self.setSizePolicy(policy)
+
+    def set_images(self, images: list[QImage]) -> None:
+        self.images = images
+        self.updateGeometry()
+        self.update()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return sum(rect.height() + PAGE_GAP for rect in self._rects(width)) + PAGE_GAP
+
+    def _rects(self, width: int) -> list[QRect]:
+        page_width = max(width - 2 * PAGE_GAP, 1)
+        rects, top = [], PAGE_GAP
+        for image in self.images:
+            height = round(page_width * image.height() / max(image.width(), 1))
+            rects.append(QRect(PAGE_GAP, top, page_width, height))
+            top += height + PAGE_GAP
+        return rects
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), QColor("#9aa0a6"))
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        for rect, image in zip(self._rects(self.width()), self.images, strict=True):
+            if rect.intersects(event.rect()):
+                painter.drawImage(rect, image)
+        painter.end()
+
+
+class PacketPreview(QScrollArea):
+    """The whole packet, scrolled vertically, as PDFium rendered it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("preview")
+        self._strip = _PageStrip()
+        self.setWidget(self._strip)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def show_pages(self, images: list[QImage]) -> None:
+        self._strip.set_images(images)
+        self.verticalScrollBar().setValue(0)
+
+    def pages(self) -> list[QImage]:
+        return list(self._strip.images)
 
 
 class _Progress(QObject):
@@ -68,9 +138,8 @@ class PrintingPage(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
-        self._layout = layout
-        self.document = None  # QtPdf (and reportlab) load when the page is first shown
-        self.preview = None
+        self.preview = PacketPreview()
+        layout.addWidget(self.preview, 3)
 
         side = QVBoxLayout()
         title = QLabel("印刷")
@@ -119,23 +188,10 @@ class PrintingPage(QWidget):
 
     # --- the packet ----------------------------------------------------------------------
 
-    def _build_preview(self) -> None:
-        from PySide6.QtPdf import QPdfDocument
-        from PySide6.QtPdfWidgets import QPdfView
-
-        self.document = QPdfDocument(self)
-        self.preview = QPdfView()
-        self.preview.setObjectName("preview")
-        self.preview.setDocument(self.document)
-        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
-        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self._layout.insertWidget(0, self.preview, 3)
-
     def _forget(self) -> None:
         self._generation += 1
         self.rendered = None
-        if self.document is not None:
-            self.document.close()
+        self.preview.show_pages([])
         self.forms.clear()
         self._set_busy(self._cancel is not None)
 
@@ -143,10 +199,8 @@ class PrintingPage(QWidget):
         """Render the current case's packet on a worker and show it. Until it arrives nothing
         can be printed, so the previous resident's packet can never go out by mistake."""
         from counter_app.reception.packet import build_packet, form_fingerprints
-        from printing.render import render_packet
+        from printing.render import render_packet  # reportlab loads on the first packet
 
-        if self.document is None:
-            self._build_preview()
         self._forget()
         session = self.controller.session
         self.status.setText("申請書を作成しています…")
@@ -168,11 +222,8 @@ class PrintingPage(QWidget):
             self.status.setText("申請書を作成できませんでした")
             return
         self.rendered = rendered
-        data = QByteArray(rendered.pdf)
-        self._pdf_buffer = QBuffer(self)
-        self._pdf_buffer.setData(data)
-        self._pdf_buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.document.load(self._pdf_buffer)
+        run_task(lambda: _preview_images(rendered.pdf),
+                 lambda images, error: self._previewed(generation, images, error))
         self.status.setText(f"{len(rendered.pages)}ページ。内容を確認してから印刷してください。")
         if rendered.unprintable:
             chars = "、".join(unit.visible for unit in rendered.unprintable)
@@ -182,6 +233,16 @@ class PrintingPage(QWidget):
             self.warning.setText("")
         self._show_form_status()
         self._set_busy(self._cancel is not None)
+
+    def _previewed(self, generation: int, images: list[QImage] | None,
+                   error: BaseException | None) -> None:
+        if generation != self._generation:
+            return
+        if error is not None:  # the packet itself is fine: it can still be printed or saved
+            log.error("packet preview failed", exc_info=error)
+            self.status.setText("プレビューを表示できませんでした。印刷と保存はできます。")
+            return
+        self.preview.show_pages(images)
 
     def _printers(self, names: list[str] | None, error: BaseException | None) -> None:
         if error is not None:  # staff still have the PDF; the log says why no queue shows
@@ -244,7 +305,7 @@ class PrintingPage(QWidget):
 
         def job() -> dispatch.PrintOutcome:
             return dispatch.print_packet(rendered.pdf, printer, title, cancel,
-                                         lambda text: emit(self._progress.text, text))
+                                         self._progress.text.emit)
 
         run_task(job, lambda outcome, error: self._printed(case_id, forms, outcome, error))
 

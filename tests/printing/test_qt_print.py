@@ -12,8 +12,9 @@ from counter_app.domain import Case
 from counter_app.reception.packet import build_packet
 from counter_app.rules import default_catalogue, determine
 from forms.templates import load_templates
-from printing.dispatch import PrintCancelled
+from printing.dispatch import PrintCancelled, PrintError
 from printing.qt_print import print_with_qt
+from printing.raster import PdfPages
 from printing.render import render_packet
 
 HOUSEHOLDS = Path(__file__).resolve().parent.parent / "households"
@@ -39,20 +40,14 @@ def test_every_page_goes_through_qt_printing(qapp, tmp_path, packet_pdf):
     assert len(PdfReader(out).pages) == pages
     assert messages[-1] == f"{pages}／{pages}ページを送りました"
     # The printed sheet carries the page: as much ink as the original, within a margin.
-    from PySide6.QtCore import QSize
-    from PySide6.QtPdf import QPdfDocument
-
-    def ink(path):
-        document = QPdfDocument()
-        document.load(str(path))
-        image = document.render(0, QSize(300, 424))
-        return sum(1 for x in range(300) for y in range(424)
+    def ink(pdf):
+        with PdfPages(pdf) as document:
+            image = document.render(0, 36)
+        return sum(1 for x in range(image.width()) for y in range(image.height())
                    if image.pixelColor(x, y).lightness() < 128)
 
-    source = tmp_path / "source.pdf"
-    source.write_bytes(packet_pdf.pdf)
-    assert ink(source) > 500
-    assert abs(ink(out) - ink(source)) < 0.25 * ink(source)
+    assert ink(packet_pdf.pdf) > 500
+    assert abs(ink(out.read_bytes()) - ink(packet_pdf.pdf)) < 0.25 * ink(packet_pdf.pdf)
 
 
 def test_cancel_between_pages(qapp, tmp_path, packet_pdf):
@@ -60,3 +55,10 @@ def test_cancel_between_pages(qapp, tmp_path, packet_pdf):
     cancel.set()
     with pytest.raises(PrintCancelled):
         print_with_qt(packet_pdf.pdf, None, "packet", cancel, output_file=tmp_path / "x.pdf")
+
+
+def test_a_packet_that_is_not_a_pdf_is_a_print_error(qapp, tmp_path):
+    out = tmp_path / "x.pdf"
+    with pytest.raises(PrintError, match="PDFium cannot open"):
+        print_with_qt(b"%PDF-1.4 cut short", None, "packet", threading.Event(), output_file=out)
+    assert not out.exists()
