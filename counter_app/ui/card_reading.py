@@ -17,7 +17,6 @@ from card_reader.monitor import INSERTED, READERS, REMOVED, SERVICE_DOWN, Presen
 from card_reader.sources import CardSource, pin_tries_left, read_card
 from counter_app.domain.members import member_from_card
 from counter_app.ui.pin_dialog import PinDialog
-from counter_app.ui.signals import emit
 from counter_app.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
@@ -50,20 +49,20 @@ class CardReadFlow(QObject):
             return
         self._reader = reader
         self._set_busy(True)
-        emit(self.hint, HINT_CHECKING)
+        self.hint.emit(HINT_CHECKING)
         run_task(lambda: pin_tries_left(self._source, reader), self._got_tries)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        emit(self.busy_changed, busy)
+        self.busy_changed.emit(busy)
         if not busy:
-            emit(self.hint, "")
+            self.hint.emit("")
 
     def _got_tries(self, tries: int | None, error: BaseException | None) -> None:
         if error is not None:
             self._fail(error)
             return
-        emit(self.hint, "")
+        self.hint.emit("")
         dialog = PinDialog(tries, self._parent)
         dialog.accepted.connect(lambda: self._read(dialog.pin(), dialog.last_try_confirmed()))
         dialog.rejected.connect(lambda: self._set_busy(False))
@@ -73,7 +72,7 @@ class CardReadFlow(QObject):
 
     def _read(self, pin: str, last_try_confirmed: bool) -> None:
         self.pin_dialog = None
-        emit(self.hint, HINT_READING)
+        self.hint.emit(HINT_READING)
         credential = Pin(pin)
         reader = self._reader
         run_task(lambda: read_card(self._source, credential, reader=reader,
@@ -85,7 +84,7 @@ class CardReadFlow(QObject):
             return
         log.info("card read: basic four filled a member row")
         self._set_busy(False)
-        emit(self.member_read, member_from_card(four))
+        self.member_read.emit(member_from_card(four))
 
     def _fail(self, error: BaseException) -> None:
         if isinstance(error, CardError):
@@ -103,7 +102,7 @@ class CardReadFlow(QObject):
         box.finished.connect(box.deleteLater)
         self.error_box = box
         box.open()
-        emit(self.failed, message)
+        self.failed.emit(message)
 
 
 def reader_status_text(event: PresenceEvent) -> str | None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-
 from PySide6.QtCore import QObject, Signal
 
 from card_reader.monitor import CardPresenceMonitor
-from counter_app.ui.signals import emit
 
 
 class CardWatcher(QObject):
@@ -15,7 +12,7 @@ class CardWatcher(QObject):
 
     def __init__(self, poll_ms: int = 300) -> None:
         super().__init__()
-        self._monitor = CardPresenceMonitor(functools.partial(emit, self.event), poll_ms)
+        self._monitor = CardPresenceMonitor(self.event.emit, poll_ms)
 
     def start(self) -> None:
         self._monitor.start()

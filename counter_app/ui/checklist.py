@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from counter_app.domain import ChecklistStatus
 from counter_app.reception.checklist import build_checklist
 from counter_app.ui.controller import CounterController
-from counter_app.ui.signals import emit
 from counter_app.ui.views.common import page_layout
 
 COLUMNS = ["手続", "対象の方", "期限", "持ち物", "状態"]
@@ -174,4 +173,4 @@ class ChecklistPage(QWidget):
     def try_close(self) -> None:
         if self.controller.apply(lambda s: s.close()):
             self.message.setText("")
-            emit(self.closed)
+            self.closed.emit()

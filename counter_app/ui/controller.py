@@ -21,7 +21,6 @@ from counter_app.reception.problems import Gate
 from counter_app.rules import Catalogue
 from counter_app.store import CaseRepository
 from counter_app.store.cases import CaseWriter
-from counter_app.ui.signals import emit
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ class CaseSaver(QObject):
             self._writer.save(case)
         except Exception as exc:
             log.error("saving case %s failed: %s", case.id, type(exc).__name__)
-            emit(self.failed, SAVE_FAILED_JA)
+            self.failed.emit(SAVE_FAILED_JA)
 
     def update(self, case_id: str, change: Callable[[Case], None]) -> None:
         """Change a stored case that is no longer on screen, after the saves queued before."""
@@ -91,7 +90,7 @@ class CounterController(QObject):
         self.session = ReceptionSession.new(self.catalogue, self.saver.save, self._today(),
                                             form_facts=self._form_facts, gate=self._gate)
         log.info("new reception case %s", self.session.case.id)
-        emit(self.session_replaced)
+        self.session_replaced.emit()
 
     def load(self, case_id: str) -> Case | None:
         """Blocking (a database may be on a network): after the queued saves, the stored case."""
@@ -101,12 +100,12 @@ class CounterController(QObject):
     def adopt(self, case: Case | None) -> bool:
         """Make a loaded case the current reception (GUI thread)."""
         if case is None:
-            emit(self.refused, "この受付は見つかりませんでした")
+            self.refused.emit("この受付は見つかりませんでした")
             return False
         self.session = ReceptionSession(case, self.catalogue, self.saver.save, self._today(),
                                         self._form_facts, self._gate)
         log.info("resumed case %s at step %s", case.id, case.step.value)
-        emit(self.session_replaced)
+        self.session_replaced.emit()
         return True
 
     def resume(self, case_id: str) -> bool:
@@ -133,9 +132,9 @@ class CounterController(QObject):
             operation(self.session)
         except Refused as exc:
             log.info("refused: %s", exc)
-            emit(self.refused, exc.message_ja)
+            self.refused.emit(exc.message_ja)
             return False
-        emit(self.case_changed)
+        self.case_changed.emit()
         return True
 
     @property

@@ -11,8 +11,6 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from counter_app.ui.signals import emit
-
 log = logging.getLogger("counter_app.crash")
 
 UNEXPECTED_ERROR_JA = (
@@ -64,7 +62,7 @@ def handle_exception(
     log.error("unhandled exception (ref %s):\n%s", ref,
               "".join(traceback.format_exception(exc_type, exc, tb)))
     if _reporter is not None:
-        emit(_reporter.report, ref)
+        _reporter.report.emit(ref)
 
 
 def _thread_hook(args: threading.ExceptHookArgs) -> None:

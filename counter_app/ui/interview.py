@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 from counter_app.domain import Step
 from counter_app.reception import Prompt, PromptKind
 from counter_app.ui.controller import CounterController
-from counter_app.ui.signals import emit
 from counter_app.ui.views.common import page_layout
 
 BOOL_CHOICES = [(True, "はい"), (False, "いいえ")]
@@ -45,14 +44,11 @@ def split(prompt: Prompt) -> list[Prompt]:
 class PromptRow(QFrame):
     """One question. Digits answer it; for a household question they tick members, Enter sends."""
 
-    # Carries no value: Python bools sent through object-typed signals have tripped PySide's
-    # reference counting; the page reads `value` from the row instead.
-    answered = Signal()
+    answered = Signal(object)  # the answer, or the set of members ticked
 
     def __init__(self, prompt: Prompt, member_names: list[str]) -> None:
         super().__init__()
         self.prompt = prompt
-        self.value: object = None  # the answer, or the set of members ticked
         self.setObjectName("promptRow")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         layout = QVBoxLayout(self)
@@ -91,13 +87,11 @@ class PromptRow(QFrame):
         layout.addLayout(row)
 
     def _choose(self, position: int) -> None:
-        self.value = choices_for(self.prompt, ["" for _ in range(99)])[position][0]
-        emit(self.answered)
+        self.answered.emit(choices_for(self.prompt, ["" for _ in range(99)])[position][0])
 
     def _send_household(self) -> None:
-        self.value = {index for index, box in zip(self.prompt.members, self.boxes, strict=True)
-                      if box.isChecked()}
-        emit(self.answered)
+        members = zip(self.prompt.members, self.boxes, strict=True)
+        self.answered.emit({index for index, box in members if box.isChecked()})
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -177,7 +171,7 @@ class InterviewPage(QWidget):
         self.rows = []
         for prompt in [part for p in prompts for part in split(p)]:
             row = PromptRow(prompt, names)
-            row.answered.connect(lambda r=row: self._answer(r.prompt, r.value))
+            row.answered.connect(lambda value, r=row: self._answer(r.prompt, value))
             rows_layout.addWidget(row)
             self.rows.append(row)
         rows_layout.addStretch(1)
@@ -211,7 +205,7 @@ class InterviewPage(QWidget):
             return
         self.message.setText("")
         if self.controller.apply(lambda s: s.go_to(Step.CHECKLIST)):
-            emit(self.next_requested)
+            self.next_requested.emit()
 
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]

@@ -11,7 +11,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
 
 from counter_app.preferences import Preferences
-from counter_app.ui.signals import emit
 from counter_app.ui.tasks import run_task
 from counter_app.ui.views.main_window_view import MainWindowView, PageSpec
 
@@ -132,7 +131,7 @@ class MainWindow(MainWindowView):
     def _probe_done(self) -> None:
         self._probes_running -= 1
         if self._probes_running == 0:
-            emit(self.probes_finished)
+            self.probes_finished.emit()
 
     def show_reader_state(self, text: str) -> None:
         self.status.reader.setText(f"カードリーダー: {text}")

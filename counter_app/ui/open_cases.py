@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
 from counter_app.domain import Step
 from counter_app.domain.era import default_era_table
 from counter_app.store import CaseRepository, CaseSummary
-from counter_app.ui.signals import emit
 from counter_app.ui.tasks import run_task
 from counter_app.ui.views.common import page_layout, row_table
 from printing.qr import parse_qr_payload
@@ -83,11 +82,11 @@ class OpenCasesPage(QWidget):
             self.scan_error.setText("この窓口支援システムのQRコードではありません")
             return
         self.scan_error.setText("")
-        emit(self.resume_requested, code[0])
+        self.resume_requested.emit(code[0])
 
     def _resume(self, row: int) -> None:
         if 0 <= row < len(self.summaries):
-            emit(self.resume_requested, self.summaries[row].id)
+            self.resume_requested.emit(self.summaries[row].id)
 
     def showEvent(self, event: object) -> None:  # type: ignore[override]
         super().showEvent(event)  # type: ignore[arg-type]

@@ -20,7 +20,6 @@ from counter_app.domain.facts import RELATIONSHIPS
 from counter_app.ui.card_reading import CardReadFlow
 from counter_app.ui.controller import CounterController
 from counter_app.ui.member_dialog import MemberDialog
-from counter_app.ui.signals import emit
 from counter_app.ui.tasks import run_task
 from counter_app.ui.views.reception_view import ReceptionView
 
@@ -245,7 +244,7 @@ class ReceptionPage(ReceptionView):
             return
         self.message.setText("")
         if self.controller.apply(lambda s: s.go_to(Step.INTERVIEW)):  # refusals shown by signal
-            emit(self.next_requested)
+            self.next_requested.emit()
 
     # --- demo reader -------------------------------------------------------------------------
 

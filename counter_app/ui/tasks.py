@@ -12,8 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from counter_app.ui.signals import emit
-
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any, BaseException | None], None]
@@ -35,9 +33,9 @@ class _Task(QRunnable):
             result = self._func()
         except BaseException as exc:  # the callback decides what staff see; it must always run
             log.debug("background task failed: %s", type(exc).__name__)
-            emit(self._relay.finished, None, exc)
+            self._relay.finished.emit(None, exc)
         else:
-            emit(self._relay.finished, result, None)
+            self._relay.finished.emit(result, None)
 
 
 _pending: set[_Relay] = set()
