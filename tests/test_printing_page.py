@@ -55,9 +55,8 @@ def test_preview_and_save_as_pdf_without_a_printer(setup, qtbot, screenshot_dir)
     colours = {shown.pixel(x, y) for x in range(0, shown.width(), 7)
                for y in range(0, shown.height(), 7)}
     assert len(colours) > 20  # text, the 見本 watermark, the QR code
-    page.preview.verticalScrollBar().setValue(page.preview.verticalScrollBar().maximum())
-    assert page.preview.verticalScrollBar().maximum() > 5 * shown.height()  # every page is there
-    page.preview.verticalScrollBar().setValue(0)
+    scroll = page.preview.verticalScrollBar()
+    qtbot.waitUntil(lambda: scroll.maximum() > 5 * shown.height())  # every page is there
     window.grab().save(str(screenshot_dir / "printing_page.png"))
     qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # no printer: saves
     qtbot.waitUntil(lambda: "PDFに保存しました" in page.status.text())  # written on a worker
@@ -178,3 +177,22 @@ def test_the_next_resident_never_sees_the_previous_packet(setup, qtbot):
     qtbot.waitUntil(lambda: len(page.preview.pages()) == len(page.rendered.pages))
     window.new_case()
     assert page.preview.pages() == []
+
+
+def test_a_preview_finishing_after_its_page_is_gone_is_dropped(setup, qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from counter_app.ui.tasks import wait_for_tasks
+
+    window, _, _, _ = setup
+    window.show_page_key("printing")
+    page = window.printing
+    qtbot.waitUntil(lambda: page.rendered is not None, timeout=30000)  # the preview has started
+    destroyed = []
+    page.destroyed.connect(lambda: destroyed.append(True))
+    page.deleteLater()  # as when the window closes at the end of the day
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert destroyed
+    assert wait_for_tasks(30000)
+    qtbot.wait(200)  # the preview's result arrives for a page that is gone: dropped, no error

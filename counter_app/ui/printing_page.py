@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from counter_app.ui.controller import CounterController
 from counter_app.ui.tasks import run_task
@@ -215,8 +216,8 @@ class PrintingPage(QWidget):
 
     def _rendered(self, generation: int, rendered: RenderedPacket | None,
                   error: BaseException | None) -> None:
-        if generation != self._generation:
-            return  # the case changed while rendering: a newer render is on its way
+        if generation != self._generation or not isValid(self):
+            return  # another case by now (its render is on the way), or the page is gone
         if error is not None:
             log.error("packet rendering failed", exc_info=error)
             self.status.setText("申請書を作成できませんでした")
@@ -236,8 +237,8 @@ class PrintingPage(QWidget):
 
     def _previewed(self, generation: int, images: list[QImage] | None,
                    error: BaseException | None) -> None:
-        if generation != self._generation:
-            return
+        if generation != self._generation or not isValid(self):
+            return  # another case by now, or the window closed while the pages rendered
         if error is not None:  # the packet itself is fine: it can still be printed or saved
             log.error("packet preview failed", exc_info=error)
             self.status.setText("プレビューを表示できませんでした。印刷と保存はできます。")
