@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from PySide6.QtWidgets import QApplication
 from render import four_person
 
-from counter_app.packet import build_packet
+from counter_app.reception.packet import build_packet
 from counter_app.rules import default_catalogue, determine
 from counter_app.ui.printing_page import PREVIEW_DPI
 from forms.templates import load_templates

@@ -35,7 +35,8 @@ def wait_until(condition, timeout=TIMEOUT_S):
 
 def shown(page, previous):
     """The page has loaded a new list (not the one it showed before) into its table."""
-    return page.summaries is not previous and page.table.rowCount() == len(page.summaries)
+    return (page.summaries is not previous and bool(page.summaries)
+            and page.table.rowCount() == len(page.summaries))
 
 
 def main():
@@ -44,7 +45,8 @@ def main():
     gui = build_gui(start(Options(db_url=url), os.environ))
     window, page = gui.window, gui.window.open_cases
     window.show()
-    wait_until(lambda: shown(page, []))  # the app opens on this page when cases are open
+    # The app opens on this page when cases are open.
+    wait_until(lambda: window.current_page_key() == "open_cases" and shown(page, None))
     start_ms = (time.perf_counter() - began) * 1000
     loads = []
     for _ in range(views):

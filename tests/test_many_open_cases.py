@@ -18,35 +18,36 @@ import pytest
 from conftest import ROOT
 from sqlalchemy import insert
 
+from counter_app.domain import Case, Member, Move, MoveKind, Step
 from counter_app.store import open_database
-from counter_app.store.models import CaseRow, MemberRow
+from counter_app.store.cases import initials
+from counter_app.store.models import CaseRow
 
 CASES = 10_000
 VIEWS = 20
 
 
 def seed_open_cases(url: str, count: int) -> None:
-    """`count` open cases of 1–4 fictional members each, in one transaction. The store is
-    being redesigned: this is the one place that knows its tables."""
+    """`count` open cases of 1–4 fictional members each, in one transaction, with the columns
+    the store writes on a save. This is the one place that knows the store's table."""
     sessions = open_database(url)
-    kinds, steps = ("move_in", "move_within", "move_out"), ("move", "interview", "checklist")
+    kinds, steps = list(MoveKind), list(Step)
     now = dt.datetime.now(dt.UTC)
-    cases, members = [], []
+    rows = []
     for i in range(count):
-        case_id = str(uuid.UUID(int=i + 1))
-        cases.append({"id": case_id, "status": "open", "move_kind": kinds[i % 3],
-                      "move_date": dt.date(2026, 4, 1) + dt.timedelta(days=i % 90),
-                      "previous_address": "", "new_address": "", "step": steps[i % 3],
-                      "created_at": now, "updated_at": now - dt.timedelta(minutes=i)})
-        for position in range(i % 4 + 1):
-            members.append({"case_id": case_id, "position": position,
-                            "name": f"試験　{i}の{position + 1}", "birth_date": dt.date(1980, 1, 1),
-                            "sex": "female" if position % 2 else "male",
-                            "relationship": "世帯主" if position == 0 else "子",
-                            "source": "manual", "address": ""})
+        case = Case(move=Move(kinds[i % 3], dt.date(2026, 4, 1) + dt.timedelta(days=i % 90)),
+                    members=[Member(f"試験　{i}の{n + 1}", dt.date(1980, 1, 1),
+                                    "female" if n % 2 else "male", "世帯主" if n == 0 else "子")
+                             for n in range(i % 4 + 1)],
+                    id=str(uuid.UUID(int=i + 1)), step=steps[i % 3])
+        updated = now - dt.timedelta(minutes=i)
+        rows.append({"id": case.id, "status": case.status.value, "move_kind": case.move.kind.value,
+                     "move_date": case.move.date, "step": case.step.value,
+                     "member_count": len(case.members), "initials": initials(case),
+                     "document": json.dumps(case.to_dict(), ensure_ascii=False), "version": 1,
+                     "created_at": updated, "updated_at": updated})
     with sessions.begin() as session:
-        session.execute(insert(CaseRow), cases)
-        session.execute(insert(MemberRow), members)
+        session.execute(insert(CaseRow), rows)
     sessions.kw["bind"].dispose()
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.domain import Case
-from counter_app.packet import build_packet
+from counter_app.reception.packet import build_packet
 from counter_app.rules import default_catalogue, determine
 from forms.templates import load_templates
 from printing.raster import PdfPages, RasterError
@@ -18,7 +18,7 @@ HOUSEHOLD = Path(__file__).resolve().parent.parent / "households" / "02_family_o
 
 @pytest.fixture(scope="module")
 def demo_pdf():
-    case = Case.from_dict(json.loads(HOUSEHOLD.read_text())["case"])
+    case = Case.from_dict(json.loads(HOUSEHOLD.read_text()))
     catalogue = default_catalogue()
     return render_packet(build_packet(case, determine(case, catalogue), catalogue,
                                       load_templates(), True, dt.date(2026, 4, 3))).pdf
