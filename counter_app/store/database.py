@@ -135,13 +135,13 @@ def open_database(url: str | URL) -> sessionmaker[Session]:
         with engine.connect():
             pass
         upgrade(engine)
-    except DatabaseError:
-        engine.dispose()
-        raise
     except (SQLAlchemyError, OSError, CommandError) as exc:
         engine.dispose()
         reason = getattr(exc, "orig", None) or exc
         raise DatabaseError(f"cannot open database {describe_url(engine.url)}: {reason}") from None
+    except BaseException:
+        engine.dispose()
+        raise
     log.info("database ready: %s at revision %s", describe_url(engine.url),
              current_revision(engine))
     return sessionmaker(engine, expire_on_commit=False)
