@@ -18,6 +18,8 @@ from sqlalchemy.pool import NullPool
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Apps starting together on one SQLite file migrate in turn: better wait than fail a start.
+SQLITE_MIGRATION_BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_S = 5
 # Key of the PostgreSQL advisory lock that migrating apps take in turn ("MADO" in ASCII).
 POSTGRES_MIGRATION_LOCK = 0x4D41444F
@@ -56,7 +58,8 @@ def create_db_engine(url: str | URL, *, migrations: bool = False) -> Engine:
     sqlite = parsed.get_backend_name() == "sqlite"
     connect_args: dict[str, object] = {}
     if sqlite:
-        connect_args["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
+        busy_ms = SQLITE_MIGRATION_BUSY_TIMEOUT_MS if migrations else SQLITE_BUSY_TIMEOUT_MS
+        connect_args["timeout"] = busy_ms / 1000
     elif parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
     # A migration engine's connections are set up for migrating only: never pool them.
@@ -94,7 +97,7 @@ def _sqlite_migration_pragmas(dbapi_connection: object, _record: object) -> None
     # Batch migrations recreate tables; with foreign keys on, dropping `cases` would cascade
     # into every member row. The pragma is ignored inside a transaction: set it here.
     cursor.execute("PRAGMA foreign_keys=OFF")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_MIGRATION_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
