@@ -128,8 +128,8 @@ def _keyring_password(account: str) -> str | None:
 def hold_instance_lock(own_dir: Path, demo: bool) -> None:
     """One app per data directory (demo/ is its own): a second start exits with code 6.
 
-    The lock is the operating system's (flock, or LockFileEx on Windows), so it ends with
-    the process however that ends; the file itself stays and means nothing on its own.
+    The lock is the operating system's (flock, or msvcrt.locking on Windows), so it ends
+    with the process however that ends; a lock file left by a killed app means nothing.
     """
     from filelock import FileLock, Timeout
 

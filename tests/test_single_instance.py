@@ -7,6 +7,7 @@ complete, current database and never delete it.
 """
 
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -63,6 +64,8 @@ def test_a_second_start_is_refused_while_the_first_runs(tmp_path):
     try:
         log = data / "demo" / "logs" / "counter-app.log"
         _wait_for(lambda: log.exists() and "using database" in log.read_text(), first)
+        lock = data / "demo" / "counter-app.lock"
+        assert stat.S_IMODE(lock.stat().st_mode) == 0o600
 
         second = run_counter_app("--demo", "--smoke-test", env=env)
         assert second.returncode == 6
