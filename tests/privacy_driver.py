@@ -36,7 +36,7 @@ def main():
     gui = build_gui(start(Options(), os.environ))
     window = gui.window
     window.show()
-    case = Case.from_dict(json.loads(HOUSEHOLD.read_text(encoding="utf-8"))["case"])
+    case = Case.from_dict(json.loads(HOUSEHOLD.read_text(encoding="utf-8")))
     window.controller.repository.save(case)
     assert window.controller.resume(case.id)
     window.show_page_key("printing")
