@@ -50,17 +50,25 @@ def seed_rows(engine: Engine) -> None:
                 conn.execute(table.insert().values(**row))
 
 
-def dump(engine: Engine) -> dict[str, list[tuple[str, ...]]]:
-    """Every table's rows (columns in name order, rows sorted), values as text."""
+def dump(engine: Engine) -> dict[str, object]:
+    """Every table's schema (columns, indexes, foreign keys) and rows (columns in name order,
+    rows sorted), as text: two databases with equal dumps hold the same schema and data."""
     meta = MetaData()
     meta.reflect(engine)
-    result = {}
+    result: dict[str, object] = {}
     with engine.connect() as conn:
         for name in sorted(meta.tables):
             table = meta.tables[name]
             columns = sorted(table.columns, key=lambda c: c.name)
             rows = conn.execute(select(*columns)).all()
-            result[name] = sorted(tuple(str(v) for v in row) for row in rows)
+            result[name] = {
+                "columns": [(c.name, str(c.type), c.nullable, c.primary_key) for c in columns],
+                "indexes": sorted((i.name or "", tuple(c.name for c in i.columns), i.unique)
+                                  for i in table.indexes),
+                "foreign_keys": sorted((fk.parent.name, fk.target_fullname)
+                                       for fk in table.foreign_keys),
+                "rows": sorted(tuple(str(v) for v in row) for row in rows),
+            }
     return result
 
 
