@@ -6,6 +6,7 @@ part only what it needs.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -15,22 +16,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app import __version__
 from counter_app.commands import SUBCOMMANDS
 from counter_app.commands import run as run_command
 from counter_app.config import (
+    DB_PASSWORD_ENV,
     ExitCode,
     Options,
     StartupError,
     data_dir_override,
     environment,
+    make_private,
     parse_options,
     prepare_data_dir,
+    private_subdir,
     require_display,
+    restrict_new_files,
 )
-from counter_app.preferences import Preferences
+from counter_app.preferences import Preferences, PreferencesError
 
 log = logging.getLogger("counter_app")
 
@@ -38,6 +45,11 @@ ORGANIZATION = "Madoguchi"
 APPLICATION = "Madoguchi"
 DB_FILE_NAME = "madoguchi.sqlite3"
 DEMO_DIR_NAME = "demo"
+LOCK_FILE_NAME = "counter-app.lock"
+KEYRING_SERVICE = "Madoguchi"
+
+# The single-instance locks this process holds; kept here so they live as long as it does.
+_held_locks: list[object] = []
 
 
 @dataclass(frozen=True)
@@ -46,7 +58,7 @@ class Runtime:
 
     options: Options
     data_dir: Path
-    db_url: str
+    db_url: str  # never with a password (see `with_password`)
     log_file: Path
     sessions: sessionmaker[Session]
     preferences: Preferences
@@ -73,16 +85,73 @@ def resolve_db_url(options: Options, data_dir: Path, env: Mapping[str, str],
     Demo mode always has its own SQLite file so training never touches real records.
     """
     if options.demo:
-        demo_dir = data_dir / DEMO_DIR_NAME
-        demo_dir.mkdir(exist_ok=True)
-        return sqlite_url(demo_dir / DB_FILE_NAME)
+        return sqlite_url(data_dir / DEMO_DIR_NAME / DB_FILE_NAME)
     return (options.db_url or env.get("MADOGUCHI_DB_URL") or configured
             or sqlite_url(data_dir / DB_FILE_NAME))
 
 
-def database_label(url: str) -> str:
-    from sqlalchemy.engine import make_url
+def with_password(url: str, env: Mapping[str, str], preferences: Preferences) -> str | URL:
+    """The URL to connect with: a server URL without a password gets one from
+    MADOGUCHI_DB_PASSWORD, then settings.ini (database/password), then the OS keyring
+    (service "Madoguchi", user "<user>@<host>"), never from the command line."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return url  # open_database reports it, without echoing it
+    if parsed.get_backend_name() == "sqlite" or parsed.password or not parsed.username:
+        return url
+    sources = (
+        (f"environment {DB_PASSWORD_ENV}", lambda: env.get(DB_PASSWORD_ENV)),
+        ("settings.ini database/password", lambda: preferences.database_password),
+        ("OS keyring", lambda: _keyring_password(f"{parsed.username}@{parsed.host or ''}")),
+    )
+    for source, lookup in sources:
+        password = lookup()
+        if password:
+            log.info("database password from %s", source)
+            return parsed.set(password=password)
+    return url
 
+
+def _keyring_password(account: str) -> str | None:
+    try:
+        import keyring
+    except ImportError:
+        return None  # optional: pip install madoguchi[keyring]
+    try:
+        return keyring.get_password(KEYRING_SERVICE, account)
+    except Exception as exc:  # backends raise their own errors (D-Bus, Windows API)
+        log.warning("OS keyring not available (%s)", type(exc).__name__)
+        return None
+
+
+def hold_instance_lock(own_dir: Path, demo: bool) -> None:
+    """One app per data directory (demo/ is its own): a second start exits with code 6.
+
+    The lock is the operating system's (flock, or msvcrt.locking on Windows), so it ends
+    with the process however that ends; a lock file left by a killed app means nothing.
+    """
+    from filelock import FileLock, Timeout
+
+    path = own_dir / LOCK_FILE_NAME
+    lock = FileLock(path, timeout=0, mode=0o600, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StartupError(
+            f"another counter-app{' --demo' if demo else ''} is already running on data "
+            f"directory {own_dir} (lock {path.name}); use its window",
+            "研修モードはすでに起動しています" if demo else "窓口アプリはすでに起動しています",
+            ExitCode.ALREADY_RUNNING,
+        ) from None
+    except (OSError, NotImplementedError) as exc:
+        raise StartupError(
+            f"cannot lock data directory {own_dir}: {getattr(exc, 'strerror', None) or exc}",
+            "データの保存先フォルダを使えません", ExitCode.DATA_DIR) from None
+    _held_locks.append(lock)
+
+
+def database_label(url: str) -> str:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return "SQLite（この端末）"
@@ -91,6 +160,7 @@ def database_label(url: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
+    restrict_new_files()  # before anything is written: database, logs, PDFs, settings
     env = environment()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -116,21 +186,51 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def start(options: Options, env: Mapping[str, str]) -> Runtime:
     """Checks and opens everything the GUI needs, in an order that leaves nothing half-made."""
-    from counter_app.logs import setup_file_logging
     from counter_app.store import DatabaseError, describe_url, open_database
+    from counter_app.store.database import NewerSchemaError
 
     require_display(env)
+    restrict_new_files()  # (main() did already; start() may also be called on its own)
     data_dir = prepare_data_dir(data_dir_override(env) or default_data_dir())
-    log_file = setup_file_logging(data_dir, options.log_level)
+    # Demo mode keeps its database, logs and PDFs in demo/ and locks that alone: training
+    # can run beside the real counter app on one PC, never two of either.
+    own_dir = private_subdir(data_dir, DEMO_DIR_NAME) if options.demo else data_dir
+    try:
+        hold_instance_lock(own_dir, options.demo)
+    except StartupError as exc:
+        if exc.exit_code == ExitCode.ALREADY_RUNNING:
+            # One line in the running app's log, appended without rotating its file.
+            with contextlib.suppress(StartupError):
+                _log_to_file(own_dir, options.log_level, rotate=False)
+        raise
+    make_private(data_dir)  # files older versions left readable by everyone
+    log_file = _log_to_file(own_dir, options.log_level)
     log.info("counter-app %s starting (demo=%s)", __version__, options.demo)
     preferences = Preferences(data_dir)
     db_url = resolve_db_url(options, data_dir, env, preferences.database_url)
     try:
-        sessions = open_database(db_url)
+        sessions = open_database(with_password(db_url, env, preferences))
+    except NewerSchemaError as exc:
+        raise StartupError(str(exc), "データベースがこのアプリより新しい版で更新されています",
+                           ExitCode.DATABASE) from None
     except DatabaseError as exc:
         raise StartupError(str(exc), "データベースを開けません", ExitCode.DATABASE) from None
+    except PreferencesError as exc:
+        raise StartupError(str(exc), "設定ファイル（settings.ini）が正しくありません",
+                           ExitCode.USAGE) from None
     log.info("using database %s", describe_url(db_url))
     return Runtime(options, data_dir, db_url, log_file, sessions, preferences)
+
+
+def _log_to_file(directory: Path, level: str, rotate: bool = True) -> Path:
+    from counter_app.logs import setup_file_logging
+
+    try:
+        return setup_file_logging(directory, level, rotate=rotate)
+    except OSError as exc:
+        raise StartupError(
+            f"cannot write the log file in {directory}: {exc.strerror or exc}",
+            "ログファイルを書き込めません", ExitCode.DATA_DIR) from None
 
 
 @dataclass

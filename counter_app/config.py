@@ -17,6 +17,16 @@ from counter_app import __version__
 
 DATA_DIR_ENV = "MADOGUCHI_DATA_DIR"
 DB_URL_ENV = "MADOGUCHI_DB_URL"
+DB_PASSWORD_ENV = "MADOGUCHI_DB_PASSWORD"
+
+# Personal data lives in the data directory: readable by the PC's counter account only.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+# What the app keeps in a data directory (and in its demo/ subdirectory). Only these are
+# tightened, so a data directory pointed at a shared folder never has foreign files changed.
+OWN_FILES = ("madoguchi.sqlite3", "madoguchi.sqlite3-wal", "madoguchi.sqlite3-shm",
+             "madoguchi.sqlite3-journal", "settings.ini", "counter-app.lock")
+OWN_DIRS = ("logs", "pdf", "demo")
 
 
 class StartupError(Exception):
@@ -106,6 +116,14 @@ def parse_options(argv: Sequence[str]) -> Options:
     ns = parser.parse_args(list(argv))
     if ns.demo and ns.db:
         parser.error("--demo always uses its own database; do not combine it with --db")
+    if ns.db and _has_password(ns.db):
+        # Every local user can read a command line (/proc/<pid>/cmdline, the task manager).
+        raise StartupError(
+            "--db must not contain a password, every user of this PC can read a command line:"
+            f" put it in settings.ini (database/password), the OS keyring or {DB_PASSWORD_ENV}",
+            "データベースのパスワードはコマンドラインに書けません",
+            ExitCode.USAGE,
+        )
     if ns.screenshot and not ns.smoke_test:
         parser.error("--screenshot only works together with --smoke-test")
     return Options(
@@ -117,24 +135,94 @@ def parse_options(argv: Sequence[str]) -> Options:
     )
 
 
+def _has_password(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return ":" in url.partition("@")[0].rpartition("/")[2]  # unparseable: user:secret@
+    return bool(parsed.password) or "password" in parsed.query
+
+
 def data_dir_override(env: Mapping[str, str]) -> Path | None:
     value = env.get(DATA_DIR_ENV, "").strip()
     return Path(value).expanduser() if value else None
 
 
 def prepare_data_dir(path: Path) -> Path:
-    """Create the data directory if needed and prove that it is writable."""
+    """Create the data directory if needed, make it private and prove that it is writable."""
     path = path.expanduser().absolute()
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        make_private(path)
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as exc:
-        raise StartupError(
-            f"data directory {path} is not writable: {exc.strerror or exc}",
-            "データの保存先フォルダに書き込めません",
-            ExitCode.DATA_DIR,
-        ) from None
+        raise _not_writable(path, exc) from None
+    return path
+
+
+def _not_writable(path: Path, exc: OSError) -> StartupError:
+    return StartupError(
+        f"data directory {path} is not writable: {exc.strerror or exc}",
+        "データの保存先フォルダに書き込めません",
+        ExitCode.DATA_DIR,
+    )
+
+
+def restrict_new_files() -> None:
+    """From here on, files and directories this process creates are its user's only.
+
+    POSIX only: on Windows the data directory is in the user's AppData, private by its ACL.
+    """
+    if os.name == "posix":
+        os.umask(0o077)
+
+
+def make_private(data_dir: Path) -> None:
+    """Owner-only modes for the data directory and what the app keeps in it (POSIX).
+
+    New files are private through `restrict_new_files`; this catches those that older versions
+    created 0644 in a 0755 directory.
+    """
+    if os.name != "posix":
+        return
+    _chmod(data_dir, PRIVATE_DIR_MODE)
+    for name in OWN_FILES:
+        _chmod(data_dir / name, PRIVATE_FILE_MODE)
+    for name in OWN_DIRS:
+        top = data_dir / name
+        if not top.is_dir() or top.is_symlink():
+            continue
+        if name == "demo":
+            make_private(top)
+            continue
+        _chmod(top, PRIVATE_DIR_MODE)
+        for root, dirs, files in os.walk(top):
+            for entry in dirs:
+                _chmod(Path(root, entry), PRIVATE_DIR_MODE)
+            for entry in files:
+                _chmod(Path(root, entry), PRIVATE_FILE_MODE)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    # Never through a symlink: it could point anywhere.
+    try:
+        if not path.is_symlink() and path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except FileNotFoundError:
+        pass
+
+
+def private_subdir(data_dir: Path, name: str) -> Path:
+    """A private subdirectory of the data directory (e.g. demo/), created if needed."""
+    path = data_dir / name
+    try:
+        path.mkdir(mode=PRIVATE_DIR_MODE, exist_ok=True)
+    except OSError as exc:
+        raise _not_writable(path, exc) from None
     return path
 
 

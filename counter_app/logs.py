@@ -20,14 +20,22 @@ def log_dir(data_dir: Path) -> Path:
     return data_dir / "logs"
 
 
-def setup_file_logging(data_dir: Path, level: str = "INFO") -> Path:
-    """Route the root logger to `<data_dir>/logs/counter-app.log`; return the file's path."""
+def setup_file_logging(data_dir: Path, level: str = "INFO", rotate: bool = True) -> Path:
+    """Route the root logger to `<data_dir>/logs/counter-app.log`; return the file's path.
+
+    `rotate=False` only appends: for a process that must not rename the file of the instance
+    that owns it (Windows refuses to rename an open file). Raises OSError if it cannot write.
+    """
     directory = log_dir(data_dir)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = directory / LOG_FILE_NAME
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
-    )
+    handler: logging.Handler
+    if rotate:
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8"
+        )
+    else:
+        handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter(FORMAT))
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_madoguchi", False)]:

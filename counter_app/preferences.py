@@ -1,4 +1,5 @@
-"""Per-PC preferences (reader, printer, window geometry, database URL) in an INI file.
+"""Per-PC preferences (reader, printer, window geometry, database URL and password) in an INI
+file.
 
 The file lives in the data directory so that a PC's set-up is one folder to back up, and so that
 tests get their own by pointing MADOGUCHI_DATA_DIR at a temporary directory.
@@ -11,6 +12,10 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 SETTINGS_FILE_NAME = "settings.ini"
+
+
+class PreferencesError(Exception):
+    """A value in settings.ini cannot be used as written. The message names the key."""
 
 
 class Preferences:
@@ -36,6 +41,16 @@ class Preferences:
     @database_url.setter
     def database_url(self, url: str | None) -> None:
         self._set("database/url", url)
+
+    @property
+    def database_password(self) -> str | None:
+        """`database/password`: written by an administrator, in double quotes (INI syntax
+        splits an unquoted value at commas and ends it at a semicolon). Never logged."""
+        value = self._settings.value("database/password")
+        if isinstance(value, list):
+            raise PreferencesError('database/password in settings.ini must be in double quotes'
+                                   ' ("…"): it contains a comma')
+        return str(value) if value not in (None, "") else None
 
     @property
     def reader_name(self) -> str | None:

@@ -1,12 +1,19 @@
-"""Alembic migrations: every old schema upgrades to one that matches the models."""
+"""Alembic migrations, on SQLite and PostgreSQL: every old schema upgrades to one that matches
+the models, an upgrade is all or nothing, and a schema newer than the app is refused."""
+
+import functools
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from migration_data import dump, seed_rows
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine
 
+from counter_app.store import open_database
 from counter_app.store.database import (
+    NewerSchemaError,
     create_db_engine,
     current_revision,
     migrations_config,
@@ -14,7 +21,10 @@ from counter_app.store.database import (
 )
 from counter_app.store.models import Base
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
 
+
+@functools.cache
 def _revisions():
     engine = create_db_engine("sqlite://")
     script = ScriptDirectory.from_config(migrations_config(engine))
@@ -27,16 +37,21 @@ def _schema_diff(engine):
         return compare_metadata(context, Base.metadata)
 
 
-def test_head_schema_matches_models(tmp_path):
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+@pytest.fixture
+def engine(db_url):
+    engine = create_db_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def test_head_schema_matches_models(engine):
     upgrade(engine)
     assert _schema_diff(engine) == []
     assert current_revision(engine) == _revisions()[-1]
 
 
 @pytest.mark.parametrize("old", _revisions())
-def test_every_old_schema_upgrades_to_head(tmp_path, old):
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+def test_every_old_schema_upgrades_to_head(engine, old):
     upgrade(engine, old)
     assert current_revision(engine) == old
     upgrade(engine)
@@ -44,10 +59,9 @@ def test_every_old_schema_upgrades_to_head(tmp_path, old):
     assert _schema_diff(engine) == []
 
 
-def test_downgrade_to_base_and_back(tmp_path):
+def test_downgrade_to_base_and_back(engine):
     from alembic import command
 
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
     upgrade(engine)
     command.downgrade(migrations_config(engine), "base")
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
@@ -55,18 +69,17 @@ def test_downgrade_to_base_and_back(tmp_path):
     assert "cases" in set(inspect(engine).get_table_names())
 
 
-def test_cases_saved_under_0001_survive_the_upgrade(tmp_path):
-    from sqlalchemy import text
+def test_cases_saved_under_0001_survive_the_upgrade(engine):
     from sqlalchemy.orm import sessionmaker
 
     from counter_app.store import CaseRepository
 
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     upgrade(engine, "0001")
     with engine.begin() as conn:
         conn.execute(text(
-            "insert into cases values ('c1', 'open', 'move_in', '2026-04-01', '旧住所', '新住所',"
-            " '2026-04-01 09:00:00', '2026-04-01 09:00:00')"))
+            "insert into cases (id, status, move_kind, move_date, previous_address, new_address,"
+            " created_at, updated_at) values ('c1', 'open', 'move_in', '2026-04-01', '旧住所',"
+            " '新住所', '2026-04-01 09:00:00', '2026-04-01 09:00:00')"))
         conn.execute(text(
             "insert into case_members (case_id, position, name, birth_date, sex, relationship,"
             " source) values ('c1', 0, '𠮷田　太郎', '1984-05-20', 'male', '世帯主', 'card')"))
@@ -77,17 +90,15 @@ def test_cases_saved_under_0001_survive_the_upgrade(tmp_path):
     assert case.move.previous_address == "旧住所"
 
 
-def test_a_case_under_0005_becomes_one_document_and_back(tmp_path):
+def test_a_case_under_0005_becomes_one_document_and_back(engine):
     """0006 folds members, answers, checklist and prints into the case document; downgrading
     unfolds them again."""
     from alembic import command
-    from sqlalchemy import text
     from sqlalchemy.orm import sessionmaker
 
     from counter_app.domain import ChecklistStatus
     from counter_app.store import CaseRepository
 
-    engine = create_db_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     upgrade(engine, "0005")
     with engine.begin() as conn:
         conn.execute(text(
@@ -126,3 +137,54 @@ def test_a_case_under_0005_becomes_one_document_and_back(tmp_path):
         assert [r.name for r in rows] == ["妻　舞", "夫　健"]
         assert conn.execute(text("select previous_address from cases")).scalar() == \
             "北海道あおば市本町１"
+
+
+class Failure(Exception):
+    pass
+
+
+WRITES = ("CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE")
+
+
+@pytest.mark.parametrize("fail_at", [2, 5, 8])
+def test_an_upgrade_that_fails_midway_changes_nothing(engine, fail_at):
+    # From the first revision, with rows in it, to head: a failure before the N-th writing
+    # statement must leave the old schema and the old rows exactly as they were.
+    revisions = _revisions()
+    upgrade(engine, revisions[0])
+    seed_rows(engine)
+    before = dump(engine)
+    writes = 0
+
+    def fail(_conn, _cursor, statement, *_args):
+        nonlocal writes
+        if statement.lstrip().upper().startswith(WRITES):
+            writes += 1
+            if writes == fail_at:
+                raise Failure(f"injected failure before writing statement {fail_at}")
+
+    event.listen(Engine, "before_cursor_execute", fail)
+    try:
+        with pytest.raises(Failure):
+            open_database(engine.url)
+    finally:
+        event.remove(Engine, "before_cursor_execute", fail)
+    assert writes == fail_at
+    assert current_revision(engine) == revisions[0]
+    assert dump(engine) == before
+    sessions = open_database(engine.url)  # and the next start completes the upgrade
+    sessions.kw["bind"].dispose()
+    assert current_revision(engine) == revisions[-1]
+    assert _schema_diff(engine) == []
+
+
+def test_a_schema_newer_than_the_app_is_refused_by_name(engine):
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("update alembic_version set version_num = '0999'"))
+    with pytest.raises(NewerSchemaError) as info:
+        open_database(engine.url)
+    message = str(info.value)
+    assert "0999" in message and _revisions()[-1] in message
+    assert "newer version of counter-app" in message
+    assert current_revision(engine) == "0999", "nothing downgraded or touched"

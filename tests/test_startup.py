@@ -44,7 +44,7 @@ def test_demo_smoke_test_shows_window_and_migrates_own_database(tmp_path):
         assert conn.execute("select version_num from alembic_version").fetchone() == \
             (_head_revision(),)
         assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
-    log = (data / "logs" / "counter-app.log").read_text(encoding="utf-8")
+    log = (data / "demo" / "logs" / "counter-app.log").read_text(encoding="utf-8")
     assert "starting (demo=True)" in log
     assert "window shown after" in log
 
@@ -76,7 +76,7 @@ def test_demo_refuses_an_explicit_database(tmp_path):
 )
 def test_unreachable_database_is_one_line_without_password(tmp_path, url, expected):
     data = tmp_path / "data"
-    result = run_counter_app("--db", url, env=_env(data))
+    result = run_counter_app(env=_env(data, MADOGUCHI_DB_URL=url))
     assert result.returncode == 4
     line = _one_line_error(result)
     assert "データベースを開けません" in line
@@ -133,3 +133,47 @@ def test_database_url_from_settings_file_is_used(tmp_path):
     result = run_counter_app("--smoke-test", env=_env(data))
     assert result.returncode == 0, result.stderr
     assert db.exists()
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql+psycopg://clerk:s3cret@db.example/madoguchi",
+    "postgresql://clerk@db.example/madoguchi?password=s3cret",
+    "postgres ql://clerk:s3cret@db.example/madoguchi",  # not even a URL: still refused
+])
+def test_a_password_on_the_command_line_is_refused(tmp_path, url):
+    # /proc/<pid>/cmdline is readable by every local user.
+    data = tmp_path / "data"
+    result = run_counter_app("--db", url, env=_env(data))
+    assert result.returncode == 2
+    line = _one_line_error(result)
+    assert "パスワードはコマンドラインに書けません" in line
+    assert "database/password" in line and "MADOGUCHI_DB_PASSWORD" in line
+    assert "s3cret" not in line
+    assert not data.exists()
+
+
+def test_a_database_written_by_a_newer_app_is_one_line_naming_its_revision(tmp_path):
+    from sqlalchemy import text
+
+    from counter_app.store.database import create_db_engine, upgrade
+
+    data = tmp_path / "data"
+    data.mkdir()
+    engine = create_db_engine(f"sqlite:///{data / 'madoguchi.sqlite3'}")
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("update alembic_version set version_num = '0999'"))
+    engine.dispose()
+    result = run_counter_app("--smoke-test", env=_env(data))
+    assert result.returncode == 4
+    line = _one_line_error(result)
+    assert "データベースがこのアプリより新しい版で更新されています" in line
+    assert "0999" in line and "update counter-app" in line
+
+
+def test_a_log_file_that_cannot_be_written_is_one_line(tmp_path):
+    data = tmp_path / "data"
+    (data / "logs" / "counter-app.log").mkdir(parents=True)  # a directory where the log goes
+    result = run_counter_app("--smoke-test", env=_env(data))
+    assert result.returncode == 3
+    assert "ログファイルを書き込めません" in _one_line_error(result)

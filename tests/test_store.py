@@ -24,6 +24,8 @@ from counter_app.domain import (
 from counter_app.store import CaseRepository
 from counter_app.store.cases import CLAIM_TTL, ClaimedElsewhere, ConflictError
 
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
+
 
 def _case(**overrides):
     case = Case(
@@ -168,6 +170,7 @@ def test_closing_releases_the_claim(sessions):
     assert repo.holder(case.id) is None
 
 
+@pytest.mark.backends("sqlite")
 def test_sqlite_connection_settings(sessions):
     with sessions() as s:
         assert s.execute(text("pragma journal_mode")).scalar() == "wal"

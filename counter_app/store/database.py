@@ -4,24 +4,39 @@ from __future__ import annotations
 
 import logging
 from importlib import resources
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, event
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Apps starting together on one SQLite file migrate in turn: better wait than fail a start.
+SQLITE_MIGRATION_BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_S = 5
+# Key of the PostgreSQL advisory lock that migrating apps take in turn ("MADO" in ASCII).
+POSTGRES_MIGRATION_LOCK = 0x4D41444F
 
 
 class DatabaseError(Exception):
     """The database cannot be opened or migrated. The message is safe to show and log."""
+
+
+class NewerSchemaError(DatabaseError):
+    """The database was migrated by a newer version of the app (a revision this one lacks)."""
+
+    def __init__(self, revision: str, newest_known: str) -> None:
+        super().__init__(
+            f"the database is at schema revision {revision}, written by a newer version of "
+            f"counter-app (this one knows up to {newest_known}): update counter-app on this PC")
+        self.revision = revision
 
 
 def describe_url(url: str | URL) -> str:
@@ -32,24 +47,33 @@ def describe_url(url: str | URL) -> str:
         return "<invalid database URL>"
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(url: str | URL, *, migrations: bool = False) -> Engine:
+    """An engine for the app, or with `migrations` one whose transactions include DDL."""
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
         # Never echo it: an unparseable URL may still hold a password.
         raise DatabaseError("invalid database URL (expected dialect://user@host:port/name)"
                             ) from None
+    sqlite = parsed.get_backend_name() == "sqlite"
     connect_args: dict[str, object] = {}
-    if parsed.get_backend_name() == "sqlite":
-        connect_args["timeout"] = SQLITE_BUSY_TIMEOUT_MS / 1000
+    if sqlite:
+        busy_ms = SQLITE_MIGRATION_BUSY_TIMEOUT_MS if migrations else SQLITE_BUSY_TIMEOUT_MS
+        connect_args["timeout"] = busy_ms / 1000
     elif parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    # A migration engine's connections are set up for migrating only: never pool them.
+    options: dict[str, object] = {"poolclass": NullPool} if migrations else {}
     try:
         # hide_parameters: a failed statement's message must not carry names or birth dates.
-        engine = create_engine(parsed, connect_args=connect_args, hide_parameters=True)
+        engine = create_engine(parsed, connect_args=connect_args, hide_parameters=True,
+                               **options)
     except (ArgumentError, ImportError) as exc:
         raise DatabaseError(f"cannot use database {describe_url(parsed)}: {exc}") from None
-    if parsed.get_backend_name() == "sqlite":
+    if sqlite and migrations:
+        event.listen(engine, "connect", _sqlite_migration_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
+    elif sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -63,15 +87,37 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+def _sqlite_migration_pragmas(dbapi_connection: object, _record: object) -> None:
+    # SQLAlchemy's documented recipe for transactional DDL on pysqlite: the driver must not
+    # issue BEGIN/COMMIT by itself (it commits before every DDL statement); `_begin_immediate`
+    # begins explicitly instead, and commit/rollback stay SQLAlchemy's.
+    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # Batch migrations recreate tables; with foreign keys on, dropping `cases` would cascade
+    # into every member row. The pragma is ignored inside a transaction: set it here.
+    cursor.execute("PRAGMA foreign_keys=OFF")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_MIGRATION_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock now: a second app starting at the same moment waits
+    # (busy timeout), then finds the schema current, instead of failing halfway.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def migrations_config(engine: Engine) -> AlembicConfig:
+    """Alembic's configuration, migrating through a migration engine for `engine`'s database."""
     cfg = AlembicConfig()
     script_location = resources.files("counter_app.store") / "migrations"
     cfg.set_main_option("script_location", str(script_location))
-    cfg.attributes["engine"] = engine
+    cfg.attributes["engine"] = create_db_engine(engine.url, migrations=True)
     return cfg
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the pending revisions up to `revision`, all in one transaction."""
     command.upgrade(migrations_config(engine), revision)
 
 
@@ -80,39 +126,25 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def open_database(url: str) -> sessionmaker[Session]:
+def open_database(url: str | URL) -> sessionmaker[Session]:
     """Connect, apply pending migrations and return a session factory.
 
-    A SQLite file that this call created is removed again if anything fails, so a failed start
-    leaves nothing half-created.
+    Nothing is ever deleted here, since another process may be using the file. A failed
+    upgrade rolls back completely: at worst a first start leaves an empty SQLite file, which
+    the next start migrates.
     """
     engine = create_db_engine(url)
-    new_sqlite_file = _new_sqlite_file(engine)
     try:
         with engine.connect():
             pass
         upgrade(engine)
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, OSError, CommandError) as exc:
         engine.dispose()
-        if new_sqlite_file is not None:
-            _remove_sqlite_files(new_sqlite_file)
         reason = getattr(exc, "orig", None) or exc
         raise DatabaseError(f"cannot open database {describe_url(engine.url)}: {reason}") from None
+    except BaseException:
+        engine.dispose()
+        raise
     log.info("database ready: %s at revision %s", describe_url(engine.url),
              current_revision(engine))
     return sessionmaker(engine, expire_on_commit=False)
-
-
-def _new_sqlite_file(engine: Engine) -> Path | None:
-    if engine.url.get_backend_name() != "sqlite":
-        return None
-    database = engine.url.database
-    if not database or database == ":memory:":
-        return None
-    path = Path(database)
-    return None if path.exists() else path
-
-
-def _remove_sqlite_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
