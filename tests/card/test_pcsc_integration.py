@@ -174,7 +174,7 @@ def test_no_pcscd(tmp_path):
 @pytest.mark.parametrize(("wait", "reader"), [
     ("nan", []), ("inf", []), ("-1", []), ("1e308", []), ("soon", []),
     ("nan", ["--reader", READER_0]), ("1e308", ["--reader", READER_0]),
-])
+], ids=["nan", "inf", "negative", "1e308", "soon", "nan_named_reader", "1e308_named_reader"])
 def test_a_wait_that_could_never_end_is_refused(pcsc, wait, reader):
     # No card on the readers: before the check, nan waited for ever and 1e308 overflowed.
     result = pcsc.cli("read", "--pin-stdin", "--wait", wait, *reader, stdin="1234\n", timeout=20)
