@@ -306,7 +306,12 @@ def _question(data: dict[str, Any], path: str, facts: dict[str, FactSpec]) -> Qu
 
 
 def _check_placeholders(text: str, allowed: set[str], path: str) -> None:
-    """Only `{name}` (where allowed): anything else would fail when the question is shown."""
+    """Member questions are formatted with `{name}` and nothing else; the other texts are shown
+    as written, so a brace there is a mistake. Either way nothing can fail when it is shown."""
+    if not allowed:
+        if "{" in text or "}" in text:
+            raise RuleError(path, "this text is shown as written: no {placeholders} or braces")
+        return
     try:
         fields = [(name, spec, conversion)
                   for _, name, spec, conversion in string.Formatter().parse(text)
@@ -315,9 +320,9 @@ def _check_placeholders(text: str, allowed: set[str], path: str) -> None:
         raise RuleError(path, f"braces must be {{name}} or doubled: {exc}") from None
     for name, spec, conversion in fields:
         if name not in allowed or spec or conversion:
-            usable = "{name}" if allowed else "no placeholder"
-            raise RuleError(path, f"{{{name}}} cannot be filled in; this text may use {usable} "
-                                  "(write {{ and }} for braces)")
+            written = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise RuleError(path, f"{{{written}}} cannot be filled in; a member question may use "
+                                  "{name} (write {{ and }} for braces)")
 
 
 def _procedure(data: dict[str, Any], path: str) -> Procedure:
