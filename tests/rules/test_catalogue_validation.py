@@ -17,12 +17,20 @@ from forms.templates import load_templates
 FORM_FACTS = form_facts(load_templates())
 
 
-@pytest.mark.parametrize(("change", "path"), [(c, p) for _, c, p in BROKEN],
-                         ids=[name for name, _, _ in BROKEN])
-def test_broken_catalogue_is_refused_naming_its_path(change, path):
-    with pytest.raises(RuleError) as info:
-        Catalogue.from_dict(broken(change), FORM_FACTS)
-    assert info.value.path == path
+def test_every_broken_catalogue_is_refused_naming_its_path():
+    # One test for all of them (each test costs a garbage collection): every miss is listed.
+    misses = []
+    for name, change, path in BROKEN:
+        try:
+            Catalogue.from_dict(broken(change), FORM_FACTS)
+            misses.append(f"{name}: accepted")
+        except RuleError as exc:
+            if exc.path != path:
+                misses.append(f"{name}: {exc}")
+        except Exception as exc:  # a crash instead of a message
+            misses.append(f"{name}: {type(exc).__name__}: {exc}")
+    assert misses == []
+    assert len(BROKEN) >= 34
 
 
 @pytest.mark.parametrize("root", [[], None, "catalogue", 1])
