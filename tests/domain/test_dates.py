@@ -192,3 +192,33 @@ def test_no_arithmetic_fails_at_the_edges_of_the_windows():
                 if chosen.deadline:
                     assert era.format(chosen.deadline)
             assert era.format(move) and era.format(birth)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d.update(event={"kind": "death", "date": "9999-12-31", "subject": 0}),
+         "event.date"),
+        (lambda d: d.update(event={"kind": "death", "date": "2026-11-17", "subject": 0,
+                                   "known_date": "1026-11-18"}), "event.known_date"),
+        (lambda d: d["move"].update(transfer="certificate", certificate_city="仙台市",
+                                    certificate_date="0001-01-01"), "move.certificate_date"),
+        (lambda d: d["members"][0].update(foreign={"nationality": "ベトナム",
+                                                   "period_end": "9999-03-31"}),
+         "members[0].foreign.period_end"),
+    ],
+)
+def test_every_date_of_a_case_file_is_checked(change, field):
+    document = _document()
+    change(document)
+    with pytest.raises(CaseFormatError) as info:
+        Case.from_dict(document)
+    assert info.value.field == field
+
+
+def test_a_period_of_stay_may_end_years_ahead():
+    document = _document()
+    ends = dt.date.today() + dt.timedelta(days=7 * 365)  # a permanent resident's card
+    document["members"][0]["foreign"] = {"nationality": "ベトナム",
+                                         "period_end": ends.isoformat()}
+    assert Case.from_dict(document).members[0].foreign.period_end == ends
