@@ -81,7 +81,9 @@ def _read_bytes(path: Path, what: str) -> bytes:
     return data
 
 
-def _read_json(path: Path, what: str) -> object:
+def read_json_file(path: Path, what: str) -> object:
+    """A JSON input file of any subcommand; every problem is a StartupError with exit 2.
+    `what` names it in the message ("case file", "catalogue")."""
     data = _read_bytes(path, what)
     wrong = "ファイルの形式が正しくありません"
     try:
@@ -114,7 +116,7 @@ def _catalogue(path: Path | None, templates: Mapping[str, Template] | None = Non
         return default_catalogue()
     from counter_app.reception.packet import FormsMismatch, check_templates, form_facts
 
-    data = _read_json(path, "catalogue")
+    data = read_json_file(path, "catalogue")
     templates = _templates() if templates is None else templates
     try:
         catalogue = Catalogue.from_dict(data, form_facts(templates))
@@ -218,7 +220,7 @@ def _run(argv: Sequence[str]) -> int:
         catalogue = _catalogue(args.catalogue, templates)
         filed_on = args.filed_on if args.command == "determine" else None
         try:
-            case = Case.from_dict(_read_json(args.case, "case file"))
+            case = Case.from_dict(read_json_file(args.case, "case file"))
             result = determine(case, catalogue, filed_on or case.filed_on)
         except CaseFormatError as exc:
             raise StartupError(f"case file {args.case}: {exc}", "受付データに誤りがあります",

@@ -158,6 +158,13 @@ def test_files_that_are_not_regular_files_are_refused_without_blocking(kind, tmp
     _assert_one_line(result.returncode, result.stdout, result.stderr, 2, "not a regular file")
 
 
+def test_preentry_reads_its_case_file_the_same_way(tmp_path, data_dir):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    result = _run_limited("preentry", "encode", str(fifo), env=dict(os.environ))
+    _assert_one_line(result.returncode, result.stdout, result.stderr, 2, "not a regular file")
+
+
 def test_a_directory_is_not_a_case_file(tmp_path, data_dir, capsys):
     code = main(["determine", str(tmp_path)])
     captured = capsys.readouterr()
