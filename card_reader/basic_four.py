@@ -8,6 +8,7 @@ no NFKC, U+3000 between surname and given name, supplementary-plane characters a
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 from card_reader.errors import MalformedCardDataError
@@ -18,6 +19,12 @@ TAG_OFFSETS = 0xDF21
 TAG_NAME, TAG_ADDRESS, TAG_BIRTH, TAG_SEX = 0xDF22, 0xDF23, 0xDF24, 0xDF25
 FIELD_TAGS = (TAG_NAME, TAG_ADDRESS, TAG_BIRTH, TAG_SEX)
 NAME_SEPARATOR = "\u3000"
+
+# Control, format (bidi overrides, zero-width), surrogate and line-separator characters: none
+# belongs in a name or an address. NUL makes a case unsaveable on PostgreSQL, ESC and the bidi
+# overrides garble terminals and screens.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+FIRST_BIRTH_DATE = dt.date(1868, 1, 25)  # 明治元年1月25日: no earlier date has a 和暦 form
 
 SEX_CODES = {"1": "male", "2": "female"}
 SEX_LABELS_JA = {"1": "男", "2": "女", "9": "適用不能", "0": "不明"}
@@ -53,6 +60,21 @@ class BasicFour:
     def to_json(self) -> dict[str, str]:
         return {"name": self.name, "address": self.address,
                 "birth_date": self.birth_date.isoformat(), "sex": self.sex}
+
+
+def control_character(text: str) -> str | None:
+    """The first control or format character of `text` as "U+0000", or None if it has none."""
+    for char in text:
+        if unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def has_visible_text(text: str) -> bool:
+    """True if some character is neither a space nor a control or format character (a name of
+    zero-width spaces only is empty)."""
+    return any(unicodedata.category(c)[0] != "Z"
+               and unicodedata.category(c) not in _INVISIBLE_CATEGORIES for c in text)
 
 
 def outer_length(head: bytes) -> int | None:
@@ -119,7 +141,11 @@ def _text(value: bytes, what: str) -> str:
         text = value.decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedCardDataError(f"{what} is not valid UTF-8", raw_hex=value.hex(" ")) from None
-    if not text.strip():
+    bad = control_character(text)
+    if bad is not None:
+        # The code point only: the text itself is personal data and never logged.
+        raise MalformedCardDataError(f"{what} holds the control character {bad}")
+    if not has_visible_text(text):
         raise MalformedCardDataError(f"{what} is empty")
     return text
 
@@ -128,9 +154,12 @@ def _birth_date(value: bytes) -> dt.date:
     if len(value) != 8 or not value.isdigit():
         raise MalformedCardDataError("birth date is not 8 ASCII digits")
     try:
-        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        born = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
     except ValueError:
         raise MalformedCardDataError("birth date is not a calendar date") from None
+    if not FIRST_BIRTH_DATE <= born <= dt.date.today():
+        raise MalformedCardDataError("birth date before 1868-01-25 or in the future")
+    return born
 
 
 def _sex(value: bytes) -> str:

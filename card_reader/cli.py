@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import math
 import signal
 import sys
 import time
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,11 +25,26 @@ from card_reader.errors import (
     NoReaderError,
     NotMyNumberCardError,
     ReaderBusyError,
+    WrongPinError,
 )
 from card_reader.kenhojo import CodeB, Credential, KenhojoReader, Pin
 from card_reader.transport import PcscTransport, card_present, list_readers, wait_for_card
 
 EXIT_USAGE = 2
+MAX_WAIT_S = 3600.0  # an hour: a longer wait is a typo, and PC/SC takes its timeout in ms
+
+
+class WrongCodeBError(WrongPinError):
+    """A wrong 照合番号B: staff check what they typed against the card face."""
+
+    def __init__(self, tries_left: int) -> None:
+        super().__init__(tries_left)
+        self.args = (f"wrong code B, {tries_left} tries left",)
+
+    @property
+    def message_ja(self) -> str:  # type: ignore[override]
+        return (f"照合番号Bが違います。券面の記載と照らし合わせてください"
+                f"（あと{self.tries_left}回間違えるとロックされます）")
 
 
 class UsageError(Exception):
@@ -51,8 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     secret.add_argument("--pin-stdin", action="store_true", help="read the 4-digit PIN from stdin")
     secret.add_argument("--code-b-stdin", action="store_true",
                         help="read the 14-digit 照合番号B from stdin instead of a PIN")
-    read.add_argument("--wait", type=float, default=0, metavar="SECONDS",
-                      help="wait this long for a card to be placed")
+    read.add_argument("--wait", type=_seconds, default=0, metavar="SECONDS",
+                      help=f"wait this long for a card to be placed (0 to {MAX_WAIT_S:g})")
     read.add_argument("--confirm-last-try", action="store_true",
                       help="staff confirmed that the last PIN try may be used")
 
@@ -66,6 +83,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    # nan never ends a wait (every comparison is false), inf and 1e308 overflow the timeout.
+    if not math.isfinite(value) or not 0 <= value <= MAX_WAIT_S:
+        raise argparse.ArgumentTypeError(f"0 to {MAX_WAIT_S:g} seconds, not {text!r}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
@@ -75,11 +103,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _read(args)
         return _emulate(args)
     except UsageError as exc:
-        print(f"card_reader: コマンドの指定が正しくありません ({exc})", file=sys.stderr)
+        print(f"card_reader: コマンドの指定が正しくありません ({_printable(str(exc))})",
+              file=sys.stderr)
         return EXIT_USAGE
     except CardError as exc:
-        print(f"card_reader: {exc.message_ja} ({exc})", file=sys.stderr)
+        print(f"card_reader: {exc.message_ja} ({_printable(str(exc))})", file=sys.stderr)
         return exc.exit_code
+
+
+def _printable(text: str) -> str:
+    """Control and format characters escaped (`\\x1b`): the terminal shows, never obeys."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+                   else c for c in text)
 
 
 def _readers() -> int:
@@ -94,7 +129,7 @@ def _readers() -> int:
 def _credential(args: argparse.Namespace) -> Credential:
     try:
         if args.pin_stdin or args.code_b_stdin:
-            text = sys.stdin.readline().strip()
+            text = sys.stdin.readline(64).strip()  # bounded: stdin may be /dev/zero
         elif sys.stdin.isatty():
             text = getpass.getpass("暗証番号（4桁）: ")
         else:
@@ -119,7 +154,7 @@ def _find_card(preferred: str | None, wait_s: float) -> str:
             names = list_readers()
             if not names:
                 raise NoReaderError("no PC/SC reader attached")
-        seen_other_card = False
+        seen_other_card = seen_mute_card = False
         for name in names:
             if not card_present(name):
                 continue
@@ -131,10 +166,14 @@ def _find_card(preferred: str | None, wait_s: float) -> str:
                 return name
             except NotMyNumberCardError:
                 seen_other_card = True
-            except (NoCardError, CardRemovedError, ReaderBusyError, CardNotRespondingError):
+            except CardNotRespondingError:
+                seen_mute_card = True  # a card is there: never report it as "no card"
+            except (NoCardError, CardRemovedError, ReaderBusyError):
                 continue  # this reader's card left or is busy: look at the others
         remaining = deadline - time.monotonic()
         if remaining <= 0:
+            if seen_mute_card:
+                raise CardNotRespondingError("a card is placed but does not answer")
             if seen_other_card:
                 raise NotMyNumberCardError("no reader holds a My Number card")
             raise NoCardError("no card on any reader")
@@ -148,8 +187,13 @@ def _read(args: argparse.Namespace) -> int:
     credential = _credential(args)
     reader = _find_card(args.reader, args.wait)
     with PcscTransport(reader) as transport:
-        four = KenhojoReader(transport).read_basic_four(
-            credential, allow_last_try=args.confirm_last_try)
+        try:
+            four = KenhojoReader(transport).read_basic_four(
+                credential, allow_last_try=args.confirm_last_try)
+        except WrongPinError as exc:
+            if isinstance(credential, CodeB):
+                raise WrongCodeBError(exc.tries_left) from None
+            raise
     json.dump(four.to_json(), sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0

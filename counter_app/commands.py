@@ -1,7 +1,8 @@
-"""Command-line subcommands of counter-app that need no window: determine, rules.
+"""Command-line subcommands of counter-app that need no window: determine, render, rules.
 
-Each prints its result on stdout; any failure is one line on stderr and exit code 2 (bad input)
-or 1 (unexpected).
+Each prints its result on stdout. Any failure is one line on stderr and an exit code of
+`config.ExitCode`: 2 for bad input or usage, 70 for a bug (its traceback goes to the log file,
+which subcommands write in the data directory as the application does).
 """
 
 from __future__ import annotations
@@ -9,15 +10,29 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
+import os
+import stat
 import sys
-from collections.abc import Sequence
+import traceback
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from counter_app import __version__
 from counter_app.config import ExitCode, StartupError
 from counter_app.domain import Case, CaseFormatError
+from counter_app.domain.dates import DateKind, DateRangeError, check_date
 from counter_app.rules import Catalogue, Determination, RuleError, default_catalogue, determine
 
+if TYPE_CHECKING:
+    from forms.templates import Template
+
 SUBCOMMANDS = ("determine", "render", "rules", "preentry")
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # a case file is a few KB, a catalogue under 100 KB
+
+log = logging.getLogger(__name__)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,70 +41,194 @@ class _Parser(argparse.ArgumentParser):
                            "コマンドの指定が正しくありません", ExitCode.USAGE)
 
 
-def _read_json(path: Path, what: str) -> object:
+def printable(text: str) -> str:
+    """`text` with control, format and separator characters escaped as Python writes them
+    (`\\x00`, `\\u202e`): a terminal shows what is there instead of obeying it."""
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in _ESCAPED else c for c in text)
+
+
+_ESCAPED = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def _bad_input(what: str, path: Path, problem: str, message_ja: str) -> StartupError:
+    return StartupError(f"{what} {path} {problem}", message_ja, ExitCode.USAGE)
+
+
+def _read_bytes(path: Path, what: str) -> bytes:
+    """The file's bytes, refusing without blocking anything that is not a regular file (a FIFO
+    would wait for ever, /dev/zero would fill the memory) or that is larger than the cap."""
+    too_big = _bad_input(what, path, f"is larger than {MAX_INPUT_BYTES // 2**20} MB",
+                         f"ファイルが大きすぎます（{MAX_INPUT_BYTES // 2**20}MBまで）")
+    not_a_file = _bad_input(what, path, "is not a regular file", "通常のファイルを指定してください")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise not_a_file
+        # Non-blocking: should the path have become a FIFO since the stat, opening it must
+        # not wait for a writer. The descriptor's own stat is the one that counts.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        with os.fdopen(os.open(path, flags), "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise not_a_file
+            if info.st_size > MAX_INPUT_BYTES:
+                raise too_big
+            data = file.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         raise StartupError(f"cannot read {what} {path}: {exc.strerror or exc}",
                            "ファイルを読めません", ExitCode.USAGE) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise StartupError(f"{what} {path} is not JSON: {exc}", "ファイルの形式が正しくありません",
-                           ExitCode.USAGE) from None
+    if len(data) > MAX_INPUT_BYTES:  # it grew while being read
+        raise too_big
+    return data
 
 
-def _catalogue(path: Path | None) -> Catalogue:
+def read_json_file(path: Path, what: str) -> object:
+    """A JSON input file of any subcommand; every problem is a StartupError with exit 2.
+    `what` names it in the message ("case file", "catalogue")."""
+    data = _read_bytes(path, what)
+    wrong = "ファイルの形式が正しくありません"
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise _bad_input(what, path, "is not UTF-8 text", wrong) from None
+    except RecursionError:
+        raise _bad_input(what, path, "is nested too deeply to be a case or catalogue",
+                         wrong) from None
+    except json.JSONDecodeError as exc:
+        raise _bad_input(what, path, f"is not JSON: {exc}", wrong) from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise _bad_input(what, path, "holds a number of more than 4,300 digits", wrong) from None
+
+
+def _templates() -> dict[str, Template]:
+    from forms.templates import TemplateError, load_templates
+
+    try:
+        return load_templates()
+    except TemplateError as exc:
+        raise StartupError(str(exc), "申請書の様式に誤りがあります", ExitCode.USAGE) from None
+
+
+def _catalogue(path: Path | None, templates: Mapping[str, Template] | None = None
+               ) -> Catalogue:
+    """The built-in catalogue, or the file's checked against the form templates: every form it
+    prints has one, and a question only a printed form reads counts as needed."""
     if path is None:
         return default_catalogue()
+    from counter_app.reception.packet import FormsMismatch, check_templates, form_facts
+
+    data = read_json_file(path, "catalogue")
+    templates = _templates() if templates is None else templates
     try:
-        return Catalogue.from_dict(_read_json(path, "catalogue"))  # type: ignore[arg-type]
-    except RuleError as exc:
+        catalogue = Catalogue.from_dict(data, form_facts(templates))
+        check_templates(catalogue, templates)
+    except (RuleError, FormsMismatch) as exc:
         raise StartupError(f"catalogue {path}: {exc}", "手続ルールに誤りがあります",
                            ExitCode.USAGE) from None
+    return catalogue
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from None
+def _date_option(kind: DateKind) -> Callable[[str], dt.date]:
+    def parse(text: str) -> dt.date:
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from None
+        try:
+            # As recorded dates: re-determining or re-printing a case from years ago is what
+            # these options are for, so only the first era and the year ahead bound them.
+            return check_date(value, kind, dt.date.today(), recorded=True)
+        except DateRangeError as exc:
+            raise argparse.ArgumentTypeError(exc.english) from None
+    return parse
 
 
-def run(argv: Sequence[str]) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="counter-app")
     commands = parser.add_subparsers(dest="command", required=True)
     det = commands.add_parser("determine", help="print the determination of a case file as JSON")
     det.add_argument("case", type=Path, help="case file (JSON, see DESIGN.md)")
     det.add_argument("--catalogue", type=Path, help="procedure catalogue (default: built in)")
-    det.add_argument("--filed-on", type=_date, help="filing day for deadlines (default: move date)")
+    det.add_argument("--filed-on", type=_date_option(DateKind.FILING),
+                     help="filing day for deadlines (default: move date)")
     render = commands.add_parser("render", help="write the packet PDF of a case file")
     render.add_argument("case", type=Path, help="case file (JSON, see DESIGN.md)")
     render.add_argument("--out", type=Path, required=True, help="directory for the PDF")
     render.add_argument("--demo", action="store_true", help="watermark every page 見本")
     render.add_argument("--catalogue", type=Path, help="procedure catalogue (default: built in)")
-    render.add_argument("--printed-on", type=_date, help="issue date (default: today)")
-    rules = commands.add_parser("rules", help="validate, export or import procedure catalogues")
+    render.add_argument("--printed-on", type=_date_option(DateKind.PRINTING),
+                        help="issue date (default: today)")
+    rules = commands.add_parser("rules", help="validate or export procedure catalogues")
     rules_commands = rules.add_subparsers(dest="action", required=True)
     validate = rules_commands.add_parser("validate", help="check a catalogue file")
     validate.add_argument("file", type=Path)
     rules_commands.add_parser("export", help="print the built-in catalogue")
     _add_preentry(commands)
-    args = parser.parse_args(list(argv))
+    return parser
+
+
+def _add_preentry(commands: argparse._SubParsersAction) -> None:
+    from counter_app.preentry.cli import add_parser
+
+    add_parser(commands)
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run one subcommand. Every failure leaves as a StartupError: one line, escaped."""
+    argv = list(argv)
+    log_note = _open_log()
+    name = " ".join(argv[:2]) if argv[:1] == ["rules"] else " ".join(argv[:1])
+    log.info("counter-app %s: %s", __version__, printable(name))
+    try:
+        return _run(argv)
+    except StartupError as exc:
+        raise StartupError(printable(str(exc.args[0])), exc.message_ja, exc.exit_code) from None
+    except BrokenPipeError:
+        raise
+    except Exception as exc:
+        # Frames only: an exception's message may quote a name or a birth date.
+        frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
+        log.error("unexpected %s in %s (message left out); traceback:\n%s",
+                  type(exc).__name__, printable(name), frames)
+        raise StartupError(f"{type(exc).__name__} in {printable(name)}; {log_note}",
+                           "予期しないエラーが発生しました", ExitCode.UNEXPECTED) from None
+
+
+def _open_log() -> str:
+    """Log to the data directory's file, as the application does; say where, or why not."""
+    from counter_app.app import default_data_dir
+    from counter_app.config import data_dir_override, environment, prepare_data_dir
+    from counter_app.logs import setup_file_logging
+
+    try:
+        data_dir = prepare_data_dir(data_dir_override(environment()) or default_data_dir())
+        path = setup_file_logging(data_dir)
+    except StartupError as exc:
+        return f"no log was written: {exc}"
+    except OSError as exc:
+        return f"no log was written: cannot open the log file: {exc.strerror or exc}"
+    return f"the traceback is in {path}"
+
+
+def _run(argv: Sequence[str]) -> int:
+    args = _parser().parse_args(list(argv))
     if args.command == "preentry":
         from counter_app.preentry.cli import run as run_preentry
 
         return run_preentry(args)
-
     if args.command in ("determine", "render"):
-        catalogue = _catalogue(args.catalogue)
+        templates = _templates() if args.command == "render" or args.catalogue else None
+        catalogue = _catalogue(args.catalogue, templates)
         filed_on = args.filed_on if args.command == "determine" else None
         try:
-            case = Case.from_dict(_read_json(args.case, "case file"))
+            case = Case.from_dict(read_json_file(args.case, "case file"))
             result = determine(case, catalogue, filed_on or case.filed_on)
         except CaseFormatError as exc:
             raise StartupError(f"case file {args.case}: {exc}", "受付データに誤りがあります",
                                ExitCode.USAGE) from None
+        log.info("case %s: %d procedures, %d questions open", printable(case.id),
+                 len(result.procedures), len(result.unanswered))
         if args.command == "render":
-            return _render(case, result, catalogue, args)
+            return _render(case, result, catalogue, templates, args)  # type: ignore[arg-type]
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return ExitCode.OK
@@ -101,14 +240,8 @@ def run(argv: Sequence[str]) -> int:
     return ExitCode.OK
 
 
-def _add_preentry(commands: argparse._SubParsersAction) -> None:
-    from counter_app.preentry.cli import add_parser
-
-    add_parser(commands)
-
-
 def _render(case: Case, result: Determination, catalogue: Catalogue,
-            args: argparse.Namespace) -> int:
+            templates: dict[str, Template], args: argparse.Namespace) -> int:
     """The packet PDF and its data file (DESIGN.md, "What render writes"); refused with every
     print-gate problem on stderr while any remains."""
     from counter_app.reception.gate import PrintGate
@@ -120,13 +253,11 @@ def _render(case: Case, result: Determination, catalogue: Catalogue,
     )
     from counter_app.reception.problems import case_problems
     from counter_app.reception.session import ReceptionSession
-    from forms.templates import TemplateError, load_templates
     from printing.render import render_packet
 
     try:
-        templates = load_templates()
         check_templates(catalogue, templates)
-    except (TemplateError, FormsMismatch) as exc:
+    except FormsMismatch as exc:
         raise StartupError(str(exc), "申請書の様式に誤りがあります", ExitCode.USAGE) from None
     printed_on = args.printed_on or dt.date.today()
     gate = PrintGate(catalogue, templates, lambda: printed_on)
@@ -135,7 +266,10 @@ def _render(case: Case, result: Determination, catalogue: Catalogue,
     problems = case_problems(case, len(session.prompts())) + gate(case, result)
     if problems:
         for problem in problems:
-            print(f"counter-app: {problem.message_ja} ({problem.path})", file=sys.stderr)
+            print(f"counter-app: {printable(problem.message_ja)} ({printable(problem.path)})",
+                  file=sys.stderr)
+        log.info("case %s: not rendered, %d print-gate problems", printable(case.id),
+                 len(problems))
         return ExitCode.USAGE
     built = assemble(case, result, catalogue, templates, args.demo, printed_on)
     rendered = render_packet(built.packet)
@@ -150,5 +284,5 @@ def _render(case: Case, result: Determination, catalogue: Catalogue,
     except OSError as exc:
         raise StartupError(f"cannot write to {args.out}: {exc.strerror or exc}",
                            "PDFを保存できません", ExitCode.DATA_DIR) from None
-    print(f"{path} ({len(rendered.pages)} pages)")
+    print(f"{printable(str(path))} ({len(rendered.pages)} pages)")
     return ExitCode.OK

@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from counter_app.domain.dates import DateKind, DateRangeError, check_date
 from counter_app.domain.text import TextInputError, check_text, is_blank
 
 
@@ -360,7 +361,7 @@ class Case:
         if "step" in data:
             case.step = _enum(Step, data["step"], "step")
         if data.get("filed_on") is not None:
-            case.filed_on = _date(data["filed_on"], "filed_on")
+            case.filed_on = _date(data["filed_on"], "filed_on", DateKind.FILING)
         case.checklist = _checklist(data.get("checklist", {}))
         case.prints = _prints(data.get("prints", []))
         if data.get("catalogue_version") is not None:
@@ -421,7 +422,7 @@ def _move(data: Any) -> Move:
     kind = _enum(MoveKind, _require(data, "kind", str, "move.kind"), "move.kind")
     move = Move(
         kind=kind,
-        date=_date(_require(data, "date", str, "move.date"), "move.date"),
+        date=_date(_require(data, "date", str, "move.date"), "move.date", DateKind.MOVE),
         previous_address=_text(data, "previous_address", "move.previous_address"),
         new_address=_text(data, "new_address", "move.new_address"),
         previous_building=_text(data, "previous_building", "move.previous_building"),
@@ -431,7 +432,8 @@ def _move(data: Any) -> Move:
         certificate_city=_text(data, "certificate_city", "move.certificate_city"),
     )
     if data.get("certificate_date") is not None:
-        move.certificate_date = _date(data["certificate_date"], "move.certificate_date")
+        move.certificate_date = _date(data["certificate_date"], "move.certificate_date",
+                                      DateKind.CERTIFICATE)
     if move.transfer is not Transfer.NONE and kind is not MoveKind.MOVE_IN:
         raise CaseFormatError("move.transfer", "only a move_in arrives by certificate or card")
     return move
@@ -442,12 +444,12 @@ def _event(data: Any) -> Event:
         raise CaseFormatError("event", "expected an object")
     event = Event(
         kind=_enum(EventKind, _require(data, "kind", str, "event.kind"), "event.kind"),
-        date=_date(_require(data, "date", str, "event.date"), "event.date"),
+        date=_date(_require(data, "date", str, "event.date"), "event.date", DateKind.EVENT),
     )
     if data.get("subject") is not None:
         event.subject = _index(data["subject"], "event.subject")
     if data.get("known_date") is not None:
-        event.known_date = _date(data["known_date"], "event.known_date")
+        event.known_date = _date(data["known_date"], "event.known_date", DateKind.EVENT)
     if data.get("spouses") is not None:
         spouses = data["spouses"]
         if not isinstance(spouses, list) or len(spouses) != 2:
@@ -474,7 +476,7 @@ def _member(data: Any, path: str) -> Member:
     member = Member(
         name=name,
         birth_date=_date(_require(data, "birth_date", str, f"{path}.birth_date"),
-                         f"{path}.birth_date"),
+                         f"{path}.birth_date", DateKind.BIRTH),
         sex=_text(data, "sex", f"{path}.sex", required=True),
         relationship=_text(data, "relationship", f"{path}.relationship", required=True),
         source=_enum(MemberSource, data.get("source", "manual"), f"{path}.source"),
@@ -508,7 +510,8 @@ def _foreign(data: Any, path: str) -> Foreign:
         alias=_text(data, "alias", f"{path}.alias"),
     )
     if data.get("period_end") is not None:
-        foreign.period_end = _date(data["period_end"], f"{path}.period_end")
+        foreign.period_end = _date(data["period_end"], f"{path}.period_end",
+                                   DateKind.PERIOD_END)
     return foreign
 
 
@@ -609,14 +612,20 @@ def _index(value: Any, path: str) -> int:
     return value
 
 
-def _date(text: Any, path: str) -> dt.date:
+def _date(text: Any, path: str, kind: DateKind) -> dt.date:
+    """An ISO date plausible for its kind. The messages never hold the date (it may be a birth
+    date, and they reach the log)."""
     if not isinstance(text, str):
         raise CaseFormatError(path, "expected an ISO date (YYYY-MM-DD)")
     try:
         value = dt.date.fromisoformat(text)
     except ValueError:
-        raise CaseFormatError(path, f"not an ISO date (YYYY-MM-DD): {text!r}") from None
-    return value
+        raise CaseFormatError(path, "not an ISO date (YYYY-MM-DD)") from None
+    try:
+        # Recorded: a case saved years ago still loads; only the bounds that never move hold.
+        return check_date(value, kind, dt.date.today(), recorded=True)
+    except DateRangeError as exc:
+        raise CaseFormatError(path, exc.english) from None
 
 
 def _enum(kind: type[enum.StrEnum], value: Any, path: str) -> Any:

@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from counter_app.domain.dates import DateInputError
+from counter_app.domain.dates import (
+    DateInputError,
+    DateKind,
+    check_any_date,
+    check_date,
+    parse_typed_date,
+)
 
 _TYPED = re.compile(r"^(\d)(\d{2})(\d{2})(\d{2})$")
 
@@ -58,7 +64,9 @@ class EraTable:
         """The era a date is printed in: on a shared first day, the new era."""
         era = next((e for e in reversed(self.eras) if e.first_day <= date), None)
         if era is None:
-            raise ValueError(f"{date} is before the first era in the table")
+            # No date in the message: a birth date must never reach the log. Dates are checked
+            # where they enter (domain.dates), so this is a bug if it happens.
+            raise ValueError("date before the first era in the table")
         return self._in_era(era, date)
 
     def format(self, date: dt.date) -> str:
@@ -95,16 +103,23 @@ class EraTable:
     def _in_era(era: Era, date: dt.date) -> EraDate:
         return EraDate(era, date.year - era.first_day.year + 1, date.month, date.day)
 
-    def parse_typed(self, text: str) -> dt.date:
-        """GYYMMDD with era code G (e.g. 4050101 = 平成5年1月1日), or an ISO/8-digit date."""
+    def parse_typed(self, text: str, kind: DateKind | None = None,
+                    today: dt.date | None = None) -> dt.date:
+        """GYYMMDD with era code G (e.g. 4050101 = 平成5年1月1日), or an ISO/8-digit date.
+
+        The date must be plausible for `kind` (domain.dates); without a kind, for any kind: never
+        before the first era of this table, never after the latest day any kind allows."""
         compact = text.strip().translate(_FULL_WIDTH)
         match = _TYPED.match(compact)
         if match:
             code, year, month, day = (int(part) for part in match.groups())
-            return self.from_era(code, year, month, day)
-        from counter_app.domain.dates import parse_typed_date
-
-        return parse_typed_date(compact)
+            date = self.from_era(code, year, month, day)
+        else:
+            date = parse_typed_date(compact)
+        today = today or dt.date.today()
+        if kind is None:
+            return check_any_date(date, today, self.eras[0].first_day)
+        return check_date(date, kind, today)
 
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")

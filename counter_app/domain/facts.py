@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from counter_app.domain.case import Case, MemberSource
 
@@ -67,31 +69,86 @@ def prefecture_of(address: str) -> str | None:
     return match.group(1) if match else None
 
 
-def derived_case_facts(case: Case) -> dict[str, object]:
-    facts: dict[str, object] = {"move.kind": case.move.kind.value, "move.date": case.move.date,
-                                "move.month": case.move.date.month}
+@dataclass(frozen=True)
+class Derivation:
+    """How one fact is derived from the case: `derive(case)` for a case fact,
+    `derive(case, member index)` for a member fact. It gives the value, or None when this case
+    cannot tell (then the fact is asked, if the catalogue declares it `derived_or_asked`)."""
+
+    scope: str  # "case" or "member", as in the catalogue
+    type: str  # the catalogue type of the value
+    derive: Callable[..., object]
+
+
+def _other_prefecture(case: Case) -> bool | None:
     before = prefecture_of(case.move.previous_address)
     after = prefecture_of(case.move.new_address)
-    if before and after:
-        facts["move.other_prefecture"] = before != after
+    return before != after if before and after else None
+
+
+def _member_age(case: Case, index: int) -> int:
+    return age(case.members[index].birth_date, case.date)
+
+
+def _on_case_date(rule: Callable[[dt.date, dt.date], int]) -> Callable[[Case, int], int]:
+    """Ages and grades on the case's date: the move's, else the event's."""
+    return lambda case, index: rule(case.members[index].birth_date, case.date)
+
+
+def _card_held(case: Case, index: int) -> bool | None:
+    return True if case.members[index].source is MemberSource.CARD else None
+
+
+def _late_elderly(case: Case, index: int) -> str | None:
+    # 後期高齢者医療 by law from 75; younger members are asked.
+    return "late_elderly" if _member_age(case, index) >= 75 else None
+
+
+def _allowance_claimant(case: Case, index: int) -> bool | None:
+    # Imported here: roles reads school grades from this module.
+    from counter_app.domain.roles import claimant_facts
+
+    return claimant_facts(case).get(index)
+
+
+# The one registry of derived facts: the catalogue may declare a fact `derived`,
+# `derived_or_asked` or `case` only if it is here, with the same scope and type.
+DERIVED_FACTS: dict[str, Derivation] = {
+    "move.kind": Derivation("case", "choice", lambda case: case.move.kind.value),
+    "move.date": Derivation("case", "date", lambda case: case.move.date),
+    "move.month": Derivation("case", "int", lambda case: case.move.date.month),
+    "move.other_prefecture": Derivation("case", "bool", _other_prefecture),
+    "age": Derivation("member", "int", _member_age),
+    "legal_age": Derivation("member", "int", _on_case_date(legal_age)),
+    "school_grade": Derivation("member", "int", _on_case_date(school_grade)),
+    "sex": Derivation("member", "string", lambda case, index: case.members[index].sex),
+    "relationship": Derivation("member", "string",
+                               lambda case, index: case.members[index].relationship),
+    "card_held": Derivation("member", "bool", _card_held),
+    "health_insurance": Derivation("member", "choice", _late_elderly),
+    # 児童手当: false for who cannot claim, true for the only possible claimant (domain.roles).
+    "allowance_claimant": Derivation("member", "bool", _allowance_claimant),
+}
+_CASE_FACTS = [(k, d.derive) for k, d in DERIVED_FACTS.items() if d.scope == "case"]
+_MEMBER_FACTS = [(k, d.derive) for k, d in DERIVED_FACTS.items() if d.scope == "member"]
+
+
+def derived_case_facts(case: Case) -> dict[str, object]:
+    facts = {}
+    for key, derive in _CASE_FACTS:
+        value = derive(case)
+        if value is not None:
+            facts[key] = value
     return facts
 
 
 def derived_member_facts(case: Case, index: int) -> dict[str, object]:
     """Derived per-member facts: the bare key (`age`), as rules inside a member test them."""
-    member = case.members[index]
-    on = case.date
-    facts: dict[str, object] = {
-        "age": age(member.birth_date, on),
-        "legal_age": legal_age(member.birth_date, on),
-        "school_grade": school_grade(member.birth_date, on),
-        "sex": member.sex,
-        "relationship": member.relationship,
-    }
-    if member.source is MemberSource.CARD:
-        facts["card_held"] = True
-    if facts["age"] >= 75:  # type: ignore[operator]
-        facts["health_insurance"] = "late_elderly"
+    facts = {}
+    for key, derive in _MEMBER_FACTS:
+        value = derive(case, index)
+        if value is not None:
+            facts[key] = value
     return facts
 
 

@@ -78,14 +78,10 @@ def page_source() -> Path:
 
 
 def _read_json(path: Path, what: str) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise StartupError(f"cannot read {what} {path}: {exc.strerror or exc}",
-                           "ファイルを読めません", ExitCode.USAGE) from None
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise StartupError(f"{what} {path} is not JSON: {type(exc).__name__}",
-                           "ファイルの形式が正しくありません", ExitCode.USAGE) from None
+    # The subcommands' one reader: regular files only, size cap, one line for any fault.
+    from counter_app.commands import read_json_file
+
+    return read_json_file(path, what)
 
 
 def _catalogue(path: Path | None) -> Any:

@@ -64,7 +64,7 @@ class FactSpec:
         if self.type == "int":
             return isinstance(value, int) and not isinstance(value, bool)
         if self.type == "choice":
-            return value in {v for v, _ in self.choices}
+            return isinstance(value, str) and value in {v for v, _ in self.choices}
         return isinstance(value, str)
 
 
@@ -238,16 +238,17 @@ def validate(condition: Any, path: str, catalogue_facts: Mapping[str, FactSpec],
         raise RuleError(path, f"unknown condition keys {sorted(unknown) or list(condition)}")
     spec = _fact(condition["fact"], f"{path}.fact", catalogue_facts, in_member)
     op = condition.get("op", "==")
-    if op not in OPS:
+    if not isinstance(op, str) or op not in OPS:
         raise RuleError(f"{path}.op", f"unknown operator {op!r}; use one of {', '.join(OPS)}")
     if "op" in condition and "value" not in condition:
         raise RuleError(path, "an operator needs a value")
     value = condition.get("value", True)
     if isinstance(value, dict):
         if set(value) == {"setting"}:
-            if value["setting"] not in settings:
-                raise RuleError(f"{path}.value", f"unknown city setting {value['setting']!r}")
-            value = settings[value["setting"]]
+            name = value["setting"]
+            if not isinstance(name, str) or name not in settings:
+                raise RuleError(f"{path}.value", f"unknown city setting {name!r}")
+            value = settings[name]
         elif set(value) == {"fact"}:
             other = _fact(value["fact"], f"{path}.value.fact", catalogue_facts, in_member)
             if other.type != spec.type:
@@ -261,8 +262,11 @@ def validate(condition: Any, path: str, catalogue_facts: Mapping[str, FactSpec],
         values = value
     else:
         values = [value]
+    if spec.type == "date":
+        # The engine holds dates as dates: a JSON value could never equal or order with one.
+        raise RuleError(f"{path}.value", f"compare {spec.key} with another date fact")
     for item in values:
-        if spec.type in ("bool", "int", "choice") and not spec.accepts(item):
+        if not spec.accepts(item):
             raise RuleError(f"{path}.value", f"{item!r} is not a valid {spec.key} ({spec.type})")
     if op in ORDERED_OPS and spec.type not in ("int", "date"):
         raise RuleError(f"{path}.op", f"'{op}' compares numbers; {spec.key} is {spec.type}")

@@ -15,7 +15,6 @@ from typing import Any
 from counter_app.domain import Case, CaseFormatError
 from counter_app.domain.calendar import CityCalendar
 from counter_app.domain.facts import derived_case_facts, derived_member_facts, grade_label
-from counter_app.domain.roles import claimant_facts
 from counter_app.rules.catalogue import Catalogue, Document, Procedure
 from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts, evaluate
 
@@ -129,13 +128,10 @@ def case_facts(case: Case, catalogue: Catalogue) -> Facts:
     case_level = {k: v for k, v in case.answers.items() if not k.startswith("member.")}
     case_level.update(derived_case_facts(case))  # derived facts win over answers
     members = []
-    claimants = claimant_facts(case)
     for i in range(len(case.members)):
         prefix = f"member.{i}."
         facts = {k[len(prefix):]: v for k, v in case.answers.items() if k.startswith(prefix)}
-        facts.update(derived_member_facts(case, i))
-        if i in claimants and "allowance_claimant" in catalogue.facts:
-            facts["allowance_claimant"] = claimants[i]
+        facts.update(derived_member_facts(case, i))  # allowance_claimant included
         members.append(facts)
     return Facts(case_level, members, catalogue.city.settings)
 

@@ -92,3 +92,32 @@ def test_tlv_reader_multibyte_tags_and_lengths():
         read_header(bytes.fromhex("FF2080"), 0)
     with pytest.raises(TlvError, match="overruns"):
         iter_tlvs(bytes.fromhex("DF2105AA"), 0, 4)
+
+
+@pytest.mark.parametrize(
+    ("name", "address", "code"),
+    [
+        ("山田\x00花子", "東京都", "U+0000"),  # NUL: no PostgreSQL text column takes it
+        ("山田\u3000花子", "東京都\x1b[2J", "U+001B"),  # ESC clears a terminal
+        ("山田\u202e花子", "東京都", "U+202E"),  # right-to-left override
+        ("山田\r\n花子", "東京都", "U+000D"),
+        ("山田\u3000花子", "東京都\u2028千代田区", "U+2028"),  # line separator
+    ],
+)
+def test_control_characters_make_the_record_unreadable(name, address, code):
+    with pytest.raises(MalformedCardDataError) as info:
+        parse_basic_four(encode_basic_four(name, address, dt.date(1990, 4, 1), "2"))
+    assert code in str(info.value)
+    assert "山田" not in str(info.value) and "東京都" not in str(info.value)
+
+
+def test_a_name_of_zero_width_spaces_is_refused():
+    with pytest.raises(MalformedCardDataError, match=r"name holds the control character U\+200B"):
+        parse_basic_four(encode_basic_four("\u200b\u200b", "東京都", dt.date(1990, 4, 1), "2"))
+
+
+@pytest.mark.parametrize("born", [dt.date(2999, 1, 1), dt.date(1868, 1, 24),
+                                  dt.date.today() + dt.timedelta(days=1)])
+def test_an_impossible_birth_date_makes_the_record_unreadable(born):
+    with pytest.raises(MalformedCardDataError, match="birth date"):
+        parse_basic_four(encode_basic_four("山田\u3000花子", "東京都", born, "2"))

@@ -169,3 +169,36 @@ def test_no_pcscd(tmp_path):
         result = subprocess.run([sys.executable, "-m", "card_reader", *args], input="1234\n",
                                 capture_output=True, text=True, env=sandbox_env, timeout=30)
         _fails(result, 3, "PC/SC")
+
+
+@pytest.mark.parametrize(("wait", "reader"), [
+    ("nan", []), ("inf", []), ("-1", []), ("1e308", []), ("soon", []),
+    ("nan", ["--reader", READER_0]), ("1e308", ["--reader", READER_0]),
+], ids=["nan", "inf", "negative", "1e308", "soon", "nan_named_reader", "1e308_named_reader"])
+def test_a_wait_that_could_never_end_is_refused(pcsc, wait, reader):
+    # No card on the readers: before the check, nan waited for ever and 1e308 overflowed.
+    result = pcsc.cli("read", "--pin-stdin", "--wait", wait, *reader, stdin="1234\n", timeout=20)
+    _fails(result, 2, "--wait")
+
+
+def test_mute_card_without_naming_the_reader(pcsc, card):
+    card(faults={"mute": True})
+    _fails(pcsc.cli("read", "--pin-stdin", stdin="1234\n"), 12, "カードが応答しません")
+
+
+def test_wrong_code_b_has_its_own_message(pcsc, card):
+    virtual = card()
+    result = pcsc.cli("read", "--reader", READER_0, "--code-b-stdin", stdin="02040120309999\n")
+    _fails(result, 7, "照合番号Bが違います")
+    assert "暗証番号" not in result.stderr and "あと9回" in result.stderr
+    assert virtual.verify_count() == 1
+
+
+@pytest.mark.parametrize("holder", [{"name": "山田\x00花子"}, {"address": "東京都\x1b[2J"},
+                                    {"birth_date": "2999-01-01"}],
+                         ids=["nul_in_name", "escape_in_address", "born_in_2999"])
+def test_card_data_no_case_may_hold_is_unreadable(pcsc, card, holder):
+    card(**holder)
+    result = _read(pcsc)
+    _fails(result, 10, "手入力してください")
+    assert "山田" not in result.stderr and "\x1b" not in result.stderr

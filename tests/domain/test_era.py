@@ -83,6 +83,7 @@ def test_a_new_era_is_a_data_change():
         ' {"code": 6, "name": "新元号", "letter": "N", "first_day": "2040-01-01"}]}')
     assert table.format(D(2040, 1, 1)) == "新元号元年1月1日"
     assert table.format(D(2039, 12, 31)) == "令和21年12月31日"
-    assert table.parse_typed("6020101") == D(2041, 1, 1)
+    in_2040 = D(2040, 6, 1)  # typed dates must be plausible on the day they are typed
+    assert table.parse_typed("6020101", today=in_2040) == D(2041, 1, 1)
     with pytest.raises(DateInputError):
-        table.parse_typed("5220101")
+        table.parse_typed("5220101", today=in_2040)

@@ -9,6 +9,9 @@ from households import household
 
 from counter_app.app import main
 
+# counter-app's subcommands log to the data directory: a private one per test.
+pytestmark = pytest.mark.usefixtures("data_dir")
+
 
 def run(capsys, monkeypatch, *args, stdin=""):
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))

@@ -173,7 +173,8 @@ def test_characters_no_font_has_are_reported_before_printing():
     assert [(u.visible, u.codes) for u in rendered.unprintable] == [("\U0001F600", "U+1F600")]
 
 
-def test_render_refuses_with_every_problem_and_writes_nothing(tmp_path, capsys):
+# data_dir: `render` logs to the data directory, a private one per test.
+def test_render_refuses_with_every_problem_and_writes_nothing(tmp_path, capsys, data_dir):
     from counter_app.app import main
 
     data = json.loads((HOUSEHOLDS / "01_single_employee_move_in.json").read_text())
@@ -189,7 +190,7 @@ def test_render_refuses_with_every_problem_and_writes_nothing(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
-def test_render_command_writes_the_packet_and_its_data(tmp_path, capsys):
+def test_render_command_writes_the_packet_and_its_data(tmp_path, capsys, data_dir):
     from counter_app.app import main
 
     case_file = Path(__file__).resolve().parent / "cases" / "long_move_in.json"

@@ -8,6 +8,9 @@ import pytest
 
 from counter_app.app import main
 
+# `determine` logs to the data directory: a private one per test, never the machine's.
+pytestmark = pytest.mark.usefixtures("data_dir")
+
 HOUSEHOLDS = sorted((Path(__file__).parent.parent / "households").glob("*.json"))
 KINDS_COVERED = {"move_in", "move_within", "move_out"}
 
