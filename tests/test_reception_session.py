@@ -229,3 +229,19 @@ def test_discarding_needs_a_reason(session):
     assert stored.status is CaseStatus.DISCARDED
     assert stored.discard_reason == "住民の方が帰られたため"
     assert session.repo.open_cases() == []
+
+
+def test_a_form_that_prints_a_derived_fact_does_not_ask_it(session):
+    """後期高齢者医療異動届 prints 他の都道府県から/同じ都道府県内から: when both addresses name
+    their prefecture the answer is known and nobody is asked; when one does not, it is asked."""
+    session = ReceptionSession(session.case, default_catalogue(), lambda case: None, TODAY,
+                               form_facts={"late_elderly_change":
+                                           frozenset({"move.other_prefecture"})})
+    session.set_move(MoveKind.MOVE_IN, dt.date(2026, 4, 1), "茨城県つくば市千現９９",
+                     "北海道あおば市本町１－１")
+    session.add_member(_member("甲", "1940-06-15"))
+    assert any(p.id == "late_elderly_enroll" for p in session.determination.procedures)
+    assert "move.other_prefecture" not in session.open_keys()
+    session.set_move(MoveKind.MOVE_IN, dt.date(2026, 4, 1), "つくば市千現９９",
+                     "北海道あおば市本町１－１")
+    assert "move.other_prefecture" in session.open_keys()

@@ -35,7 +35,7 @@ from counter_app.reception.errors import NotReady, Refused
 from counter_app.reception.interview import CLAIMANT, Answered, Prompt, answered, build_prompts
 from counter_app.reception.problems import Gate, Problem, case_problems
 from counter_app.rules import Catalogue, ChosenProcedure, Determination, determine
-from counter_app.rules.engine import check_answers
+from counter_app.rules.engine import case_facts, check_answers
 
 
 def concerned(chosen: ChosenProcedure) -> tuple[int, ...]:
@@ -264,6 +264,8 @@ class ReceptionSession:
 
     def _form_keys(self, case: Case, result: Determination) -> list[str]:
         needed: list[str] = []
+        # A derived fact (move.other_prefecture from two addresses) is known without an answer.
+        known = case_facts(case, self.catalogue)
         for chosen in result.procedures:
             entry = case.checklist.get(chosen.id)
             if entry is not None and entry.status is ChecklistStatus.NOT_NEEDED:
@@ -276,8 +278,11 @@ class ReceptionSession:
                 spec = self.catalogue.facts.get(fact)
                 if spec is None or not spec.askable or fact not in self.catalogue.questions:
                     continue
-                keys = [fact] if spec.scope == "case" else \
-                    [member_key(i, fact) for i in concerned(chosen)]
+                if spec.scope == "case":
+                    keys = [] if known.case_facts.get(fact) is not None else [fact]
+                else:
+                    keys = [member_key(i, fact) for i in concerned(chosen)
+                            if known.member_facts[i].get(fact) is None]
                 needed += [k for k in keys if k not in case.answers]
         return needed
 
