@@ -118,6 +118,22 @@ def normalise_postal_code(code: str) -> str:
     return compact.replace("-", "")
 
 
+def look_up(code: str) -> tuple[str, str]:
+    """(7-digit code, prefecture + city + town) for what staff typed: a full code, or the last
+    four digits of one of the city's own codes (a new address in the city is the usual case).
+
+    Safe to call from any thread."""
+    compact = code.strip().translate(_FULL_WIDTH)
+    if re.fullmatch(r"\d{4}", compact):
+        city = city_postal_codes()
+        matches = [t for t in city.towns if t.postal_code.endswith(compact)]
+        if len(matches) == 1:
+            return matches[0].postal_code, city.address_of(matches[0])
+        raise PostalCodeError("郵便番号は7桁で入力してください（市内は下4桁でも入力できます）")
+    full = normalise_postal_code(code)
+    return full, town_for_postal_code(full)
+
+
 def town_for_postal_code(code: str) -> str:
     """Prefecture, city and town for a 7-digit postal code (the block number is typed after).
 

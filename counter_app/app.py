@@ -170,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(options, env, started)
     except StartupError as exc:
         log.error("start-up failed: %s", exc)
-        print(exc.one_line(), file=sys.stderr)
+        _say(exc.one_line())
         return exc.exit_code
     except BrokenPipeError:
         # The reader of our output went away (`| head`): nothing left to say to anyone.
@@ -179,9 +179,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         # Staff get one line, the log gets the traceback; a console dump helps nobody at a counter.
         log.exception("unexpected error")
-        print(f"counter-app: 予期しないエラーが発生しました ({type(exc).__name__}: {exc}; "
-              "details in the log file)", file=sys.stderr)
+        _say(f"counter-app: 予期しないエラーが発生しました ({type(exc).__name__}: {exc}; "
+             "details in the log file)")
         return ExitCode.UNEXPECTED
+
+
+def _say(line: str) -> None:
+    """One line on stderr, even when nobody reads it any more (`2>&1 | head`)."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (BrokenPipeError, ValueError):
+        pass
 
 
 def start(options: Options, env: Mapping[str, str]) -> Runtime:

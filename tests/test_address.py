@@ -107,3 +107,12 @@ def _refused(change, reason):
     change(data)
     with pytest.raises(PostalDataError, match=re.escape(reason)):
         CityPostalCodes.from_dict(data)
+
+
+def test_the_last_four_digits_find_a_town_of_the_city():
+    from counter_app.address import PostalCodeError, look_up
+
+    assert look_up("9903") == ("0999903", "北海道あおば市若葉町")
+    assert look_up("０９９－９９０１") == ("0999901", "北海道あおば市本町")
+    with pytest.raises(PostalCodeError):
+        look_up("1234")  # not the end of any code of the city

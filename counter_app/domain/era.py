@@ -72,6 +72,14 @@ class EraTable:
     def format(self, date: dt.date) -> str:
         return str(self.to_era(date))
 
+    def display(self, date: dt.date) -> str:
+        """For screens: the 和暦, or the Western date for a day before the first era (data saved
+        before dates were checked must still list, not break the list)."""
+        try:
+            return self.format(date)
+        except ValueError:
+            return f"{date.year}年{date.month}月{date.day}日"
+
     def from_era(self, code: int, year: int, month: int, day: int) -> dt.date:
         """The Gregorian date of an era date; a day outside the era is refused."""
         era = self._by_code.get(code)
@@ -110,19 +118,37 @@ class EraTable:
         The date must be plausible for `kind` (domain.dates); without a kind, for any kind: never
         before the first era of this table, never after the latest day any kind allows."""
         compact = text.strip().translate(_FULL_WIDTH)
+        today = today or dt.date.today()
         match = _TYPED.match(compact)
+        if _SHORT.match(compact) and kind in _SHORT_KINDS:
+            return check_date(_nearest(int(compact[:2]), int(compact[2:]), today), kind, today)
         if match:
             code, year, month, day = (int(part) for part in match.groups())
             date = self.from_era(code, year, month, day)
         else:
             date = parse_typed_date(compact)
-        today = today or dt.date.today()
         if kind is None:
             return check_any_date(date, today, self.eras[0].first_day)
         return check_date(date, kind, today)
 
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_SHORT = re.compile(r"^\d{4}$")
+# Days of the visit's own season may be typed as MMDD alone: a move, an event, a certificate.
+_SHORT_KINDS = {DateKind.MOVE, DateKind.EVENT, DateKind.FILING, DateKind.CERTIFICATE}
+
+
+def _nearest(month: int, day: int, today: dt.date) -> dt.date:
+    """The date with this month and day nearest to today (last, this or next year)."""
+    found = []
+    for year in (today.year - 1, today.year, today.year + 1):
+        try:
+            found.append(dt.date(year, month, day))
+        except ValueError:
+            continue
+    if not found:
+        raise DateInputError("暦にない日付です")
+    return min(found, key=lambda d: abs((d - today).days))
 
 
 @cache

@@ -32,6 +32,10 @@ def check_text(value: str, what_ja: str) -> str:
                                  f"{what_ja}に使えない制御文字（U+{ord(char):04X}）が含まれています")
         if category == "Cs":
             raise TextInputError("lone surrogate", f"{what_ja}に読めない文字が含まれています")
+        if category in ("Cf", "Zl", "Zp") and char != "\u200d":
+            # Direction overrides and line separators reorder or break what is printed.
+            raise TextInputError(f"format character U+{ord(char):04X}",
+                                 f"{what_ja}に使えない文字（U+{ord(char):04X}）が含まれています")
     return value
 
 

@@ -66,9 +66,9 @@ class OpenCasesPage(QWidget):
         era = default_era_table()
         for row, s in enumerate(self.summaries):
             local = s.updated_at.astimezone()
-            cells = [s.initials or "—", s.kind_label, era.format(s.date) if s.date else "—",
+            cells = [s.initials or "—", s.kind_label, era.display(s.date) if s.date else "—",
                      f"{s.member_count}人", STEP_LABELS[s.step],
-                     f"{era.format(local.date())} {local:%H:%M}", s.claimed_by or ""]
+                     f"{era.display(local.date())} {local:%H:%M}", s.claimed_by or ""]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if self.summaries:

@@ -87,3 +87,17 @@ def test_a_new_era_is_a_data_change():
     assert table.parse_typed("6020101", today=in_2040) == D(2041, 1, 1)
     with pytest.raises(DateInputError):
         table.parse_typed("5220101", today=in_2040)
+
+
+def test_a_move_date_may_be_typed_as_month_and_day_nearest_to_today():
+    from counter_app.domain.dates import DateInputError, DateKind
+
+    table = default_era_table()
+    today = dt.date(2026, 12, 1)
+    assert table.parse_typed("1120", DateKind.MOVE, today) == dt.date(2026, 11, 20)
+    assert table.parse_typed("0105", DateKind.MOVE, today) == dt.date(2027, 1, 5)  # a 転出 ahead
+    assert table.parse_typed("1201", DateKind.MOVE, dt.date(2027, 1, 3)) == dt.date(2026, 12, 1)
+    with pytest.raises(DateInputError):
+        table.parse_typed("1231", DateKind.BIRTH, today)  # a birth date needs its year
+    with pytest.raises(DateInputError):
+        table.parse_typed("1332", DateKind.MOVE, today)
