@@ -17,40 +17,17 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 
-class Bot:
-    """The few pytest-qt calls the script uses, on plain QTest."""
-
-    def keyClick(self, widget, key, modifier=None):
-        if modifier is None:
-            QTest.keyClick(widget, key)
-        else:
-            QTest.keyClick(widget, key, modifier)
-
-    def keyClicks(self, widget, text):
-        QTest.keyClicks(widget, text)
-
-    def mouseClick(self, widget, button):
-        QTest.mouseClick(widget, button)
-
-    def waitUntil(self, condition, timeout=5000):
-        deadline = time.monotonic() + timeout / 1000
-        while not condition():
-            if time.monotonic() > deadline:
-                raise TimeoutError("bench: the flow did not move on")
-            QApplication.processEvents()
-            time.sleep(0.005)
-
-
 def main():
-    from reception_script import run_four_person_move_in
+    from reception_script import QTestBot, run_four_person_move_in
 
     from card_reader.sources import VirtualCardSource
     from counter_app.demo import load_demo_residents
     from counter_app.preferences import Preferences
+    from counter_app.reception.gate import PrintGate
+    from counter_app.reception.packet import form_facts
     from counter_app.rules import default_catalogue
     from counter_app.store import CaseRepository, open_database
     from counter_app.ui.application import configure_application
@@ -58,6 +35,7 @@ def main():
     from counter_app.ui.collector import GuiThreadCollector
     from counter_app.ui.controller import CaseSaver, CounterController
     from counter_app.ui.main_window import StatusSources
+    from forms.templates import load_templates
 
     app = QApplication([])
     GuiThreadCollector(app)
@@ -65,13 +43,16 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         repository = CaseRepository(open_database(f"sqlite:///{tmp}/bench.sqlite3"))
         saver = CaseSaver(repository)
-        controller = CounterController(default_catalogue(), repository, saver)
+        catalogue, templates = default_catalogue(), load_templates()
+        controller = CounterController(catalogue, repository, saver,
+                                       form_facts=form_facts(templates),
+                                       gate=PrintGate(catalogue, templates))
         window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
                                Preferences(Path(tmp)), controller, VirtualCardSource(),
                                load_demo_residents())
         window.show()
         window.activateWindow()
-        bot = Bot()
+        bot = QTestBot()
         bot.waitUntil(lambda: QApplication.activeWindow() is window)
         begin = time.perf_counter()
         staff = run_four_person_move_in(window, bot)

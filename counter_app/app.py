@@ -291,7 +291,7 @@ def build_gui(runtime: Runtime) -> Gui:
         raise StartupError(str(exc), "申請書の様式が手続ルールと合いません",
                            ExitCode.USAGE) from None
     repository = CaseRepository(runtime.sessions)
-    saver = CaseSaver(repository)
+    saver = CaseSaver(repository, counter=preferences.counter_name)
     controller = CounterController(catalogue, repository, saver,
                                    form_facts=form_facts(templates),
                                    gate=PrintGate(catalogue, templates))
@@ -338,7 +338,11 @@ def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:
     from counter_app.ui.tasks import wait_for_tasks
 
     gui = build_gui(start(options, env))
-    gui.window.show()  # type: ignore[attr-defined]
+    gui.window.ask_before_closing = not options.smoke_test  # type: ignore[attr-defined]
+    if options.smoke_test:
+        gui.window.show()  # type: ignore[attr-defined]
+    else:
+        gui.window.showMaximized()  # type: ignore[attr-defined]
     try:
         if options.smoke_test:
             return _smoke_test(gui.app, gui.window, started, options.screenshot)

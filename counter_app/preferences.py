@@ -53,6 +53,13 @@ class Preferences:
         return str(value) if value not in (None, "") else None
 
     @property
+    def counter_name(self) -> str:
+        """This counter's name in claims and the audit: `counter/name`, else the PC's name."""
+        import socket
+
+        return (self._text("counter/name") or socket.gethostname())[:64]
+
+    @property
     def reader_name(self) -> str | None:
         return self._text("reader/name")
 

@@ -91,7 +91,8 @@ def test_checklist_refuses_to_close_and_asks_a_reason_for_not_needed(window, qtb
     qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: controller.session.case.id != case_id)
     assert window.current_page_key() == "reception"
-    assert "受付を完了しました" in window.info_box.text()
+    assert "受付を完了しました" in window.reception.hint.text()  # said on the page, no box
+    assert window.reception.focus_first is not None
 
 
 def test_delete_in_an_address_field_deletes_text_not_a_member(window, qtbot):
@@ -113,8 +114,64 @@ def test_ctrl_n_keeps_typed_text_with_its_own_case(window, qtbot):
     page.move.new_address.setFocus()
     page.move.new_address.setText("北海道あおば市本町１－１")  # typed, not yet confirmed
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    # A case with people in it: staff are asked what becomes of it; Enter keeps it open.
+    qtbot.waitUntil(lambda: window.question_box is not None and window.question_box.isVisible())
+    assert "まだ完了していません" in window.question_box.text()
+    window.question_box.defaultButton().click()
     assert window.controller.session.case.id != first
+    assert "受付中の案件" in page.hint.text()
     assert page.move.new_address.text() == ""  # nothing of the previous case on screen
     window.controller.saver.flush()
     assert window.controller.repository.load(first).move.new_address == "北海道あおば市本町１－１"
     assert window.controller.session.case.move.new_address == ""
+
+
+def test_ctrl_n_can_discard_a_case_with_a_reason(window, qtbot):
+    from counter_app.domain import CaseStatus
+
+    first = window.controller.session.case.id
+    _add(window, "甲", "1985-06-15", "male")
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.question_box is not None and window.question_box.isVisible())
+    discard = next(b for b in window.question_box.buttons() if "取り消す" in b.text())
+    discard.click()
+    qtbot.waitUntil(lambda: window.question_box is not None
+                    and window.question_box.windowTitle() == "受付の取消")
+    window.question_box.setTextValue("誤って開始した")
+    window.question_box.accept()
+    window.controller.saver.flush()
+    stored = window.controller.repository.load(first)
+    assert stored.status is CaseStatus.DISCARDED and stored.discard_reason == "誤って開始した"
+    assert window.controller.session.case.id != first
+
+
+def test_closing_the_window_with_a_case_under_way_asks_first(window, qtbot):
+    window.ask_before_closing = True
+    _add(window, "甲", "1985-06-15", "male")
+    window.close()
+    assert window.isVisible()  # not closed without a word
+    qtbot.waitUntil(lambda: window.question_box is not None and window.question_box.isVisible())
+    assert "受付中のまま終了しますか" in window.question_box.text()
+    window.question_box.button(window.question_box.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_an_open_case_is_discarded_from_the_list_with_a_reason(window, qtbot):
+    from counter_app.domain import CaseStatus
+
+    first = window.controller.session.case.id
+    _add(window, "甲", "1985-06-15", "male")
+    window.controller.new_case()  # the first case waits in 受付中の案件
+    window.controller.saver.flush()
+    window.show_page_key("open_cases")
+    page = window.open_cases
+    qtbot.waitUntil(lambda: len(page.summaries) == 1)
+    page.table.setFocus()
+    page.table.selectRow(0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: page.reason_dialog is not None and page.reason_dialog.isVisible())
+    page.reason_dialog.setTextValue("住民の方が帰られた")
+    page.reason_dialog.accept()
+    qtbot.waitUntil(lambda: page.summaries == [])
+    stored = window.controller.repository.load(first)
+    assert stored.status is CaseStatus.DISCARDED and stored.discard_reason == "住民の方が帰られた"

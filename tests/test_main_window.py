@@ -95,11 +95,11 @@ def test_placeholders_say_what_will_come(configured_app, qtbot, tmp_path):
 
 def test_window_geometry_is_remembered_per_pc(configured_app, qtbot, tmp_path):
     window = _open(qtbot, tmp_path, _sources())
-    window.resize(700, 520)  # inside the 800x600 offscreen screen
+    window.resize(760, 560)  # inside the 800x600 offscreen screen
     window.close()
     assert "geometry" in (tmp_path / "settings.ini").read_text(encoding="utf-8")
     again = _open(qtbot, tmp_path, _sources())
-    assert (again.width(), again.height()) == (700, 520)
+    assert (again.width(), again.height()) == (760, 560)
 
 
 def test_bundled_font_and_japanese_qt_strings(configured_app):

@@ -27,7 +27,8 @@ def test_four_person_move_in_from_cards_to_a_closed_case(window, qtbot, screensh
     assert [m.relationship for m in stored.members] == ["世帯主", "妻", "子", "子"]
     assert stored.move.date.isoformat() == "2026-04-01"
     assert stored.move.previous_address.startswith("北海道札幌市")  # from the first card
-    assert stored.move.new_address == "東京都千代田区霞が関1-1"
+    assert stored.move.new_address == "北海道あおば市本町1-1"
+    assert stored.move.new_postal_code == "0999901"
     assert stored.answers["member.1.pregnant"] is True
     assert stored.answers["member.0.wants_seal_registration"] is True
     notices = {"voter_registration", "infant_health"}  # nothing to do at a counter

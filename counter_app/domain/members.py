@@ -6,7 +6,7 @@ import datetime as dt
 
 from card_reader.basic_four import BasicFour
 from counter_app.domain.case import Member, MemberSource
-from counter_app.domain.dates import DateInputError
+from counter_app.domain.dates import DateInputError, DateKind
 from counter_app.domain.era import default_era_table
 
 NAME_SEPARATOR = "\u3000"  # as on the card, between surname and given name
@@ -32,7 +32,7 @@ def typed_member(surname: str, given_name: str, birth_date: str, sex: str, addre
     if not surname:
         raise MemberInputError("surname", "氏を入力してください")
     try:
-        born = default_era_table().parse_typed(birth_date)
+        born = default_era_table().parse_typed(birth_date, DateKind.BIRTH, today)
     except DateInputError as exc:
         raise MemberInputError("birth_date", f"生年月日: {exc}") from None
     if born > today:

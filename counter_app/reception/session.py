@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -29,6 +30,7 @@ from counter_app.domain import (
     roles,
 )
 from counter_app.domain.case import MEMBER_KEY, member_key
+from counter_app.domain.kana import KanaInputError, check_kana, normalize_kana
 from counter_app.domain.members import suggest_relationship
 from counter_app.domain.text import TextInputError, check_text, display_name
 from counter_app.reception.errors import NotReady, Refused
@@ -168,9 +170,18 @@ class ReceptionSession:
     def update_member(self, index: int, **fields: Any) -> None:
         """Change a member's own fields (フリガナ, 本籍, 住民票コード, 外国人住民 items, moves…)."""
         self._member_index(index)
+        if "guardian" in fields:
+            raise Refused("保護者は保護者の欄で選んでください", "guardian via update_member")
         for key, value in fields.items():
             if isinstance(value, str):
                 _clean(value, key)
+        if fields.get("kana"):
+            try:
+                fields = {**fields, "kana": check_kana(normalize_kana(fields["kana"]))}
+            except KanaInputError as exc:
+                raise Refused(str(exc), "kana refused") from None
+        if fields.get("resident_code") and not re.fullmatch(r"\d{11}", fields["resident_code"]):
+            raise Refused("住民票コードは11桁の数字です", "resident code refused")
 
         def change(case: Case) -> None:
             member = case.members[index]
@@ -213,6 +224,30 @@ class ReceptionSession:
             if ref is not None and ref.member is not None:
                 for i, member in enumerate(case.members):
                     if i == ref.member:
+                        member.relationship = roles.HEAD
+                    elif member.relationship == roles.HEAD:
+                        member.relationship = ""  # staff choose the new 続柄
+        self._apply(change)
+
+    def set_roles(self, head: PersonRef | None, filer: PersonRef | None,
+                  previous_head: PersonRef | None) -> None:
+        """The F7 dialog's three roles in one change (checked as the single setters check)."""
+        for ref in (head, filer, previous_head):
+            if ref is not None and ref.member is not None:
+                self._member_index(ref.member)
+            elif ref is not None:
+                _clean(ref.name, "氏名")
+                _clean(ref.address, "住所")
+        if filer is not None:
+            _clean(filer.phone, "電話番号")
+
+        def change(case: Case) -> None:
+            case.filer = filer
+            case.previous_head = previous_head
+            case.head = head
+            if head is not None and head.member is not None:
+                for i, member in enumerate(case.members):
+                    if i == head.member:
                         member.relationship = roles.HEAD
                     elif member.relationship == roles.HEAD:
                         member.relationship = ""  # staff choose the new 続柄

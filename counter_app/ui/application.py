@@ -30,10 +30,17 @@ QLabel#promptText { font-size: 16pt; }
 QTreeWidget#checklist { font-size: 15pt; }
 QTreeWidget#checklist::item { padding: 5px 2px; }
 QTableWidget { font-size: 15pt; }
-QLabel#pageTitle { font-size: 22pt; font-weight: bold; }
+QLabel#pageTitle { font-size: 19pt; font-weight: bold; }
 QLabel#pageSummary { font-size: 16pt; }
 QFrame#pageNotice { background: #e7f5ff; border: 1px solid #74c0fc; border-radius: 6px; }
 QFrame#pageNotice QLabel { color: #1d3f5e; }
+QLineEdit:focus, QComboBox:focus, QPushButton:focus, QCheckBox:focus, QTableView:focus,
+QTreeView:focus, QListWidget:focus, QAbstractScrollArea:focus {
+    border: 3px solid #f08c00; }
+QPushButton:focus { background: #fff4e6; }
+QTableView::item:selected:focus, QTreeView::item:selected { background: #1c7ed6; color: white; }
+QLabel#banner { background: #ebfbee; color: #2b8a3e; border: 1px solid #8ce99a; padding: 6px 12px;
+                font-size: 15pt; }
 """
 
 

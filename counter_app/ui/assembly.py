@@ -7,13 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from card_reader.sources import CardSource
 from counter_app.demo import DemoResident
-from counter_app.domain import Step
+from counter_app.domain import CaseStatus, Step
 from counter_app.preferences import Preferences
+from counter_app.reception.packet import reception_number
 from counter_app.ui.checklist import ChecklistPage
 from counter_app.ui.controller import CounterController
 from counter_app.ui.interview import InterviewPage
@@ -58,7 +60,9 @@ class CounterWindow(MainWindow):
             "reception": self.reception, "interview": self.interview,
             "checklist": self.checklist, "printing": self.printing,
             "open_cases": self.open_cases})
-        self.info_box: QMessageBox | None = None
+        self.question_box: QWidget | None = None
+        self.ask_before_closing = False  # the composition root turns it on for the real app
+        self._closing_confirmed = False
 
         self.reception.next_requested.connect(lambda: self.show_page_key("interview"))
         self.interview.next_requested.connect(lambda: self.show_page_key("checklist"))
@@ -67,14 +71,67 @@ class CounterWindow(MainWindow):
         self.checklist.print_requested.connect(lambda: self.show_page_key("printing"))
         self.checklist.closed.connect(self._closed)
         self.open_cases.resume_requested.connect(self.resume)
+        self.open_cases.discard_requested.connect(self._discard_stored)
         controller.saver.failed.connect(self._save_failed)
         QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.new_case)
+        QTimer.singleShot(0, self.reception.focus_first)  # the first case starts in 異動日
 
     def new_case(self) -> None:
+        """Ctrl+N. A case with people in it is not left behind without a word: staff keep it
+        open (it waits in 受付中の案件), discard it with a reason, or go back to it."""
         self.reception.commit_edits()  # what was typed belongs to the case it was typed in
+        case = self.controller.session.case
+        if case.status is not CaseStatus.OPEN or not case.members:
+            self._start_next()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "次の方の受付",
+                          "この方の受付はまだ完了していません。どうしますか？", parent=self)
+        keep = box.addButton("受付中のまま残して次の方へ（Enter）",
+                             QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("この受付を取り消す（理由を入力）",
+                                QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("戻る（Esc）", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is keep:
+                self._start_next(f"前の方の受付は「受付中の案件」に残しました（受付番号 "
+                                 f"{reception_number(case.id)}）。")
+            elif box.clickedButton() is discard:
+                self.ask_discard()
+
+        box.finished.connect(answered)
+        box.finished.connect(box.deleteLater)
+        self.question_box = box
+        box.open()
+
+    def ask_discard(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("受付の取消")
+        dialog.setLabelText("取り消す理由を入力してください（例：住民の方が帰られた、誤って開始した）")
+        dialog.setMinimumWidth(720)
+
+        def discard(reason: str) -> None:
+            if self.controller.apply(lambda s: s.discard(reason)):
+                self._start_next("受付を取り消しました。")
+
+        dialog.textValueSelected.connect(discard)
+        dialog.finished.connect(dialog.deleteLater)
+        self.question_box = dialog
+        dialog.open()
+
+    def _discard_stored(self, case_id: str, reason: str) -> None:
+        if self.controller.discard_stored(case_id, reason):
+            if self.controller.session.case.id == case_id:
+                self._start_next("受付を取り消しました。")
+                self.show_page_key("open_cases")
+            run_task(self.controller.saver.flush, lambda *_: self.open_cases.reload())
+
+    def _start_next(self, note: str = "") -> None:
         self.controller.new_case()
         self.show_page_key("reception")
-        self.reception.move.kind.setFocus()
+        self.reception.hint.setText(note)
+        self.reception.focus_first()
 
     def resume(self, case_id: str) -> None:
         """Load on a worker (the database may be on a network), then switch to the case."""
@@ -88,10 +145,36 @@ class CounterWindow(MainWindow):
             self.open_cases.scan_error.setText("この案件は見つかりませんでした")
 
     def _closed(self) -> None:
-        self.info_box = QMessageBox(QMessageBox.Icon.Information, "受付完了", CLOSED_JA,
-                                    QMessageBox.StandardButton.Ok, self)
-        self.info_box.open()
-        self.new_case()
+        """The next resident at once; what happened is said on the page, not in a box to
+        click away."""
+        number = reception_number(self.controller.session.case.id)
+        self._start_next(f"{CLOSED_JA}（受付番号 {number}）")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window with a case under way says so (the case is kept either way)."""
+        case = self.controller.session.case
+        if (self.ask_before_closing and not self._closing_confirmed
+                and case.status is CaseStatus.OPEN and case.members):
+            event.ignore()
+            box = QMessageBox(QMessageBox.Icon.Question, "終了の確認",
+                              "受付中の方がいます。受付中のまま終了しますか？"
+                              "（次に起動したとき「受付中の案件」から再開できます）",
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                              self)
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+
+            def answered(result: int) -> None:
+                if result == QMessageBox.StandardButton.Yes:
+                    self._closing_confirmed = True
+                    self.close()
+
+            box.finished.connect(answered)
+            box.finished.connect(box.deleteLater)
+            self.question_box = box
+            box.open()
+            return
+        self.reception.commit_edits()
+        super().closeEvent(event)
 
     def _save_failed(self, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Critical, "保存できません", message,

@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
+from card_reader import errors as card_errors
 from card_reader.basic_four import BasicFour
 from card_reader.errors import CardError
 from card_reader.kenhojo import Pin
@@ -23,7 +24,36 @@ log = logging.getLogger(__name__)
 
 HINT_CHECKING = "カードを確認しています…"
 HINT_READING = "読み取り中です。カードをリーダーに置いたままにしてください。"
-UNEXPECTED_JA = "カードの読み取りで予期しないエラーが起きました。手入力で続けられます。"
+UNEXPECTED_JA = "カードの読み取りで予期しないエラーが起きました。"
+TYPE_IT = "F3 で券面を見て手入力して続けられます。"
+AGAIN = "もう一度読み取るには F2 を押してください。"
+
+
+def next_step_ja(error: BaseException, tries_before: int | None) -> str:
+    """What went wrong and what staff do next, in one message (never a dead end)."""
+    if isinstance(error, card_errors.PinBlockedError):
+        if tries_before == 1:
+            head = "暗証番号を間違えたため、たった今ロックされました。"
+        else:
+            head = "このカードは以前から暗証番号がロックされています。"
+        return (f"{head}再設定は市民課（1番窓口）でできます（本人確認書類が必要です）。"
+                f"今日の受付は{TYPE_IT}")
+    if isinstance(error, card_errors.WrongPinError):
+        return f"{error.message_ja}。{AGAIN}"
+    if isinstance(error, card_errors.NoCardError):
+        return ("カードが置かれていません。カードをリーダーに置くと読み取りを始めます。"
+                f"カードをお持ちでない方は{TYPE_IT}")
+    if isinstance(error, card_errors.NotMyNumberCardError):
+        return ("マイナンバーカードではありません（通知カード・住基カード・在留カードは読み取れ"
+                f"ません）。{TYPE_IT}")
+    if isinstance(error, card_errors.CardRemovedError | card_errors.CardNotRespondingError
+                  | card_errors.CardProtocolError):
+        return f"{error.message_ja}。カードを置き直すと読み取りを始めます。{TYPE_IT}"
+    if isinstance(error, card_errors.NoReaderError | card_errors.PcscUnavailableError):
+        return f"{error.message_ja}。{TYPE_IT}"
+    if isinstance(error, CardError):
+        return f"{error.message_ja}。{TYPE_IT}"
+    return UNEXPECTED_JA + TYPE_IT
 
 
 class CardReadFlow(QObject):
@@ -41,13 +71,15 @@ class CardReadFlow(QObject):
         self.busy = False
         self._reader: str | None = None
         self.pin_dialog: PinDialog | None = None
-        self.error_box: QMessageBox | None = None
+        self.last_problem = ""  # the last failure's message, as shown on the page
+        self._tries_before: int | None = None
 
     def start(self, reader: str | None = None) -> None:
         """Read the card on `reader` (where it was placed), or on whichever reader holds one."""
         if self.busy:
             return
         self._reader = reader
+        self._tries_before = None
         self._set_busy(True)
         self.hint.emit(HINT_CHECKING)
         run_task(lambda: pin_tries_left(self._source, reader), self._got_tries)
@@ -63,6 +95,7 @@ class CardReadFlow(QObject):
             self._fail(error)
             return
         self.hint.emit("")
+        self._tries_before = tries
         dialog = PinDialog(tries, self._parent)
         dialog.accepted.connect(lambda: self._read(dialog.pin(), dialog.last_try_confirmed()))
         dialog.rejected.connect(lambda: self._set_busy(False))
@@ -87,21 +120,17 @@ class CardReadFlow(QObject):
         self.member_read.emit(member_from_card(four))
 
     def _fail(self, error: BaseException) -> None:
+        """Shown on the page, not in a box to click away: staff go straight on (F2, F3)."""
         if isinstance(error, CardError):
             log.warning("card read failed: %s: %s", type(error).__name__, error)
-            message = error.message_ja
-            raw_hex = getattr(error, "raw_hex", None)
-            if raw_hex:  # undecodable text: staff compare it with the card face
-                message += f"\n（カードの記録の16進表示: {raw_hex}）"
         else:
             log.error("card read failed unexpectedly", exc_info=error)
-            message = UNEXPECTED_JA
+        message = next_step_ja(error, self._tries_before)
+        raw_hex = getattr(error, "raw_hex", None)
+        if raw_hex:  # undecodable text: staff compare it with the card face
+            message += f"（カードの記録の16進表示: {raw_hex}）"
         self._set_busy(False)
-        box = QMessageBox(QMessageBox.Icon.Warning, "カードの読み取り", message,
-                          QMessageBox.StandardButton.Ok, self._parent)
-        box.finished.connect(box.deleteLater)
-        self.error_box = box
-        box.open()
+        self.last_problem = message
         self.failed.emit(message)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from counter_app.domain import Case, PrintRecord, Step
+from counter_app.domain import Case, CaseStatus, PrintRecord, Step
 from counter_app.reception import ReceptionSession, Refused
 from counter_app.reception.problems import Gate
 from counter_app.rules import Catalogue
@@ -54,6 +54,7 @@ class CaseSaver(QObject):
         def run() -> None:
             case = self._repository.load(case_id)
             if case is not None:
+                self._writer.forget(case_id)  # save against the copy just loaded
                 change(case)
                 self._save(case)
 
@@ -125,6 +126,22 @@ class CounterController(QObject):
                                for form, fingerprint in forms.items())
 
         self.saver.update(case_id, change)
+
+    def discard_stored(self, case_id: str, reason: str) -> bool:
+        """Discard a case that is not on screen (from 受付中の案件), with a reason."""
+        if not reason.strip():
+            self.refused.emit("取消の理由を入力してください")
+            return False
+        if self.session.case.id == case_id:
+            return self.apply(lambda s: s.discard(reason))
+
+        def change(case: Case) -> None:
+            if case.status is CaseStatus.OPEN:
+                case.status = CaseStatus.DISCARDED
+                case.discard_reason = reason.strip()
+
+        self.saver.update(case_id, change)
+        return True
 
     def apply(self, operation: Callable[[ReceptionSession], Any]) -> bool:
         """Run one operation on the session; False (and `refused`) if it was refused."""

@@ -6,9 +6,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from counter_app.preferences import Preferences
 from counter_app.ui.tasks import run_task
@@ -52,12 +52,27 @@ PAGES = [
         "中断した受付を、止まったところから再開します。",
         "保存済みで未完了の案件を、異動の種類・日付・人数で一覧にします（氏名は一覧に出しません）。",
     ),
-    PageSpec(
-        "settings", "設定（監督者）",
-        "手続・質問・判定ルールを、市の実情に合わせて編集します。",
-        "ルールの編集、テストケースでの確認、公開。コードの変更は不要です。",
-    ),
 ]
+
+
+KEYS: dict[str, list[tuple[str, str]]] = {
+    "reception": [("F2", "カードを読む"), ("F3", "手入力で世帯員を追加"),
+                  ("F4", "続柄を選ぶ（↑↓）"),
+                  ("F5", "郵便番号へ（市内は下4桁）"), ("F6", "世帯員の詳細（フリガナ・本籍など）"),
+                  ("F7", "世帯主・届出人・電話番号"), ("Ctrl+↑/↓", "世帯員の順を変える"),
+                  ("Del", "世帯員を削除"), ("Ctrl+Enter", "聞き取りへ")],
+    "interview": [("数字", "回答する"), ("↑/↓", "質問を選ぶ（回答済みも変更できます）"),
+                  ("Enter", "選んだ方で決定"), ("Del", "回答を取り消す"),
+                  ("Ctrl+Enter", "手続一覧へ")],
+    "checklist": [("D", "済"), ("N", "不要（理由）"), ("L", "後日"),
+                  ("S", "その課の手続をまとめて済"),
+                  ("Ctrl+P", "印刷へ"), ("Ctrl+Enter", "受付を完了")],
+    "printing": [("Ctrl+P", "印刷（プリンタがなければPDF保存）"), ("Ctrl+S", "PDFに保存"),
+                 ("Esc", "印刷を取り消す"), ("Ctrl+Enter", "受付を完了")],
+    "open_cases": [("Enter", "選んだ案件を再開"), ("Del", "取り消す（理由）"),
+                   ("QRコード", "申請書のQRを読み取ると、その案件を開きます")],
+    "all": [("Ctrl+1～5", "画面を切り替える"), ("Ctrl+N", "次の方の受付"), ("F1", "このキー一覧")],
+}
 
 
 @dataclass(frozen=True)
@@ -100,16 +115,32 @@ class MainWindow(MainWindowView):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
             shortcut.activated.connect(lambda row=number - 1: self.show_page(row))
 
-        self.resize(1280, 800)
+        # A counter PC's screen may be 1366x768: the app opens maximized (app.py); this is only
+        # the size before that, and never more than a 1366x768 screen holds.
+        self.resize(1280, 720)
         geometry = preferences.window_geometry
         if geometry is not None:
             self.restoreGeometry(geometry)
+        self.help_box: QMessageBox | None = None
+        QShortcut(QKeySequence(Qt.Key.Key_F1), self).activated.connect(self.show_keys)
 
         self._probe_timer = QTimer(self)
         self._probe_timer.setInterval(PROBE_INTERVAL_MS)
         self._probe_timer.timeout.connect(self.refresh_status)
         self._probe_timer.start()
         self.refresh_status()
+
+    def show_keys(self) -> None:
+        """F1: the keys of the page on screen."""
+        keys = KEYS.get(self.current_page_key(), []) + KEYS["all"]
+        rows = "".join(f"<tr><td style='padding-right:24px'><b>{key}</b></td><td>{action}</td>"
+                       "</tr>" for key, action in keys)
+        box = QMessageBox(QMessageBox.Icon.Information, "キー操作",
+                          f"<table>{rows}</table>", QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.finished.connect(box.deleteLater)
+        self.help_box = box
+        box.open()
 
     def show_page(self, row: int) -> None:
         self.navigation.setCurrentRow(row)

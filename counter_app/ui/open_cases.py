@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QTableWidgetItem,
@@ -25,6 +26,7 @@ STEP_LABELS = {Step.MOVE: "受付", Step.INTERVIEW: "聞き取り", Step.CHECKLI
 
 class OpenCasesPage(QWidget):
     resume_requested = Signal(str)  # case id
+    discard_requested = Signal(str, str)  # case id, reason
 
     def __init__(self, repository: CaseRepository) -> None:
         super().__init__()
@@ -33,7 +35,9 @@ class OpenCasesPage(QWidget):
         layout = page_layout(self, "open_cases", "受付中の案件")
         self.note = QLabel()
         self.table = row_table("openCases", COLUMNS)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.scan = QLineEdit()
         self.scan.setObjectName("qrScan")
         self.scan.setPlaceholderText("申請書のQRコードを読み取ると、その案件を開きます")
@@ -46,6 +50,10 @@ class OpenCasesPage(QWidget):
         # A barcode scanner types the code and Enter, as a keyboard would.
         self.scan.returnPressed.connect(self._scanned)
         self.table.cellDoubleClicked.connect(lambda row, _col: self._resume(row))
+        delete = QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table)
+        delete.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        delete.activated.connect(self._ask_discard)
+        self.reason_dialog: QInputDialog | None = None
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             shortcut = QShortcut(QKeySequence(key), self.table)
             # Only in the table: Enter in the scan field belongs to the scanner.
@@ -83,6 +91,24 @@ class OpenCasesPage(QWidget):
             return
         self.scan_error.setText("")
         self.resume_requested.emit(code[0])
+
+    def _ask_discard(self) -> None:
+        """Del: a case nobody will come back for (the resident left) is discarded with a
+        reason, so the list does not fill up."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.summaries):
+            return
+        summary = self.summaries[row]
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("受付の取消")
+        dialog.setLabelText(f"{summary.initials}（{summary.member_count}人）の受付を取り消します。"
+                            "理由を入力してください")
+        dialog.setMinimumWidth(720)
+        dialog.textValueSelected.connect(
+            lambda reason: self.discard_requested.emit(summary.id, reason))
+        dialog.finished.connect(dialog.deleteLater)
+        self.reason_dialog = dialog
+        dialog.open()
 
     def _resume(self, row: int) -> None:
         if 0 <= row < len(self.summaries):

@@ -1,39 +1,58 @@
-"""The reception page: the move, and the household's members from cards or typed by hand."""
+"""The reception page: the move, and the household's members from cards, typed by hand or from
+the resident's pre-entry QR code, with who is who (世帯主, 届出人).
+
+Keyboard first: a new case starts in 異動日; Enter walks 異動日 → 〒 → 番地 → the household;
+F2 card, F3 type a member, F4 続柄, F5 〒, F6 a member's details, F7 世帯主・届出人, Ctrl+Enter on.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QLineEdit, QTableWidgetItem
 
-from card_reader.basic_four import SEX_CODES, SEX_LABELS_JA
 from card_reader.monitor import INSERTED, REMOVED, PresenceEvent
 from card_reader.sources import CardSource, VirtualCardSource
-from counter_app.address import PostalCodeError, town_for_postal_code
+from counter_app.address import PostalCodeError, look_up
 from counter_app.demo import DemoResident
-from counter_app.domain import Member, MemberSource, MoveKind, Step
-from counter_app.domain.dates import DateInputError
+from counter_app.domain import Member, MoveKind, Step, roles
+from counter_app.domain.dates import DateInputError, DateKind
 from counter_app.domain.era import default_era_table
 from counter_app.domain.facts import RELATIONSHIPS
+from counter_app.domain.text import display_name, sex_label
 from counter_app.ui.card_reading import CardReadFlow
 from counter_app.ui.controller import CounterController
+from counter_app.ui.member_details import MemberDetailsDialog
 from counter_app.ui.member_dialog import MemberDialog
+from counter_app.ui.roles_dialog import RolesDialog
 from counter_app.ui.tasks import run_task
 from counter_app.ui.views.reception_view import ReceptionView
 
 log = logging.getLogger(__name__)
 
-SOURCE_LABELS = {MemberSource.CARD: "カード", MemberSource.MANUAL: "手入力"}
 PREVIOUS_LABELS = {MoveKind.MOVE_IN: "前住所", MoveKind.MOVE_WITHIN: "前住所（市内）",
                    MoveKind.MOVE_OUT: "現住所"}
-NEW_LABEL_HINT = {MoveKind.MOVE_OUT: "転出先の住所"}
-_SEX_BY_VALUE = {value: SEX_LABELS_JA[code] for code, value in SEX_CODES.items()}
+WEEKDAYS = "月火水木金土日"
+NEW_LABELS = {MoveKind.MOVE_IN: "新住所", MoveKind.MOVE_WITHIN: "新住所",
+              MoveKind.MOVE_OUT: "転出先"}
 
 
-def sex_label(sex: str) -> str:
-    return _SEX_BY_VALUE.get(sex) or SEX_LABELS_JA.get(sex, f"コード {sex}")
+class SelectOnFocus(QObject):
+    """A field whose whole text is replaced by what staff type next (the date shown as 和暦,
+    a postal code): its text is selected whenever it gets the focus."""
+
+    def __init__(self, *fields: QLineEdit) -> None:
+        super().__init__()
+        for field in fields:
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
+            watched.selectAll()
+            QTimer.singleShot(0, watched.selectAll)  # after a mouse click placed the cursor
+        return False
 
 
 class ReceptionPage(ReceptionView):
@@ -47,7 +66,10 @@ class ReceptionPage(ReceptionView):
         self.card_flow.hint.connect(self.hint.setText)
         self.card_flow.busy_changed.connect(lambda busy: self.read_card.setEnabled(not busy))
         self.card_flow.member_read.connect(self.add_member)
+        self.card_flow.failed.connect(self._show_card_problem)
         self.member_dialog: MemberDialog | None = None
+        self.details_dialog: MemberDetailsDialog | None = None
+        self.roles_dialog: RolesDialog | None = None
 
         for kind in MoveKind:
             self.move.kind.addItem(kind.label, kind.value)
@@ -55,27 +77,38 @@ class ReceptionPage(ReceptionView):
         for relationship in RELATIONSHIPS:
             self.relationship.addItem(relationship, relationship)
 
-        self.move.kind.activated.connect(lambda _: self._apply_move())
-        self.move.date.editingFinished.connect(self._apply_move)
-        self.move.previous_address.editingFinished.connect(self._apply_move)
-        self.move.new_address.editingFinished.connect(self._apply_move)
-        self.move.postal_code.returnPressed.connect(self._look_up_postal_code)
-        self.move.date.returnPressed.connect(self.move.previous_address.setFocus)
-        self.move.previous_address.returnPressed.connect(self.move.postal_code.setFocus)
-        self.move.new_address.returnPressed.connect(self.members.setFocus)
+        move = self.move
+        move.kind.activated.connect(lambda _: self._apply_move())
+        for field in (move.date, move.previous_address, move.previous_building,
+                      move.new_address, move.new_building):
+            field.editingFinished.connect(self._apply_move)
+        move.date.textChanged.connect(self._echo_date)
+        self._select_on_focus = SelectOnFocus(move.date, move.postal_code)
+        move.postal_code.returnPressed.connect(self._look_up_postal_code)
+        move.date.returnPressed.connect(self._after_date)
+        move.previous_address.returnPressed.connect(move.postal_code.setFocus)
+        move.previous_building.returnPressed.connect(move.postal_code.setFocus)
+        move.new_address.returnPressed.connect(self.members.setFocus)
+        move.new_building.returnPressed.connect(self.members.setFocus)
 
         self.read_card.clicked.connect(lambda: self.card_flow.start())
         self.add_manual.clicked.connect(self.open_member_dialog)
+        self.details.clicked.connect(self.open_details)
+        self.roles_button.clicked.connect(self.open_roles)
         self.remove_member.clicked.connect(self.remove_selected)
         self.move_up.clicked.connect(lambda: self.move_selected(-1))
         self.move_down.clicked.connect(lambda: self.move_selected(1))
         self.relationship.activated.connect(lambda _: self._apply_relationship())
         self.members.currentCellChanged.connect(lambda *_: self._show_relationship())
+        self.members.cellDoubleClicked.connect(lambda *_: self.open_details())
         self.next_step.clicked.connect(self.go_next)
         shortcuts = (
             (QKeySequence(Qt.Key.Key_F2), self, lambda: self.card_flow.start()),
             (QKeySequence(Qt.Key.Key_F3), self, self.open_member_dialog),
             (QKeySequence(Qt.Key.Key_F4), self, self._focus_relationship),
+            (QKeySequence(Qt.Key.Key_F5), self, self._focus_postal_code),
+            (QKeySequence(Qt.Key.Key_F6), self, self.open_details),
+            (QKeySequence(Qt.Key.Key_F7), self, self.open_roles),
             (QKeySequence("Ctrl+Return"), self, self.go_next),
             (QKeySequence("Ctrl+Enter"), self, self.go_next),
             (QKeySequence(Qt.Key.Key_Delete), self.members, self.remove_selected),
@@ -103,7 +136,7 @@ class ReceptionPage(ReceptionView):
         controller.session_replaced.connect(lambda: self.refresh(replaced=True))
         controller.case_changed.connect(self.refresh)
         controller.refused.connect(self.message.setText)
-        self.refresh()
+        self.refresh(replaced=True)
 
     @property
     def household(self) -> list[Member]:
@@ -116,83 +149,169 @@ class ReceptionPage(ReceptionView):
         replaced (Ctrl+N, resume): then nothing of the previous case may stay on screen."""
         case = self.controller.session.case
         move = case.move
-        self.move.kind.setCurrentIndex(self.move.kind.findData(move.kind.value))
-        if replaced or not self.move.date.hasFocus():
-            self.move.date.setText(move.date.isoformat())
-        self.move.date_era.setText(default_era_table().format(move.date))
-        self.move.previous_label.setText(PREVIOUS_LABELS[move.kind])
-        for field, text in ((self.move.previous_address, move.previous_address),
-                            (self.move.new_address, move.new_address)):
-            if replaced or not field.hasFocus():
-                field.setText(text)
+        era = default_era_table()
+        if move is not None:
+            self.move.kind.setCurrentIndex(self.move.kind.findData(move.kind.value))
+            if replaced or not self.move.date.hasFocus():
+                self.move.date.setText(era.display(move.date))
+            self._echo_date(self.move.date.text())
+            self.move.previous_label.setText(PREVIOUS_LABELS[move.kind])
+            self.move.new_label.setText(NEW_LABELS[move.kind])
+            for field, text in ((self.move.previous_address, move.previous_address),
+                                (self.move.previous_building, move.previous_building),
+                                (self.move.new_address, move.new_address),
+                                (self.move.new_building, move.new_building)):
+                if replaced or not field.hasFocus():
+                    field.setText(text)
+            if replaced:
+                self.move.postal_code.setText(move.new_postal_code)
         if replaced:
-            self.move.postal_code.clear()
             self.move.error.setText("")
             self.message.setText("")
+            self.hint.setText("")
+            self._show_card_problem("")
+        head, filer = roles.head_member(case), roles.filer(case)
         row = self.members.currentRow()
         self.members.setRowCount(len(case.members))
         for r, member in enumerate(case.members):
-            cells = [member.relationship or "（未選択）", member.name,
-                     member.birth_date.isoformat(), sex_label(member.sex), member.address,
-                     SOURCE_LABELS[member.source]]
+            marks = []
+            if r == head:
+                marks.append("世帯主")
+            if filer is not None and filer.member == r:
+                marks.append("届出人")
+            if not member.moves:
+                marks.append("異動しない")
+            cells = [member.relationship or "（未選択）", display_name(member.name),
+                     display_name(member.kana) or "（未確認）", era.display(member.birth_date),
+                     sex_label(member.sex), "・".join(marks), member.source.label]
             for column, text in enumerate(cells):
                 self.members.setItem(r, column, QTableWidgetItem(text))
         if case.members:
             self.members.selectRow(min(max(row, 0), len(case.members) - 1))
         self._show_relationship()
+        self.roles.setText(self._roles_text())
+
+    def _roles_text(self) -> str:
+        case = self.controller.session.case
+        if not case.members:
+            return ""
+        head = roles.resolve(case, roles.head(case))
+        filer_ref = roles.filer(case)
+        filer = roles.resolve(case, filer_ref)
+        head_text = display_name(head.name) if head else "未定（F7で選んでください）"
+        if filer is None:
+            filer_text = "未定（F7）"
+        else:
+            relation = roles.filer_relation(case)
+            filer_text = display_name(filer.name) + (f"（{relation}）" if relation else "")
+        phone = filer_ref.phone if filer_ref is not None and filer_ref.phone else "未入力"
+        return f"世帯主：{head_text}　　届出人：{filer_text}　　電話：{phone}（F7で変更）"
 
     # --- the move ----------------------------------------------------------------------------
 
+    def _echo_date(self, text: str) -> None:
+        try:
+            date = self._typed_date()
+        except DateInputError:
+            self.move.date_era.setText("")
+            return
+        self.move.date_era.setText(f"{default_era_table().format(date)}"
+                                   f"（{WEEKDAYS[date.weekday()]}）")
+
+    def _after_date(self) -> None:
+        """On to the new address's 〒: the previous address comes from the first card (or is
+        typed there, Shift+Tab back)."""
+        self._apply_move()
+        if not self.move.error.text():
+            self.move.postal_code.setFocus()
+
+    def _typed_date(self) -> object:
+        text = self.move.date.text()
+        case_move = self.controller.session.case.move
+        if case_move is not None and text == default_era_table().display(case_move.date):
+            return case_move.date  # what the page shows for the stored date
+        return default_era_table().parse_typed(text, DateKind.MOVE)
+
     def _apply_move(self) -> None:
         try:
-            date = default_era_table().parse_typed(self.move.date.text())
+            date = self._typed_date()
         except DateInputError as exc:
             self.move.error.setText(f"異動日: {exc}")
             return
         self.move.error.setText("")
         kind = MoveKind(self.move.kind.currentData())
-        previous = self.move.previous_address.text()
-        new = self.move.new_address.text()
+        fields = {
+            "previous_address": self.move.previous_address.text().strip(),
+            "new_address": self.move.new_address.text().strip(),
+            "previous_building": self.move.previous_building.text().strip(),
+            "new_building": self.move.new_building.text().strip(),
+        }
         move = self.controller.session.case.move
-        if (kind, date, previous.strip(), new.strip()) == (
-                move.kind, move.date, move.previous_address, move.new_address):
+        if move is not None and (kind, date) == (move.kind, move.date) and all(
+                getattr(move, key) == value for key, value in fields.items()):
             return
-        self.controller.apply(lambda s: s.set_move(kind, date, previous, new))
+        postal = move.new_postal_code if move is not None else ""
+        self.controller.apply(lambda s: s.set_move(
+            kind, date, fields["previous_address"], fields["new_address"],  # type: ignore[arg-type]
+            previous_building=fields["previous_building"], new_building=fields["new_building"],
+            new_postal_code=postal))
 
     def commit_edits(self) -> None:
         """Save what is typed in the move fields to the current case (before leaving it)."""
         self._apply_move()
 
-    def _look_up_postal_code(self) -> None:
-        # On a worker: the first look-up loads Japan Post's data (80 MB) from disk.
-        code = self.move.postal_code.text()
-        run_task(lambda: town_for_postal_code(code), self._show_town)
+    def _focus_postal_code(self) -> None:
+        self.move.postal_code.setFocus()
+        self.move.postal_code.selectAll()
 
-    def _show_town(self, town: str | None, error: BaseException | None) -> None:
+    def _look_up_postal_code(self) -> None:
+        # On a worker: Japan Post's data for the rest of Japan is opened on the first look-up.
+        code = self.move.postal_code.text()
+        self.move.lookup_busy.setVisible(True)
+        self.move.error.setText("")
+        run_task(lambda: look_up(code), self._show_town)
+
+    def _show_town(self, found: tuple[str, str] | None, error: BaseException | None) -> None:
+        self.move.lookup_busy.setVisible(False)
         if isinstance(error, PostalCodeError):
             self.move.error.setText(str(error))
+            self.move.postal_code.selectAll()  # the next digits replace the wrong code
             return
-        if error is not None:
-            log.error("postal code look-up failed: %s", type(error).__name__)
-            self.move.error.setText("郵便番号を調べられませんでした。住所を入力してください")
+        if error is not None or found is None:
+            log.error("postal code look-up failed: %s: %s", type(error).__name__, error)
+            self.move.error.setText("郵便番号を調べられませんでした。住所を直接入力してください")
+            self.move.new_address.setFocus()
             return
-        self.move.error.setText("")
+        code, town = found
+        self.move.postal_code.setText(f"{code[:3]}-{code[3:]}")
         self.move.new_address.setText(town)
         self.move.new_address.setFocus()
         self.move.new_address.end(False)  # staff type the block number straight after
+        move = self.controller.session.case.move
+        if move is not None:
+            self.controller.apply(lambda s: s.set_move(
+                move.kind, move.date, move.previous_address, town,
+                previous_building=move.previous_building, new_building=move.new_building,
+                new_postal_code=code))
 
     # --- card presence -----------------------------------------------------------------------
 
     def on_presence(self, event: PresenceEvent) -> None:
         """A card placed on the reader starts a read, as staff expect; removal clears the hint."""
         if event.kind == INSERTED and self.isVisible():
+            self._show_card_problem("")
             self.card_flow.start(event.reader)
         elif event.kind == REMOVED and not self.card_flow.busy:
             self.hint.setText("")
 
+    def _show_card_problem(self, message: str) -> None:
+        self.card_problem.setText(message)
+        self.card_problem.setVisible(bool(message))
+
     # --- members -----------------------------------------------------------------------------
 
     def add_member(self, member: Member) -> None:
+        self._show_card_problem("")
         if self.controller.apply(lambda s: s.add_member(member)):
             self.members.selectRow(len(self.household) - 1)
             log.info("member added (%s), household of %d", member.source.value,
@@ -212,9 +331,12 @@ class ReceptionPage(ReceptionView):
     def _show_relationship(self) -> None:
         row = self.members.currentRow()
         self.relationship.setEnabled(0 <= row < len(self.household))
+        self.details.setEnabled(0 <= row < len(self.household))
         if 0 <= row < len(self.household):
             self.relationship.setCurrentIndex(
                 max(0, self.relationship.findData(self.household[row].relationship)))
+        else:
+            self.relationship.setCurrentIndex(0)  # nothing of a previous case stays
 
     def _focus_relationship(self) -> None:
         # Arrow keys then change it; Enter or Tab goes back to the household.
@@ -229,10 +351,42 @@ class ReceptionPage(ReceptionView):
             self.members.setFocus()
 
     def open_member_dialog(self) -> None:
-        dialog = MemberDialog(self)
+        move = self.controller.session.case.move
+        dialog = MemberDialog(self, address=move.previous_address if move else "")
         dialog.accepted.connect(lambda: self.add_member(dialog.member))
         dialog.finished.connect(dialog.deleteLater)
         self.member_dialog = dialog
+        dialog.open()
+
+    def open_details(self) -> None:
+        row = self.members.currentRow()
+        if not 0 <= row < len(self.household):
+            self.message.setText("詳細を入力する世帯員を選んでください")
+            return
+        others = [(i, display_name(m.name)) for i, m in enumerate(self.household) if i != row]
+        dialog = MemberDetailsDialog(self.household[row], others, self)
+
+        def save() -> None:
+            fields = dict(dialog.fields)
+            guardian = fields.pop("guardian")
+            if self.controller.apply(lambda s: s.update_member(row, **fields)) and \
+                    guardian != self.household[row].guardian:
+                self.controller.apply(lambda s: s.set_guardian(row, guardian))
+
+        dialog.accepted.connect(save)
+        dialog.finished.connect(dialog.deleteLater)
+        self.details_dialog = dialog
+        dialog.open()
+
+    def open_roles(self) -> None:
+        if not self.household:
+            self.message.setText("先に世帯員を登録してください（カードを読むか、F3で手入力）")
+            return
+        dialog = RolesDialog(self.controller.session.case, self)
+        dialog.accepted.connect(lambda: self.controller.apply(
+            lambda s: s.set_roles(dialog.head, dialog.filer, dialog.previous_head)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.roles_dialog = dialog
         dialog.open()
 
     # --- moving on ---------------------------------------------------------------------------
@@ -245,6 +399,11 @@ class ReceptionPage(ReceptionView):
         self.message.setText("")
         if self.controller.apply(lambda s: s.go_to(Step.INTERVIEW)):  # refusals shown by signal
             self.next_requested.emit()
+
+    def focus_first(self) -> None:
+        """Where a new case starts: the move date (cards are read as residents place them)."""
+        self.move.date.setFocus()
+        self.move.date.selectAll()
 
     # --- demo reader -------------------------------------------------------------------------
 

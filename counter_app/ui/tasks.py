@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -41,13 +42,18 @@ class _Task(QRunnable):
 _pending: set[_Relay] = set()
 
 
-def run_task(func: Callable[[], Any], callback: Callback) -> None:
+def run_task(func: Callable[[], Any], callback: Callback, owner: QObject | None = None
+             ) -> None:
+    """`owner`: the widget the result is for; if it is gone when the result arrives (a dialog
+    closed meanwhile), the result is dropped instead of touching a deleted widget."""
     relay = _Relay()  # created on the calling (GUI) thread so the callback runs there
     _pending.add(relay)
 
     def deliver(result: Any, error: BaseException | None) -> None:
         _pending.discard(relay)
         relay.deleteLater()
+        if owner is not None and not shiboken6.isValid(owner):
+            return
         callback(result, error)
 
     relay.finished.connect(deliver)

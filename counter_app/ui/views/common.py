@@ -15,8 +15,8 @@ def page_layout(page: QWidget, name: str, title: str) -> QVBoxLayout:
     """A page's column: object name, margins, and its large title."""
     page.setObjectName(f"page_{name}")
     layout = QVBoxLayout(page)
-    layout.setContentsMargins(32, 20, 32, 20)
-    layout.setSpacing(12)
+    layout.setContentsMargins(24, 10, 24, 10)  # 1366x768 leaves little height to spare
+    layout.setSpacing(8)
     heading = QLabel(title)
     heading.setObjectName("pageTitle")
     layout.addWidget(heading)

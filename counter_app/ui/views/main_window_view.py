@@ -85,7 +85,7 @@ class MainWindowView(QMainWindow):
         body = QHBoxLayout()
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(260)
+        self.navigation.setFixedWidth(210)
         self.navigation.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.stack = QStackedWidget()
         for number, spec in enumerate(pages, start=1):
