@@ -175,3 +175,16 @@ def test_an_open_case_is_discarded_from_the_list_with_a_reason(window, qtbot):
     qtbot.waitUntil(lambda: page.summaries == [])
     stored = window.controller.repository.load(first)
     assert stored.status is CaseStatus.DISCARDED and stored.discard_reason == "住民の方が帰られた"
+
+
+def test_a_mistyped_year_is_refused_where_it_is_typed(window, qtbot):
+    """Review 7.2: 1026 for 2026 once broke the open-cases list for every counter."""
+    page = window.reception
+    before = window.controller.session.case.move.date
+    for typed in ("1026-04-01", "9999-12-31"):
+        page.move.date.setText(typed)
+        page.commit_edits()
+        assert "異動日" in page.move.error.text()
+        assert window.controller.session.case.move.date == before  # nothing half-saved
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "reception"

@@ -22,6 +22,7 @@ from counter_app.domain import (
     ChecklistStatus,
     Event,
     Member,
+    MemberSource,
     Move,
     MoveKind,
     PersonRef,
@@ -64,6 +65,7 @@ class ReceptionSession:
         if case.catalogue_version is None:
             case.catalogue_version = catalogue.version
         self.case = case
+        self.notice = ""  # something staff should read about the last change (on screen only)
         self.set_aside = self._set_aside_unknown_answers()
         self.determination = self._determine(case)
         self._mark_checklist(case, self.determination)
@@ -153,6 +155,11 @@ class ReceptionSession:
         _clean(member.kana, "フリガナ")
 
         member = dataclasses.replace(member)  # the caller's object stays as it was
+        self.notice = ""
+        confirmed = self._pre_entered(member) if member.source is MemberSource.CARD else None
+        if confirmed is not None:
+            self._confirm_by_card(confirmed, member)
+            return
 
         def change(case: Case) -> None:
             if not member.relationship:
@@ -166,6 +173,62 @@ class ReceptionSession:
                 # it lives now (転居, 転出): staff need not retype it.
                 move.previous_address = member.address
         self._apply(change)
+
+    # --- the resident's pre-entry ------------------------------------------------------------
+
+    def apply_preentry(self, document: Mapping[str, Any]) -> None:
+        """Fill the case from a decoded pre-entry code (counter_app.preentry.codec.decode): the
+        move, the members (marked 事前入力 until a card confirms them), the answers and the
+        filer's phone. Only into a case without members: nobody typed is overwritten."""
+        self._editable()
+        if self.case.members:
+            raise Refused("事前入力のQRコードは、世帯員を登録する前に読み取ってください"
+                          "（Ctrl+Nで新しい受付を始めてから）",
+                          "pre-entry into a case with members")
+        try:
+            scanned = Case.from_dict({**document, "id": self.case.id})
+        except CaseFormatError as exc:
+            raise Refused("事前入力の内容を読み込めませんでした", str(exc), exc.field) from None
+        try:
+            check_answers(scanned, self.catalogue)
+        except CaseFormatError as exc:
+            raise Refused("事前入力の回答がこの市の手続ルールと合いません", str(exc),
+                          exc.field) from None
+
+        def change(case: Case) -> None:
+            case.move = scanned.move or case.move
+            case.members = scanned.members
+            case.answers = dict(scanned.answers)
+            case.filer = scanned.filer
+            case.head = scanned.head
+        self._apply(change)
+
+    def _pre_entered(self, card: Member) -> int | None:
+        """The pre-entered member a card read is for: the only one with its birth date."""
+        matches = [i for i, m in enumerate(self.case.members)
+                   if m.source is MemberSource.PREENTRY and m.birth_date == card.birth_date]
+        return matches[0] if len(matches) == 1 else None
+
+    def _confirm_by_card(self, index: int, card: Member) -> None:
+        """The card confirms who the person is: its four fields win over what was typed at
+        home, and staff are told what differed (on screen only, never in the log)."""
+        typed = self.case.members[index]
+        differences = [label for label, a, b in (("氏名", typed.name, card.name),
+                                                 ("性別", typed.sex, card.sex),
+                                                 ("住所", typed.address, card.address))
+                       if a and a != b]
+
+        def change(case: Case) -> None:
+            member = case.members[index]
+            member.name, member.sex, member.birth_date = card.name, card.sex, card.birth_date
+            member.address = card.address or member.address
+            member.source = MemberSource.CARD
+            move = case.move
+            if move is not None and card.address and not move.previous_address:
+                move.previous_address = card.address
+        self._apply(change)
+        self.notice = (f"{display_name(card.name)}さんの事前入力をカードで確認しました"
+                       + (f"（カードの{'・'.join(differences)}にしました）" if differences else ""))
 
     def update_member(self, index: int, **fields: Any) -> None:
         """Change a member's own fields (フリガナ, 本籍, 住民票コード, 外国人住民 items, moves…)."""

@@ -27,6 +27,7 @@ from counter_app.ui.controller import CounterController
 from counter_app.ui.member_details import MemberDetailsDialog
 from counter_app.ui.member_dialog import MemberDialog
 from counter_app.ui.roles_dialog import RolesDialog
+from counter_app.ui.scanner import ScanCatcher
 from counter_app.ui.tasks import run_task
 from counter_app.ui.views.reception_view import ReceptionView
 
@@ -132,6 +133,11 @@ class ReceptionPage(ReceptionView):
             self.demo_reader.place.clicked.connect(self.place_demo_card)
             self.demo_reader.take_off.clicked.connect(self.remove_demo_card)
             self._show_demo_note(0)
+
+        self.scanner = ScanCatcher(self)
+        self.scanner.scanned.connect(self.apply_preentry)
+        self.scanner.broken.connect(lambda: self.message.setText(
+            "QRコードを最後まで読み取れませんでした。もう一度読み取ってください"))
 
         controller.session_replaced.connect(lambda: self.refresh(replaced=True))
         controller.case_changed.connect(self.refresh)
@@ -313,6 +319,8 @@ class ReceptionPage(ReceptionView):
     def add_member(self, member: Member) -> None:
         self._show_card_problem("")
         if self.controller.apply(lambda s: s.add_member(member)):
+            if self.controller.session.notice:
+                self.hint.setText(self.controller.session.notice)
             self.members.selectRow(len(self.household) - 1)
             log.info("member added (%s), household of %d", member.source.value,
                      len(self.household))
@@ -388,6 +396,25 @@ class ReceptionPage(ReceptionView):
         dialog.finished.connect(dialog.deleteLater)
         self.roles_dialog = dialog
         dialog.open()
+
+    # --- the resident's pre-entry QR code -----------------------------------------------------
+
+    def apply_preentry(self, text: str) -> None:
+        """A scanned pre-entry code fills the case; a damaged, foreign or tampered one changes
+        nothing and says so."""
+        from counter_app.preentry.codec import PreEntryError, decode
+
+        try:
+            document = decode(text, self.controller.catalogue)
+        except PreEntryError as exc:
+            log.warning("pre-entry code refused: %s", exc)  # field names only, no values
+            self.message.setText(exc.message_ja)
+            return
+        if self.controller.apply(lambda s: s.apply_preentry(document)):
+            log.info("pre-entry code read: %d members", len(self.household))
+            self.refresh(replaced=True)  # every field shows the resident's entry
+            self.hint.setText("事前入力の内容を読み込みました。ご本人に確認し、"
+                              "カードがあれば置いていただいてください（事前入力を確認します）")
 
     # --- moving on ---------------------------------------------------------------------------
 
