@@ -267,6 +267,7 @@ def build_gui(runtime: Runtime) -> Gui:
     from counter_app.reception.packet import FormsMismatch, check_templates, form_facts
     from counter_app.rules import default_catalogue
     from counter_app.store import CaseRepository
+    from counter_app.store.journal import Journal
     from counter_app.ui.application import configure_application
     from counter_app.ui.assembly import CounterWindow, PrintSetup
     from counter_app.ui.card_reading import reader_status_text
@@ -291,7 +292,10 @@ def build_gui(runtime: Runtime) -> Gui:
         raise StartupError(str(exc), "申請書の様式が手続ルールと合いません",
                            ExitCode.USAGE) from None
     repository = CaseRepository(runtime.sessions)
-    saver = CaseSaver(repository, counter=preferences.counter_name)
+    own = runtime.data_dir / (DEMO_DIR_NAME if options.demo else "")
+    journal = Journal(own / "journal" / "pending.jsonl")  # changes the database did not take
+    saver = CaseSaver(repository, counter=preferences.counter_name, journal=journal)
+    saver.start_retrying()
     controller = CounterController(catalogue, repository, saver,
                                    form_facts=form_facts(templates),
                                    gate=PrintGate(catalogue, templates))

@@ -26,7 +26,7 @@ PRIVATE_FILE_MODE = 0o600
 # tightened, so a data directory pointed at a shared folder never has foreign files changed.
 OWN_FILES = ("madoguchi.sqlite3", "madoguchi.sqlite3-wal", "madoguchi.sqlite3-shm",
              "madoguchi.sqlite3-journal", "settings.ini", "counter-app.lock")
-OWN_DIRS = ("logs", "pdf", "demo")
+OWN_DIRS = ("logs", "pdf", "demo", "journal")
 
 
 class StartupError(Exception):

@@ -160,6 +160,8 @@ def test_a_print_finishing_after_the_next_resident_is_recorded_on_its_own_case(s
         page.print_button.click()
         qtbot.waitUntil(lambda: page.cancel_button.isEnabled())
         window.new_case()  # Ctrl+N: the next resident, while the job is still printing
+        qtbot.waitUntil(lambda: window.question_box is not None and window.question_box.isVisible())
+        window.question_box.defaultButton().click()  # keep the printed case open
         assert not page.print_button.isEnabled()  # nothing of the previous packet to print
         qtbot.waitUntil(lambda: "で印刷しました" in page.status.text(), timeout=30000)
         window.controller.saver.flush()
@@ -176,6 +178,8 @@ def test_the_next_resident_never_sees_the_previous_packet(setup, qtbot):
     page = _open_printing(window, qtbot)
     qtbot.waitUntil(lambda: len(page.preview.pages()) == len(page.rendered.pages))
     window.new_case()
+    qtbot.waitUntil(lambda: window.question_box is not None and window.question_box.isVisible())
+    window.question_box.defaultButton().click()
     assert page.preview.pages() == []
 
 

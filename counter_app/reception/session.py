@@ -66,6 +66,7 @@ class ReceptionSession:
             case.catalogue_version = catalogue.version
         self.case = case
         self.notice = ""  # something staff should read about the last change (on screen only)
+        self.read_only = ""  # why this counter may only look (the case is held elsewhere)
         self.set_aside = self._set_aside_unknown_answers()
         self.determination = self._determine(case)
         self._mark_checklist(case, self.determination)
@@ -120,6 +121,8 @@ class ReceptionSession:
         self._save(self.case.copy())
 
     def _editable(self) -> None:
+        if self.read_only:
+            raise NotReady(self.read_only, "case held by another counter")
         if self.case.status is not CaseStatus.OPEN:
             raise NotReady("完了した受付は変更できません（再印刷はできます）", "case closed")
 

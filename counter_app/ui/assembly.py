@@ -73,6 +73,8 @@ class CounterWindow(MainWindow):
         self.open_cases.resume_requested.connect(self.resume)
         self.open_cases.discard_requested.connect(self._discard_stored)
         controller.saver.failed.connect(self._save_failed)
+        controller.saver.offline.connect(self._offline)
+        controller.saver.online.connect(self._online)
         QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.new_case)
         QTimer.singleShot(0, self.reception.focus_first)  # the first case starts in 異動日
 
@@ -177,7 +179,15 @@ class CounterWindow(MainWindow):
         super().closeEvent(event)
 
     def _save_failed(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Critical, "保存できません", message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.finished.connect(box.deleteLater)
-        box.open()
+        """Said once in the status bar (a box per keystroke helped nobody)."""
+        self.status.database.setText(f"データベース: {message}")
+        self.status.database.setStyleSheet("color: #c92a2a;")
+
+    def _offline(self, message: str) -> None:
+        self.status.database.setText("データベース: 未接続（この端末に保存中）")
+        self.status.database.setStyleSheet("color: #c92a2a; font-weight: bold;")
+        self.reception.hint.setText(message)
+
+    def _online(self) -> None:
+        self.status.database.setText(f"データベース: {self._sources.database_label}")
+        self.status.database.setStyleSheet("")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -20,64 +19,26 @@ from counter_app.reception import ReceptionSession, Refused
 from counter_app.reception.problems import Gate
 from counter_app.rules import Catalogue
 from counter_app.store import CaseRepository
-from counter_app.store.cases import CaseWriter
+from counter_app.ui.saver import CaseSaver
+from counter_app.ui.tasks import run_task
 
 log = logging.getLogger(__name__)
 
-SAVE_FAILED_JA = ("受付内容を保存できませんでした。データベースの接続を確認してください。"
-                  "画面の内容は残っています。")
-
-
-class CaseSaver(QObject):
-    """Saves snapshots one after another off the GUI thread (a database may be on a network)."""
-
-    failed = Signal(str)
-
-    def __init__(self, repository: CaseRepository, counter: str = "") -> None:
-        super().__init__()
-        self._repository = repository
-        self._writer = CaseWriter(repository, counter)  # used on the saver thread only
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="case-saver")
-
-    def save(self, case: Case) -> None:
-        self._executor.submit(self._save, case)
-
-    def _save(self, case: Case) -> None:
-        try:
-            self._writer.save(case)
-        except Exception as exc:
-            log.error("saving case %s failed: %s", case.id, type(exc).__name__)
-            self.failed.emit(SAVE_FAILED_JA)
-
-    def update(self, case_id: str, change: Callable[[Case], None]) -> None:
-        """Change a stored case that is no longer on screen, after the saves queued before."""
-        def run() -> None:
-            case = self._repository.load(case_id)
-            if case is not None:
-                self._writer.forget(case_id)  # save against the copy just loaded
-                change(case)
-                self._save(case)
-
-        self._executor.submit(run)
-
-    def flush(self) -> None:
-        """Wait for every queued save (shutdown and tests)."""
-        self._executor.submit(lambda: None).result()
-
-    def shutdown(self) -> None:
-        self._executor.shutdown(wait=True)
-
+__all__ = ["CaseSaver", "CounterController"]
 
 class CounterController(QObject):
     session_replaced = Signal()
     case_changed = Signal()
     refused = Signal(str)  # a Japanese message: why an operation was not done
+    _claim_result = Signal(str, object)  # case id, the other counter holding it (or None)
 
     def __init__(self, catalogue: Catalogue, repository: CaseRepository, saver: CaseSaver,
                  today: Callable[[], dt.date] = dt.date.today,
                  form_facts: dict[str, frozenset[str]] | None = None,
                  gate: Gate | None = None) -> None:
         super().__init__()
+        self._claim_result.connect(self._claimed)
+        saver.conflict.connect(self._conflicted)
         self.catalogue = catalogue
         self.repository = repository
         self.saver = saver
@@ -88,23 +49,57 @@ class CounterController(QObject):
                                             form_facts=form_facts, gate=gate)
 
     def new_case(self) -> None:
+        self._leave()
         self.session = ReceptionSession.new(self.catalogue, self.saver.save, self._today(),
                                             form_facts=self._form_facts, gate=self._gate)
         log.info("new reception case %s", self.session.case.id)
         self.session_replaced.emit()
+
+    def _leave(self) -> None:
+        """The case on screen is no longer this counter's: other counters may take it."""
+        case = self.session.case
+        if case.members and not self.session.read_only:
+            self.saver.release(case.id)
+
+    def _claimed(self, case_id: str, holder: object) -> None:
+        if holder and self.session.case.id == case_id:
+            self.session.read_only = (f"この受付は{holder}で受付中のため、閲覧のみです"
+                                      "（向こうで完了するか、時間がたつと変更できます）")
+            self.refused.emit(self.session.read_only)
+            self.case_changed.emit()
+
+    def _conflicted(self, case_id: str, message: str) -> None:
+        """Another counter's change won: show what is stored now, and say so."""
+        self.refused.emit(message)
+        if self.session.case.id != case_id:
+            return
+
+        def reload() -> Case | None:
+            return self.repository.load(case_id)
+
+        def adopt(case: object, error: BaseException | None) -> None:
+            if error is None and case is not None:
+                self.adopt(case, claim=False)  # type: ignore[arg-type]
+                self.refused.emit(message)
+
+        run_task(reload, adopt)
 
     def load(self, case_id: str) -> Case | None:
         """Blocking (a database may be on a network): after the queued saves, the stored case."""
         self.saver.flush()
         return self.repository.load(case_id)
 
-    def adopt(self, case: Case | None) -> bool:
+    def adopt(self, case: Case | None, claim: bool = True) -> bool:
         """Make a loaded case the current reception (GUI thread)."""
         if case is None:
             self.refused.emit("この受付は見つかりませんでした")
             return False
+        if case.id != self.session.case.id:
+            self._leave()
         self.session = ReceptionSession(case, self.catalogue, self.saver.save, self._today(),
                                         self._form_facts, self._gate)
+        if claim and case.status is CaseStatus.OPEN:
+            self.saver.claim(case.id, lambda holder: self._claim_result.emit(case.id, holder))
         log.info("resumed case %s at step %s", case.id, case.step.value)
         self.session_replaced.emit()
         return True
