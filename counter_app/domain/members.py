@@ -35,8 +35,6 @@ def typed_member(surname: str, given_name: str, birth_date: str, sex: str, addre
         born = default_era_table().parse_typed(birth_date, DateKind.BIRTH, today)
     except DateInputError as exc:
         raise MemberInputError("birth_date", f"生年月日: {exc}") from None
-    if born > today:
-        raise MemberInputError("birth_date", "生年月日が今日より後になっています")
     name = f"{surname}{NAME_SEPARATOR}{given_name}" if given_name else surname
     return Member(name=name, birth_date=born, sex=sex, relationship="",
                   source=MemberSource.MANUAL, address=address.strip())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -35,9 +34,9 @@ class OpenCasesPage(QWidget):
         layout = page_layout(self, "open_cases", "受付中の案件")
         self.note = QLabel()
         self.table = row_table("openCases", COLUMNS)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        # Sized once after a fill: ResizeToContents would measure every row again on each
+        # setItem, quadratic in the open cases (10,000 took minutes).
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.scan = QLineEdit()
         self.scan.setObjectName("qrScan")
         self.scan.setPlaceholderText("申請書のQRコードを読み取ると、その案件を開きます")
@@ -70,6 +69,7 @@ class OpenCasesPage(QWidget):
         self.summaries = summaries or []
         self.note.setText("Enter（またはダブルクリック）で、止まったところから再開します。"
                           if self.summaries else "受付中の案件はありません。")
+        self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(self.summaries))
         era = default_era_table()
         for row, s in enumerate(self.summaries):
@@ -79,6 +79,8 @@ class OpenCasesPage(QWidget):
                      f"{era.display(local.date())} {local:%H:%M}", s.claimed_by or ""]
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.setUpdatesEnabled(True)
         if self.summaries:
             self.table.selectRow(0)
             self.table.setFocus()

@@ -34,7 +34,7 @@ def test_typed_member_accepts_iso_and_era_dates(typed, born):
 @pytest.mark.parametrize(
     ("surname", "birth", "field", "message"),
     [("", "19850615", "surname", "氏を入力"),
-     ("北見", "20261122", "birth_date", "今日より後"),
+     ("北見", "20261122", "birth_date", "2026年11月21日まで"),
      ("北見", "3640108", "birth_date", "昭和は昭和64年1月7日まで"),
      ("北見", "1985/13/01", "birth_date", "暦にない日付")],
 )
