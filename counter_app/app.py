@@ -194,9 +194,6 @@ def _say(line: str) -> None:
 
 def start(options: Options, env: Mapping[str, str]) -> Runtime:
     """Checks and opens everything the GUI needs, in an order that leaves nothing half-made."""
-    from counter_app.store import DatabaseError, describe_url, open_database
-    from counter_app.store.database import NewerSchemaError
-
     require_display(env)
     restrict_new_files()  # (main() did already; start() may also be called on its own)
     data_dir = prepare_data_dir(data_dir_override(env) or default_data_dir())
@@ -215,6 +212,19 @@ def start(options: Options, env: Mapping[str, str]) -> Runtime:
     log_file = _log_to_file(own_dir, options.log_level)
     log.info("counter-app %s starting (demo=%s)", __version__, options.demo)
     preferences = Preferences(data_dir)
+    db_url, sessions = open_configured_database(options, data_dir, env, preferences)
+    return Runtime(options, data_dir, db_url, log_file, sessions, preferences)
+
+
+def open_configured_database(options: Options, data_dir: Path, env: Mapping[str, str],
+                             preferences: Preferences) -> tuple[str, sessionmaker[Session]]:
+    """The database this PC uses, opened (and migrated) exactly as the application opens it:
+    for the application and for the subcommands that need it (purge, stats, rules). Returns
+    its URL without a password and the session factory; a failure is a StartupError with the
+    application's exit codes (4 database, 2 settings)."""
+    from counter_app.store import DatabaseError, describe_url, open_database
+    from counter_app.store.database import NewerSchemaError
+
     db_url = resolve_db_url(options, data_dir, env, preferences.database_url)
     try:
         sessions = open_database(with_password(db_url, env, preferences))
@@ -227,7 +237,7 @@ def start(options: Options, env: Mapping[str, str]) -> Runtime:
         raise StartupError(str(exc), "設定ファイル（settings.ini）が正しくありません",
                            ExitCode.USAGE) from None
     log.info("using database %s", describe_url(db_url))
-    return Runtime(options, data_dir, db_url, log_file, sessions, preferences)
+    return db_url, sessions
 
 
 def _log_to_file(directory: Path, level: str, rotate: bool = True) -> Path:

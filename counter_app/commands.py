@@ -1,4 +1,5 @@
-"""Command-line subcommands of counter-app that need no window: determine, render, rules.
+"""Command-line subcommands of counter-app that need no window: determine, render, rules,
+preentry, and for the database the application uses: purge, stats.
 
 Each prints its result on stdout. Any failure is one line on stderr and an exit code of
 `config.ExitCode`: 2 for bad input or usage, 70 for a bug (its traceback goes to the log file,
@@ -27,9 +28,11 @@ from counter_app.domain.dates import DateKind, DateRangeError, check_date
 from counter_app.rules import Catalogue, Determination, RuleError, default_catalogue, determine
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
     from forms.templates import Template
 
-SUBCOMMANDS = ("determine", "render", "rules", "preentry")
+SUBCOMMANDS = ("determine", "render", "rules", "preentry", "purge", "stats")
 MAX_INPUT_BYTES = 20 * 1024 * 1024  # a case file is a few KB, a catalogue under 100 KB
 
 log = logging.getLogger(__name__)
@@ -163,7 +166,39 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("file", type=Path)
     rules_commands.add_parser("export", help="print the built-in catalogue")
     _add_preentry(commands)
+    purge = commands.add_parser(
+        "purge", help="remove the personal data of cases that ended more than the retention "
+        "period ago, and saved packets as old (for a scheduled task)")
+    purge.add_argument("--days", type=_days, help="retention period in days, 0 to 3650 "
+                       "(default: the catalogue's city setting retention_days)")
+    purge.add_argument("--db", metavar="URL", help="database URL, as for counter-app --db")
+    stats = commands.add_parser("stats", help="statistics of the cases that ended in a period")
+    stats.add_argument("--from", dest="since", required=True, type=_iso_date,
+                       help="first day (ISO, e.g. 2026-04-01)")
+    stats.add_argument("--to", dest="until", required=True, type=_iso_date,
+                       help="last day (ISO), inclusive")
+    stats.add_argument("--csv", type=Path, help="also write the figures to this CSV file")
+    stats.add_argument("--db", metavar="URL", help="database URL, as for counter-app --db")
     return parser
+
+
+def _days(text: str) -> int:
+    from counter_app.store.purge import MAX_RETENTION_DAYS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
+    if not 0 <= value <= MAX_RETENTION_DAYS:
+        raise argparse.ArgumentTypeError(f"days must be 0 to {MAX_RETENTION_DAYS}")
+    return value
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from None
 
 
 def _add_preentry(commands: argparse._SubParsersAction) -> None:
@@ -175,11 +210,11 @@ def _add_preentry(commands: argparse._SubParsersAction) -> None:
 def run(argv: Sequence[str]) -> int:
     """Run one subcommand. Every failure leaves as a StartupError: one line, escaped."""
     argv = list(argv)
-    log_note = _open_log()
+    data_dir, log_note = _open_log()
     name = " ".join(argv[:2]) if argv[:1] == ["rules"] else " ".join(argv[:1])
     log.info("counter-app %s: %s", __version__, printable(name))
     try:
-        return _run(argv)
+        return _run(argv, data_dir)
     except StartupError as exc:
         raise StartupError(printable(str(exc.args[0])), exc.message_ja, exc.exit_code) from None
     except BrokenPipeError:
@@ -193,24 +228,34 @@ def run(argv: Sequence[str]) -> int:
                            "予期しないエラーが発生しました", ExitCode.UNEXPECTED) from None
 
 
-def _open_log() -> str:
-    """Log to the data directory's file, as the application does; say where, or why not."""
+def _open_log() -> tuple[Path | None, str]:
+    """Log to the data directory's file, as the application does; say where, or why not.
+    Returns the data directory too (None if it cannot be used).
+
+    Appended, never rotated: a subcommand (a scheduled purge) may run beside the application,
+    which owns the file's rotation (Windows refuses to rename a file another process has open).
+    """
     from counter_app.app import default_data_dir
     from counter_app.config import data_dir_override, environment, prepare_data_dir
     from counter_app.logs import setup_file_logging
 
     try:
         data_dir = prepare_data_dir(data_dir_override(environment()) or default_data_dir())
-        path = setup_file_logging(data_dir)
     except StartupError as exc:
-        return f"no log was written: {exc}"
+        return None, f"no log was written: {exc}"
+    try:
+        path = setup_file_logging(data_dir, rotate=False)
     except OSError as exc:
-        return f"no log was written: cannot open the log file: {exc.strerror or exc}"
-    return f"the traceback is in {path}"
+        return data_dir, f"no log was written: cannot open the log file: {exc.strerror or exc}"
+    return data_dir, f"the traceback is in {path}"
 
 
-def _run(argv: Sequence[str]) -> int:
+def _run(argv: Sequence[str], data_dir: Path | None) -> int:
     args = _parser().parse_args(list(argv))
+    if args.command == "purge":
+        return _purge(args, data_dir)
+    if args.command == "stats":
+        return _stats(args, data_dir)
     if args.command == "preentry":
         from counter_app.preentry.cli import run as run_preentry
 
@@ -286,3 +331,89 @@ def _render(case: Case, result: Determination, catalogue: Catalogue,
                            "PDFを保存できません", ExitCode.DATA_DIR) from None
     print(f"{printable(str(path))} ({len(rendered.pages)} pages)")
     return ExitCode.OK
+
+
+def _open_store(args: argparse.Namespace, data_dir: Path | None
+                ) -> tuple[Path, sessionmaker[Session]]:
+    """The data directory and the database the application on this PC uses (`--db`,
+    MADOGUCHI_DB_URL, settings.ini, else SQLite in the data directory), opened as it does."""
+    from counter_app.app import default_data_dir, open_configured_database
+    from counter_app.config import data_dir_override, environment, parse_options, prepare_data_dir
+    from counter_app.preferences import Preferences
+
+    env = environment()
+    if data_dir is None:  # the log could not be opened there: say why, with the app's code
+        data_dir = prepare_data_dir(data_dir_override(env) or default_data_dir())
+    # The application's own checks of --db (a password on the command line is refused).
+    options = parse_options(["--db", args.db] if args.db else [])
+    _url, sessions = open_configured_database(options, data_dir, env, Preferences(data_dir))
+    return data_dir, sessions
+
+
+def _unreachable(exc: Exception) -> StartupError:
+    from counter_app.store.failures import is_unreachable
+
+    if not is_unreachable(exc):
+        raise exc
+    detail = " ".join(str(getattr(exc, "orig", None) or exc).split())
+    return StartupError(f"the database stopped answering: {detail}",
+                        "データベースに接続できません", ExitCode.DATABASE)
+
+
+def _purge(args: argparse.Namespace, data_dir: Path | None) -> int:
+    """Personal data of cases that ended before the retention period, and saved packets as
+    old, in `pdf/` and `demo/pdf/`. Safe beside running counters (store.purge)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from counter_app.app import DEMO_DIR_NAME
+    from counter_app.store.purge import purge, retention_days
+
+    data_dir, sessions = _open_store(args, data_dir)
+    days = args.days if args.days is not None else retention_days(
+        _city_catalogue().city.settings)
+    try:
+        result = purge(sessions, days, packet_dirs=(data_dir / "pdf",
+                                                    data_dir / DEMO_DIR_NAME / "pdf"))
+    except SQLAlchemyError as exc:
+        raise _unreachable(exc) from None
+    finally:
+        sessions.kw["bind"].dispose()
+    print(f"purged: {result.cases} cases, {result.files} saved packets "
+          f"(ended more than {days} days ago)")
+    return ExitCode.OK
+
+
+def _stats(args: argparse.Namespace, data_dir: Path | None) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from counter_app.store.statistics import summary
+
+    if args.since > args.until:
+        raise StartupError(f"--from {args.since} is after --to {args.until}",
+                           "期間の指定が正しくありません", ExitCode.USAGE)
+    catalogue = _city_catalogue()
+    section_of = {p.id: p.section for p in catalogue.procedures}.get
+    _data_dir, sessions = _open_store(args, data_dir)
+    try:
+        result = summary(sessions, args.since, args.until, section_of)
+    except SQLAlchemyError as exc:
+        raise _unreachable(exc) from None
+    finally:
+        sessions.kw["bind"].dispose()
+    sections = [s.name_ja for s in catalogue.city.sections]
+    sys.stdout.write(result.to_text(args.since, args.until, sections))
+    if args.csv is not None:
+        try:
+            # With a BOM: Excel on a Japanese Windows otherwise reads UTF-8 as Shift_JIS.
+            args.csv.write_text(result.to_csv(sections), encoding="utf-8-sig")
+        except OSError as exc:
+            raise StartupError(f"cannot write {args.csv}: {exc.strerror or exc}",
+                               "CSVファイルを書き込めません", ExitCode.DATA_DIR) from None
+        print(printable(f"CSV: {args.csv}"))
+    return ExitCode.OK
+
+
+def _city_catalogue() -> Catalogue:
+    """The catalogue counters use, for the city's settings and sections. (The built-in one
+    until published catalogue versions are stored in the database.)"""
+    return default_catalogue()

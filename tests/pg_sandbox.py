@@ -3,11 +3,16 @@
 initdb in a temporary directory, the server on a free port of 127.0.0.1 and a socket directory
 of its own, started with pg_ctl and stopped by the PID it wrote. As root (CI), every server
 command runs as the postgres user, since initdb refuses root. Nothing touches the machine's own
-PostgreSQL.
+PostgreSQL. No pytest here: bench/counters.py uses it too.
+
+Faults for tests: `freeze()`/`thaw()` stop and continue every server process (SIGSTOP: the
+kernel still accepts connections and data, nothing answers — a hung server), `kill()` ends the
+server at once (a crash or a power cut), `start()` brings it back on the same port and data.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -67,15 +72,50 @@ class PgSandbox:
                        f"unix_socket_directories = '{self.socket_dir}'\n"
                        # A test server: speed over durability.
                        "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
-        self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
-                  "-l", str(base / "server.log"))
-        self.pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        self.start()
         try:
             with self.admin() as conn:
                 conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN PASSWORD '{self.password}'")
         except BaseException:
             self.stop()
             raise
+
+    def start(self) -> None:
+        self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
+                  "-l", str(self.base / "server.log"))
+        self.pid = int((self.data / "postmaster.pid").read_text().split()[0])
+
+    def processes(self) -> list[int]:
+        """The postmaster and every process it started (backends, writer, checkpointer…)."""
+        found = [self.pid]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+            if int(fields[1]) == self.pid:
+                found.append(int(stat.parent.name))
+        return found
+
+    def freeze(self) -> None:
+        self._signal_all(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self._signal_all(signal.SIGCONT)
+
+    def _signal_all(self, number: int) -> None:
+        for pid in self.processes():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, number)
+
+    def kill(self, timeout_s: float = 15) -> None:
+        """Immediate shutdown (SIGQUIT: no checkpoint, as after a crash); data kept."""
+        if _alive(self.pid):
+            self.thaw()
+            os.kill(self.pid, signal.SIGQUIT)
+            deadline = time.monotonic() + timeout_s
+            while _alive(self.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
 
     def _run(self, tool: str, *args: str) -> None:
         result = subprocess.run([*self._as_server_user, str(self.bin / tool), *args],
@@ -105,6 +145,7 @@ class PgSandbox:
     def stop(self, timeout_s: float = 15) -> None:
         """Fast shutdown (SIGINT) of the postmaster by PID; SIGKILL if it lingers."""
         if _alive(self.pid):
+            self.thaw()  # a frozen server cannot hear SIGINT
             os.kill(self.pid, signal.SIGINT)
             deadline = time.monotonic() + timeout_s
             while _alive(self.pid) and time.monotonic() < deadline:

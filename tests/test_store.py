@@ -176,3 +176,5 @@ def test_sqlite_connection_settings(sessions):
         assert s.execute(text("pragma journal_mode")).scalar() == "wal"
         assert s.execute(text("pragma foreign_keys")).scalar() == 1
         assert s.execute(text("pragma busy_timeout")).scalar() == 5000
+        # Debian's SQLite zeroes deleted content by default, Python's Windows build does not.
+        assert s.execute(text("pragma secure_delete")).scalar() == 1

@@ -1,13 +1,11 @@
 """What a case leaves behind: the audit trail, anonymous statistics, purge after the retention
-period, and the local journal that keeps changes made while the database is unreachable."""
+period (the local journal is tests/test_journal.py)."""
 
 import datetime as dt
 import os
-import stat
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
 
 from counter_app.domain import (
     Case,
@@ -22,10 +20,10 @@ from counter_app.domain import (
 )
 from counter_app.store import CaseRepository
 from counter_app.store.audit import AuditLog
-from counter_app.store.cases import CaseWriter, ConflictError
-from counter_app.store.journal import Journal
 from counter_app.store.purge import purge
 from counter_app.store.statistics import summary
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
 
 NAME, ADDRESS, BORN = "試験　花子", "北海道あおば市本町１－２－３", dt.date(1987, 2, 28)
 T0 = dt.datetime(2026, 4, 3, 0, 30, tzinfo=dt.UTC)  # 09:30 in Japan
@@ -117,45 +115,3 @@ def test_statistics_per_day_with_median_and_p90_and_csv(sessions):
     assert result.median_minutes == 4.0 and result.p90_minutes == pytest.approx(14.0)
     csv = result.to_csv()
     assert "2026-04-03,市民課,10,5" in csv and "記入済みで印刷した申請書,10" in csv
-
-
-def test_a_journaled_change_is_saved_when_the_database_returns(sessions, tmp_path):
-    repo = CaseRepository(sessions)
-    writer = CaseWriter(repo, "C1")
-    case = _case()
-    writer.save(case)
-    journal = Journal(tmp_path / "journal" / "pending.jsonl")
-    case.version = 1
-    case.answers["household.has_dog"] = True  # typed while the database was down
-    journal.append(case, "C1")
-    case.answers["household.has_moped"] = False
-    journal.append(case, "C1")
-    assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
-
-    def down(_case):
-        raise OperationalError("select", {}, Exception("could not connect"))
-
-    result = journal.replay(down, lambda exc: isinstance(exc, OperationalError))
-    assert result.offline and journal.has(case.id)  # still kept
-    result = journal.replay(writer.save, lambda exc: isinstance(exc, OperationalError))
-    assert result.saved == [case.id] and not journal.path.exists()
-    assert repo.load(case.id).answers == {"household.has_dog": True,
-                                           "household.has_moped": False}
-
-
-def test_a_journaled_change_that_lost_a_race_is_kept_as_a_conflict(sessions, tmp_path):
-    repo = CaseRepository(sessions)
-    case = _case()
-    case.version = repo.save(case, "C1")
-    journal = Journal(tmp_path / "pending.jsonl")
-    offline_copy = case.copy()
-    offline_copy.version = case.version
-    offline_copy.answers["household.has_dog"] = True
-    journal.append(offline_copy, "C1")
-    case.answers["household.has_dog"] = False  # meanwhile another counter saved the case
-    repo.save(case, "C2")
-    result = journal.replay(CaseWriter(repo, "C1").save, lambda exc: False)
-    assert result.saved == [] and isinstance(result.conflicts[0], ConflictError)
-    assert result.conflicts[0].updated_by == "C2"
-    assert journal.has(case.id)  # nothing written over, nothing thrown away
-    assert repo.load(case.id).answers == {"household.has_dog": False}

@@ -351,6 +351,11 @@ def _build(data: Any) -> Catalogue:
     for name, value in settings.items():
         if not isinstance(value, bool | int | str):
             raise RuleError(f"city.settings.{name}", "a setting is true/false, a number or text")
+    retention = settings.get("retention_days", 30)
+    # Days a closed case keeps its personal data (`counter-app purge`); ten years at most.
+    if isinstance(retention, bool) or not isinstance(retention, int) or \
+            not 1 <= retention <= 3650:
+        raise RuleError("city.settings.retention_days", "a whole number of days, 1 to 3650")
     sections = tuple(Section(_get(s, "name_ja", str, where), _get(s, "counter_ja", str, where),
                              _get(s, "floor_ja", str, where, ""))
                      for where, s in _items(city_data, "sections", "city"))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -20,7 +23,6 @@ log = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Apps starting together on one SQLite file migrate in turn: better wait than fail a start.
 SQLITE_MIGRATION_BUSY_TIMEOUT_MS = 30_000
-CONNECT_TIMEOUT_S = 5
 # Key of the PostgreSQL advisory lock that migrating apps take in turn ("MADO" in ASCII).
 POSTGRES_MIGRATION_LOCK = 0x4D41444F
 
@@ -47,7 +49,85 @@ def describe_url(url: str | URL) -> str:
         return "<invalid database URL>"
 
 
-def create_db_engine(url: str | URL, *, migrations: bool = False) -> Engine:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long a counter waits for PostgreSQL before it calls the database unreachable.
+
+    A server that is down refuses at once; one that hangs (overloaded, frozen, a network that
+    drops packets) answers nothing, and libpq would wait for ever on an open connection. So:
+    `connect_s` bounds each new connection (TCP, TLS and authentication); `answer_s` bounds
+    every wait for the server on an open connection, after which the connection is closed and
+    the call fails as unreachable; `statement_ms` makes a live server cancel a statement that
+    runs or waits for a lock too long, before the client gives up on it. With the pool's
+    pre-ping a save against a hung server fails within answer_s + connect_s (a pooled
+    connection's ping, then one new connection); measured in tests/test_store_faults.py.
+    """
+
+    connect_s: int = 3  # libpq's minimum is 2
+    answer_s: float = 6.0
+    statement_ms: int = 5000
+    # A transaction idle for this long has a bug or a dead client: the server ends it.
+    idle_in_transaction_ms: int = 60_000
+    pool_timeout_s: float = 10.0  # waiting for a free pooled connection
+    # Connections are renewed before firewalls drop idle ones (commonly after an hour).
+    recycle_s: int = 1800
+    # Keepalives find a peer that vanished (cable, power) on an idle connection.
+    keepalives_idle_s: int = 30
+    keepalives_interval_s: int = 10
+    keepalives_count: int = 3
+
+
+APP_TIMEOUTS = Timeouts()
+# Migrating waits for another app's migration (an advisory lock): no statement limit, and a
+# long answer timeout so that only a server that is truly gone stops a start.
+MIGRATION_TIMEOUTS = Timeouts(answer_s=120.0, statement_ms=0, idle_in_transaction_ms=0)
+
+
+@functools.cache
+def answering_connection(answer_s: float) -> type:
+    """A psycopg connection class that waits at most `answer_s` for the server on every
+    exchange (statements, fetches, commits, rollbacks, the pool's ping): libpq has no such
+    limit, and statement_timeout cannot help when the server is not running at all. Built on
+    first use so that SQLite installations never import psycopg (0.1 s)."""
+    import psycopg
+
+    class AnsweringConnection(psycopg.Connection):  # type: ignore[type-arg]
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            try:
+                return super().wait(gen, interval, answer_s if timeout is None else timeout)
+            except psycopg.OperationalError as exc:
+                # psycopg's internal _WaitTimeout: the protocol state is unknown, so the
+                # connection cannot be used again. Closed, SQLAlchemy sees a disconnect.
+                if type(exc).__name__ != "_WaitTimeout":
+                    raise
+                self.pgconn.finish()
+                raise psycopg.OperationalError(
+                    f"no answer from the database server within {answer_s:g} s") from None
+
+    return AnsweringConnection
+
+
+def _postgres_options(timeouts: Timeouts) -> dict[str, object]:
+    settings = []
+    if timeouts.statement_ms:
+        settings.append(f"-c statement_timeout={timeouts.statement_ms}")
+    if timeouts.idle_in_transaction_ms:
+        settings.append("-c idle_in_transaction_session_timeout="
+                        f"{timeouts.idle_in_transaction_ms}")
+    args: dict[str, object] = {
+        "connect_timeout": timeouts.connect_s,
+        "keepalives": 1,
+        "keepalives_idle": timeouts.keepalives_idle_s,
+        "keepalives_interval": timeouts.keepalives_interval_s,
+        "keepalives_count": timeouts.keepalives_count,
+    }
+    if settings:
+        args["options"] = " ".join(settings)
+    return args
+
+
+def create_db_engine(url: str | URL, *, migrations: bool = False,
+                     timeouts: Timeouts | None = None) -> Engine:
     """An engine for the app, or with `migrations` one whose transactions include DDL."""
     try:
         parsed = make_url(url)
@@ -56,14 +136,19 @@ def create_db_engine(url: str | URL, *, migrations: bool = False) -> Engine:
         raise DatabaseError("invalid database URL (expected dialect://user@host:port/name)"
                             ) from None
     sqlite = parsed.get_backend_name() == "sqlite"
+    postgres = parsed.get_backend_name() == "postgresql"
+    timeouts = timeouts or (MIGRATION_TIMEOUTS if migrations else APP_TIMEOUTS)
     connect_args: dict[str, object] = {}
     if sqlite:
         busy_ms = SQLITE_MIGRATION_BUSY_TIMEOUT_MS if migrations else SQLITE_BUSY_TIMEOUT_MS
         connect_args["timeout"] = busy_ms / 1000
-    elif parsed.get_backend_name() == "postgresql":
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    elif postgres:
+        connect_args.update(_postgres_options(timeouts))
     # A migration engine's connections are set up for migrating only: never pool them.
     options: dict[str, object] = {"poolclass": NullPool} if migrations else {}
+    if postgres and not migrations:
+        options.update(pool_pre_ping=True, pool_recycle=timeouts.recycle_s,
+                       pool_timeout=timeouts.pool_timeout_s)
     try:
         # hide_parameters: a failed statement's message must not carry names or birth dates.
         engine = create_engine(parsed, connect_args=connect_args, hide_parameters=True,
@@ -75,6 +160,14 @@ def create_db_engine(url: str | URL, *, migrations: bool = False) -> Engine:
         event.listen(engine, "begin", _begin_immediate)
     elif sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif postgres and parsed.get_driver_name() == "psycopg":
+        connection_class = answering_connection(timeouts.answer_s)
+
+        def connect(_dialect: object, _record: object, cargs: list[Any],
+                    cparams: dict[str, Any]) -> object:
+            return connection_class.connect(*cargs, **cparams)
+
+        event.listen(engine, "do_connect", connect)
     return engine
 
 
@@ -84,6 +177,9 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # Whatever is deleted or overwritten (a purged document, a case's earlier versions) is
+    # zeroed in the file, not left in free space for anyone who reads the bytes.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import statistics as stats
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -37,20 +37,42 @@ class Summary:
     p90_minutes: float | None
     forms_prefilled: int
 
-    def to_csv(self) -> str:
+    def to_csv(self, sections: Sequence[str] = ()) -> str:
+        """Per day and section, then the totals; sections in the order given (the city's
+        counters), any others after them."""
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["日付", "課", "手続数", "受付件数"])
         for day in self.days:
-            for section, count in sorted(day.procedures.items()):
-                writer.writerow([day.date.isoformat(), section, count, day.cases])
+            for section in _ordered(day.procedures, sections):
+                writer.writerow([day.date.isoformat(), section, day.procedures[section],
+                                 day.cases])
         writer.writerow([])
-        writer.writerow(["受付件数", self.cases])
-        writer.writerow(["取消件数", self.discarded])
-        writer.writerow(["処理時間の中央値（分）", _shown(self.median_minutes)])
-        writer.writerow(["処理時間の90パーセンタイル（分）", _shown(self.p90_minutes)])
-        writer.writerow(["記入済みで印刷した申請書", self.forms_prefilled])
+        for label, value in self._totals():
+            writer.writerow([label, value])
         return out.getvalue()
+
+    def to_text(self, since: dt.date, until: dt.date, sections: Sequence[str] = ()) -> str:
+        """The same for a terminal: one line per day, the procedures by section."""
+        lines = [f"期間 {since.isoformat()} ～ {until.isoformat()}"]
+        lines += [f"{label}: {value if value != '' else '-'}" for label, value in self._totals()]
+        lines.append("日付 受付件数 手続数（課別）")
+        for day in self.days:
+            per_section = "、".join(f"{section} {day.procedures[section]}"
+                                   for section in _ordered(day.procedures, sections))
+            lines.append(f"{day.date.isoformat()} {day.cases} {per_section or '-'}")
+        return "\n".join(lines) + "\n"
+
+    def _totals(self) -> list[tuple[str, object]]:
+        return [("受付件数", self.cases), ("取消件数", self.discarded),
+                ("処理時間の中央値（分）", _shown(self.median_minutes)),
+                ("処理時間の90パーセンタイル（分）", _shown(self.p90_minutes)),
+                ("記入済みで印刷した申請書", self.forms_prefilled)]
+
+
+def _ordered(counts: Counter[str], sections: Sequence[str]) -> list[str]:
+    known = [s for s in sections if s in counts]
+    return known + sorted(set(counts) - set(known))
 
 
 def _shown(value: float | None) -> str:
