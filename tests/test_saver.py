@@ -112,11 +112,21 @@ def test_another_counters_winning_change_is_said_with_its_name(place, qtbot):
     there = CaseSaver(repository, counter="窓口2", journal=journal)
     conflicts = []
     here.conflict.connect(lambda case_id, message: conflicts.append((case_id, message)))
+    held = []
+    there.conflict.connect(lambda case_id, message: held.append(message))
     case = _case()
     here.save(case.copy())
     here.flush()
     theirs = repository.load(case.id)
     theirs.members[0].name = "山田　次郎"
+    there.save(theirs.copy())  # 窓口1 holds the case: refused, said with the holder's name
+    there.flush()
+    qtbot.waitUntil(lambda: bool(held))
+    assert "窓口1で" in held[0] and "受付中です" in held[0]
+    assert repository.load(case.id).members[0].name == "山田　太郎"
+
+    here.release(case.id)  # 窓口1 moved on; 窓口2 takes the case and changes it
+    here.flush()
     there.save(theirs)
     there.flush()
 
@@ -196,4 +206,39 @@ def test_a_case_opened_here_is_held_until_the_next_resident(place, qtbot):
     controller.new_case()
     saver.flush()
     assert repository.holder(case.id) is None
+    saver.shutdown()
+
+
+class Clock(dt.datetime):
+    """A clock the test moves forward (CaseRepository reads `now`)."""
+
+    offset = dt.timedelta(0)
+
+    @classmethod
+    def now(cls, tz=None):
+        return dt.datetime.now(tz) + cls.offset
+
+
+def test_a_case_left_on_screen_keeps_its_claim_and_turns_read_only_if_it_ran_out(place, qtbot):
+    _, factory, journal = place
+    from counter_app.store.cases import CLAIM_TTL
+
+    repository = CaseRepository(factory, now=Clock)
+    saver = CaseSaver(repository, counter="窓口1", journal=journal, heartbeat_ms=50)
+    case = _case()
+    repository.save(case)
+    controller = CounterController(default_catalogue(), repository, saver)
+    assert controller.adopt(repository.load(case.id))
+    saver.flush()
+    claimed_at = repository.holder(case.id)[1]
+    qtbot.waitUntil(lambda: repository.holder(case.id)[1] > claimed_at)  # the heartbeat
+    saver.hold(None)  # the PC slept: no heartbeat, the claim runs out, 窓口2 takes the case
+    saver.flush()
+    Clock.offset = CLAIM_TTL + dt.timedelta(minutes=1)
+    assert repository.claim(case.id, "窓口2")
+    refused = []
+    controller.refused.connect(refused.append)
+    saver.hold(case.id)  # awake again
+    qtbot.waitUntil(lambda: bool(controller.session.read_only))
+    assert any("窓口2で受付中" in message for message in refused)
     saver.shutdown()

@@ -403,10 +403,6 @@ class CaseWriter:
             self.repository.release(case_id, self.counter)
         self.forget(case_id)
 
-    def expected_version(self, case: Case) -> int:
-        """The version this writer's next save of the case is based on."""
-        return self._versions.get(case.id, case.version)
-
     def forget(self, case_id: str) -> None:
         """Stop tracking a case (closed, or taken over by reloading it)."""
         self._versions.pop(case_id, None)

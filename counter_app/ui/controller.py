@@ -39,6 +39,7 @@ class CounterController(QObject):
         super().__init__()
         self._claim_result.connect(self._claimed)
         saver.conflict.connect(self._conflicted)
+        saver.claim_lost.connect(self._claimed)
         self.catalogue = catalogue
         self.repository = repository
         self.saver = saver
@@ -52,12 +53,14 @@ class CounterController(QObject):
         self._leave()
         self.session = ReceptionSession.new(self.catalogue, self.saver.save, self._today(),
                                             form_facts=self._form_facts, gate=self._gate)
+        self.saver.hold(self.session.case.id)  # its first save claims it
         log.info("new reception case %s", self.session.case.id)
         self.session_replaced.emit()
 
     def _leave(self) -> None:
         """The case on screen is no longer this counter's: other counters may take it."""
         case = self.session.case
+        self.saver.hold(None)
         if case.members and not self.session.read_only:
             self.saver.release(case.id)
 
@@ -100,6 +103,7 @@ class CounterController(QObject):
                                         self._form_facts, self._gate)
         if claim and case.status is CaseStatus.OPEN:
             self.saver.claim(case.id, lambda holder: self._claim_result.emit(case.id, holder))
+            self.saver.hold(case.id)
         log.info("resumed case %s at step %s", case.id, case.step.value)
         self.session_replaced.emit()
         return True

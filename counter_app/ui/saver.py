@@ -12,7 +12,6 @@ journal.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import queue
 import threading
@@ -23,8 +22,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from counter_app.domain import Case
 from counter_app.store import CaseRepository
-from counter_app.store.cases import CaseWriter, ClaimedElsewhere, ConflictError
-from counter_app.store.journal import Journal
+from counter_app.store.cases import CLAIM_HEARTBEAT, CaseWriter, ClaimedElsewhere, ConflictError
+from counter_app.store.journal import Journal, JournaledWriter, Saved
 
 log = logging.getLogger(__name__)
 
@@ -33,21 +32,13 @@ OFFLINE_JA = ("データベースにつながりません。入力した内容�
               "（つながりしだい自動で保存します）。")
 RETRY_MS = 10_000
 SHUTDOWN_WAIT_S = 4.0
+HEARTBEAT_MS = int(CLAIM_HEARTBEAT.total_seconds() * 1000)
 
 
-def unreachable(exc: BaseException) -> bool:
-    """The database could not be reached (or did not answer in time): keep the change locally.
-    Anything else is a fault of the data or the program, not of the connection."""
-    from sqlalchemy import exc as sa
-
-    if isinstance(exc, sa.DBAPIError) and exc.connection_invalidated:
-        return True
-    if isinstance(exc, sa.OperationalError | sa.InterfaceError | sa.TimeoutError):
-        return True
-    return isinstance(exc, ConnectionError | TimeoutError | OSError)
-
-
-def conflict_ja(exc: ConflictError) -> str:
+def conflict_ja(exc: ConflictError | ClaimedElsewhere) -> str:
+    if isinstance(exc, ClaimedElsewhere):
+        return (f"この受付は{exc.counter or '別の窓口'}で{exc.since.astimezone():%H時%M分}から"
+                "受付中です。こちらの直前の変更は保存していません。保存されている内容を表示しました。")
     who = exc.updated_by or "別の窓口"
     when = ""
     if exc.updated_at is not None:
@@ -81,22 +72,30 @@ class CaseSaver(QObject):
     offline = Signal(str)  # once per outage: changes are kept in the journal
     online = Signal()  # the journal was saved: the database is back
     conflict = Signal(str, str)  # case id, Japanese message: another counter's change won
+    claim_lost = Signal(str, str)  # case id, the counter that took it after our claim ran out
 
     def __init__(self, repository: CaseRepository, counter: str = "",
-                 journal: Journal | None = None, retry_ms: int = RETRY_MS) -> None:
+                 journal: Journal | None = None, retry_ms: int = RETRY_MS,
+                 heartbeat_ms: int = HEARTBEAT_MS) -> None:
         super().__init__()
         self._repository = repository
         self.counter = counter
-        self._writer = CaseWriter(repository, counter)  # used on the saver thread only
-        self._journal = journal
+        # Used on the saver thread only (CaseWriter is not thread-safe).
+        self._writer = CaseWriter(repository, counter)
+        self._journaled = JournaledWriter(self._writer, journal) if journal else None
         self._queue: queue.Queue[Any] = queue.Queue()
         self._in_flight: Case | None = None
         self.is_offline = False
+        self._held: str | None = None
         self._thread = threading.Thread(target=self._run, name="case-saver", daemon=True)
         self._thread.start()
         self._retry = QTimer(self)
         self._retry.setInterval(retry_ms)
         self._retry.timeout.connect(self.replay)
+        # A case on screen without changes still holds its claim (it runs out otherwise).
+        self._heartbeat = QTimer(self)
+        self._heartbeat.setInterval(heartbeat_ms)
+        self._heartbeat.timeout.connect(self._touch)
         if journal is not None and journal.pending():
             QTimer.singleShot(0, self.replay)  # what an earlier run could not save
 
@@ -121,66 +120,76 @@ class CaseSaver(QObject):
         self._submit(_SaveJob(self._save, case))
 
     def _save(self, case: Case) -> None:
-        if self.is_offline and self._journal is not None:
-            self._keep(case)  # in order behind what is already waiting
-            return
         self._in_flight = case
         try:
-            self._writer.save(case)
-        except ConflictError as exc:
-            log.warning("save of case %s refused: stored version %s by %s", case.id,
-                        exc.stored_version, exc.updated_by or "?")
+            if self._journaled is None:
+                self._writer.save(case)
+                return
+            outcome = self._journaled.save(case)
+            if outcome.status is Saved.KEPT and not self.is_offline:
+                self.is_offline = True
+                self.offline.emit(OFFLINE_JA)
+            elif outcome.status is Saved.CONFLICT and outcome.conflict is not None:
+                self._refused(outcome.conflict)
+        except (ConflictError, ClaimedElsewhere) as exc:  # without a journal
             self._writer.forget(case.id)
-            self.conflict.emit(case.id, conflict_ja(exc))
+            self._say_refused(exc)
         except Exception as exc:
-            if unreachable(exc) and self._journal is not None:
-                log.warning("database unreachable (%s): case %s kept in the journal",
-                            type(exc).__name__, case.id)
-                self._keep(case)
-                if not self.is_offline:
-                    self.is_offline = True
-                    self.offline.emit(OFFLINE_JA)
-            else:
-                log.error("saving case %s failed: %s", case.id, type(exc).__name__)
-                self.failed.emit(SAVE_FAILED_JA)
+            log.error("saving case %s failed: %s", case.id, type(exc).__name__)
+            self.failed.emit(SAVE_FAILED_JA)
         finally:
             self._in_flight = None
 
-    def _keep(self, case: Case) -> None:
-        assert self._journal is not None
-        case.version = self._writer.expected_version(case)
-        self._journal.append(case, self.counter)
+    def _refused(self, refusal: ConflictError | ClaimedElsewhere) -> None:
+        """Another counter's change or claim won: this counter's change is given up for the
+        stored case, which the screen shows again with whose change won."""
+        assert self._journaled is not None
+        self._journaled.resolve(refusal.case_id, keep_mine=False)
+        self._say_refused(refusal)
+
+    def _say_refused(self, refusal: ConflictError | ClaimedElsewhere) -> None:
+        log.warning("save of case %s refused: %s", refusal.case_id, type(refusal).__name__)
+        self.conflict.emit(refusal.case_id, conflict_ja(refusal))
 
     def replay(self) -> None:
         """Save what the journal holds, in order (on the worker, after what is queued)."""
         self._submit(self._replay)
 
     def _replay(self) -> None:
-        if self._journal is None:
+        if self._journaled is None:
             return
-        result = self._journal.replay(self._writer.save, unreachable)
-        for exc in result.conflicts:
-            if self._already_saved(exc.case_id):
-                self._journal.forget({exc.case_id})
-                continue
-            self._journal.forget({exc.case_id})  # shown to staff, not retried for ever
-            self.conflict.emit(exc.case_id, conflict_ja(exc))
+        result = self._journaled.retry()
+        for refusal in result.conflicts:
+            self._refused(refusal)
         if not result.offline:
             if self.is_offline or result.saved:
                 log.info("journal replayed: %d cases saved", len(result.saved))
             self.is_offline = False
             self.online.emit()
 
-    def _already_saved(self, case_id: str) -> bool:
-        """A save that went through just as the database hung, then was journaled too: the
-        stored case is exactly the journaled one, saved by this counter."""
-        assert self._journal is not None
-        journaled = next((c for c in self._journal.pending() if c.id == case_id), None)
-        stored = self._repository.load(case_id)
-        if journaled is None or stored is None:
-            return False
-        return json.dumps(stored.to_dict(), sort_keys=True) == \
-            json.dumps(journaled.to_dict(), sort_keys=True)
+    def hold(self, case_id: str | None) -> None:
+        """The case now on this counter's screen (None: none): its claim is kept alive."""
+        self._held = case_id
+        if case_id is None:
+            self._heartbeat.stop()
+        else:
+            self._heartbeat.start()
+
+    def _touch(self) -> None:
+        case_id = self._held
+        if case_id is None or not self.counter:
+            return
+
+        def run() -> None:
+            try:
+                self._writer.touch(case_id)
+            except ClaimedElsewhere as exc:
+                self.claim_lost.emit(case_id, exc.counter)
+            except Exception as exc:  # offline: the journal keeps the changes meanwhile
+                log.warning("claim heartbeat for case %s failed: %s", case_id,
+                            type(exc).__name__)
+
+        self._submit(run)
 
     def update(self, case_id: str, change: Callable[[Case], None]) -> None:
         """Change a stored case that is no longer on screen, after the saves queued before."""
@@ -230,9 +239,10 @@ class CaseSaver(QObject):
         """Stop within `wait_s` even if the database hangs: what is still queued or in flight
         goes to the journal (replayed at the next start)."""
         self._retry.stop()
+        self._heartbeat.stop()
         self._queue.put(_STOP)
         self._thread.join(timeout=wait_s)
-        if not self._thread.is_alive() or self._journal is None:
+        if not self._thread.is_alive() or self._journaled is None:
             return
         waiting = [self._in_flight] if self._in_flight is not None else []
         while True:
@@ -244,6 +254,8 @@ class CaseSaver(QObject):
             if case is not None:
                 waiting.append(case)
         for case in waiting:
-            self._keep(case)
+            snapshot = case.copy()
+            snapshot.version = self._writer.version_of(case)
+            self._journaled.journal.append(snapshot, self.counter)
         log.warning("closed with the database not answering: %d snapshots journaled at %s",
                     len(waiting), dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
