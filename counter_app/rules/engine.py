@@ -16,7 +16,7 @@ from counter_app.domain import Case, CaseFormatError
 from counter_app.domain.calendar import CityCalendar
 from counter_app.domain.facts import derived_case_facts, derived_member_facts, grade_label
 from counter_app.rules.catalogue import Catalogue, Document, Procedure
-from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts, evaluate
+from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts
 
 _MEMBER_KEY = re.compile(r"^member\.(\d+)\.(.+)$")
 
@@ -67,7 +67,7 @@ class ChosenProcedure:
             "id": p.id, "title": p.title_ja, "section": p.section, "members": self.members,
             "forms": list(p.forms),
             "deadline": self.deadline.isoformat() if self.deadline else None,
-            "deadline_note": (p.deadline or {}).get("text_ja"),
+            "deadline_note": p.deadline.text_ja if p.deadline else None,
             "documents": [d.text_ja for d in self.documents if not d.issued],
             "issued": [d.text_ja for d in self.documents if d.issued],
             "reasons": self.reasons(),
@@ -98,7 +98,7 @@ def _reason(check: Check) -> str:
 def _show(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "{" + ", ".join(_show(v) for v in value) + "}"
     return str(value)
 
@@ -150,7 +150,7 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
     facts = case_facts(case, catalogue).within(moving)
     filed = filing_date or case.move.date
     for procedure in catalogue.procedures:
-        if case.move.kind.value not in procedure.move_kinds:
+        if not procedure.applies_to(case):
             continue
         if procedure.who == "household":
             if not moving:
@@ -161,7 +161,7 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
         members, checks, documents = [], [], []
         applies = False
         for context in contexts:
-            outcome = evaluate(procedure.when, context)
+            outcome = procedure.when.evaluate(context)
             if outcome.value is None:
                 missing |= outcome.missing
             elif outcome.value:
@@ -170,7 +170,7 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
                     members.append(context.member)
                 checks.extend(outcome.checks)
                 for document in procedure.documents:
-                    needed = evaluate(document.when, context)
+                    needed = document.when.evaluate(context)
                     if needed.value is None:
                         missing |= needed.missing
                     elif needed.value and document not in documents:
@@ -187,11 +187,11 @@ def _deadline(procedure: Procedure, case: Case, filed: dt.date,
               calendar: CityCalendar) -> dt.date | None:
     """The last day as a date, moved past the city's closed days (地方自治法 4条の2 ④)."""
     deadline = procedure.deadline
-    if not deadline or "days" not in deadline:
+    if deadline is None or deadline.days is None:
         return None
-    start = filed if deadline.get("from") == "filing_date" else case.date
+    start = filed if deadline.counts_from == "filing_date" else case.date
     try:
-        return calendar.deadline(start, deadline["days"], deadline.get("inclusive", False))
+        return calendar.deadline(start, deadline.days, deadline.counts_first_day)
     except OverflowError:
         return None  # beyond the calendar (year 9999): no date rather than a crash
 
