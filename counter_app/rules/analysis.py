@@ -252,8 +252,9 @@ def _flat(node: And | Or) -> list[Condition]:
 
 def condition_problems(condition: Condition, path: str, facts: Mapping[str, FactSpec],
                        settings: Mapping[str, object]) -> list[RuleError]:
-    """Every part of `condition` that can never be true or is always true, outermost first
-    (one problem per constant part). A rule written `true` is fine: that is "always"."""
+    """Every part of `condition` that can never be true or is always true: the outermost
+    constant part, or the parts inside it that decide it alone (`false` in an `and`). A rule
+    written `true` is fine: that is "always"."""
     analysis = _Analysis(facts, settings)
     problems: list[RuleError] = []
 
@@ -261,6 +262,14 @@ def condition_problems(condition: Condition, path: str, facts: Mapping[str, Fact
         if top and node == Const(True):
             return
         found = analysis.constant(node)
+        if found is not None and isinstance(node, And | Or):
+            # A part that decides the whole on its own is the place to point at.
+            decisive = [(suffix, child) for suffix, child in node.children()
+                        if (analysis.constant(child) or (None,))[0] is isinstance(node, Or)]
+            if decisive:
+                for suffix, child in decisive:
+                    walk(child, where + suffix, False)
+                return
         if found is not None:
             value, why = found
             if value:

@@ -368,6 +368,8 @@ class _Parser:
     def __init__(self, problems: list[RuleError]) -> None:
         self.problems = problems
         self.broken_questions: set[str] = set()  # reported: no second error for their facts
+        # Where each item read stands in the file (a broken one before it is left out).
+        self.paths: dict[int, str] = {}  # by id(): equal items may stand twice
 
     def attempt(self, read: Any, *args: Any) -> Any:
         try:
@@ -396,11 +398,12 @@ class _Parser:
             procedure = self.attempt(self.procedure, item, where, context)
             if procedure is not None:
                 procedures.append(procedure)
+                self.paths[id(procedure)] = where
         catalogue = Catalogue(city or City("", "", {}, ()), facts, questions, dict(forms),
                               tuple(procedures), version, comment)
         if city is not None:
             _Checks(catalogue, self.problems, len(procedures) == len(data["procedures"]),
-                    self.broken_questions).run(form_facts)
+                    self.broken_questions, self.paths).run(form_facts)
         return catalogue
 
     def city(self, data: dict[str, Any]) -> City | None:
@@ -464,6 +467,7 @@ class _Parser:
                                                "同じ項目の質問が二つあります"))
             else:
                 questions[question.fact] = question
+                self.paths[id(question)] = where
         return questions
 
     def procedure(self, item: Any, path: str, context: Context) -> Procedure | None:
@@ -511,11 +515,12 @@ class _Checks:
     """What holds across the parts: ids, sections, forms, questions, constant conditions."""
 
     def __init__(self, catalogue: Catalogue, problems: list[RuleError], complete: bool,
-                 broken_questions: set[str]) -> None:
+                 broken_questions: set[str], paths: dict[int, str]) -> None:
         self.catalogue = catalogue
         self.problems = problems
         self.complete = complete  # every procedure was read: "nothing reads X" can be told
         self.broken_questions = broken_questions
+        self.paths = paths
 
     def add(self, path: str, problem: str, message_ja: str) -> None:
         self.problems.append(RuleError(path, problem, message_ja))
@@ -528,8 +533,8 @@ class _Checks:
         sections = {s.name_ja for s in catalogue.city.sections}
         seen: set[str] = set()
         read: set[str] = set()  # facts some condition reads
-        for i, procedure in enumerate(catalogue.procedures):
-            path = f"procedures[{i}]"
+        for procedure in catalogue.procedures:
+            path = self.paths[id(procedure)]
             if procedure.id in seen:
                 self.add(f"{path}.id", f"duplicate procedure id {procedure.id!r}",
                          f"手続ID「{procedure.id}」が二つあります")
@@ -566,10 +571,10 @@ class _Checks:
             return
         printed = {form for procedure in catalogue.procedures for form in procedure.forms}
         read |= {fact for form in printed for fact in form_facts.get(form, ())}
-        for i, key in enumerate(catalogue.questions):
+        for key, question in catalogue.questions.items():
             if key not in read:
                 # Asked of nobody, ever: a question no rule, document or printed form reads.
-                self.add(f"questions[{i}]", f"nothing reads {key}: no rule, document "
+                self.add(self.paths[id(question)], f"nothing reads {key}: no rule, document "
                                             "condition or printed form uses its answer",
                          "この質問の答えを使う条件や申請書がありません")
 

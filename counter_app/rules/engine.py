@@ -16,7 +16,7 @@ from counter_app.domain import Case, CaseFormatError
 from counter_app.domain.calendar import CityCalendar
 from counter_app.domain.facts import derived_case_facts, derived_member_facts, grade_label
 from counter_app.rules.catalogue import Catalogue, Document, Procedure
-from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts
+from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts, FactSpec
 
 _MEMBER_KEY = re.compile(r"^member\.(\d+)\.(.+)$")
 
@@ -48,13 +48,8 @@ class ChosenProcedure:
             label = spec.label_ja if spec else check.key
             if spec and spec.type == "bool":
                 text = label if check.actual else f"{label}ではない"
-            elif spec and spec.type == "int":
-                unit = "年" if check.key == "school_grade" else "歳"
-                shown = grade_label(check.actual) if check.key == "school_grade" else \
-                    f"{check.actual}{unit}"
-                text = f"{label} {shown}"
             else:
-                text = f"{label} {spec.choice_label(check.actual) if spec else check.actual}"
+                text = f"{label} {value_ja(spec, check.actual)}"
             who = member_names[check.member] if check.member is not None else "世帯"
             line = f"{who}：{text}"
             if line not in lines:
@@ -85,6 +80,24 @@ class Determination:
 
     def chosen(self, procedure_id: str) -> ChosenProcedure | None:
         return next((p for p in self.procedures if p.id == procedure_id), None)
+
+
+AGE_FACTS = frozenset({"age", "legal_age"})
+
+
+def value_ja(spec: FactSpec | None, value: object) -> str:
+    """A fact's value for staff: 36歳, 小学3年, 国民健康保険, はい."""
+    if value is None:
+        return "未回答"
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if spec is not None and spec.key == "school_grade" and isinstance(value, int):
+        return grade_label(value)
+    if spec is not None and spec.key in AGE_FACTS:
+        return f"{value}歳"
+    if spec is not None and spec.type == "choice":
+        return spec.choice_label(value)
+    return str(value)
 
 
 def _reason(check: Check) -> str:
