@@ -105,6 +105,14 @@ def read_household(path: Path) -> TestHousehold:
     return TestHousehold.from_dict(name, data)
 
 
+def shipped_households() -> list[dict[str, Any]]:
+    """The test households shipped with the default catalogue, as stored with a version."""
+    from counter_app.bundled import resource
+
+    directory = Path(str(resource("catalogue", "households")))
+    return [h.to_json() for h in load_households(directory)]
+
+
 def households_from_json(items: Iterable[Any]) -> list[TestHousehold]:
     """Households as stored with a catalogue version: [{"name", "household"}, …]."""
     found = []
