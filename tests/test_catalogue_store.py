@@ -57,7 +57,8 @@ def _procedure(data, pid):
 def _snapshot(sessions):
     """Everything the catalogue store writes: versions, changes, audit entries."""
     with sessions() as session:
-        return [sorted(tuple(str(v) for v in row) for row in session.execute(select(table.__table__)))
+        return [sorted(tuple(str(v) for v in row)
+                       for row in session.execute(select(table.__table__)))
                 for table in (CatalogueVersionRow, CatalogueChangeRow, AuditRow)]
 
 
@@ -165,7 +166,7 @@ def test_publish_then_restore_an_earlier_version_as_a_new_one(seeded, sessions):
     assert actions == [("catalogue.seed", SYSTEM), ("catalogue.draft", "sato"),
                        ("catalogue.edit", "sato"), ("catalogue.publish", "tanaka"),
                        ("catalogue.restore", "tanaka")]
-    assert all(f"catalogue version" in e.detail for e in AuditLog(sessions).entries())
+    assert all("catalogue version" in e.detail for e in AuditLog(sessions).entries())
     with pytest.raises(CatalogueStoreError):
         seeded.publish(restored, "tanaka")  # not a draft
     with pytest.raises(CatalogueStoreError):

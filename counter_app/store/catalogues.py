@@ -450,7 +450,7 @@ def _against(previous: CatalogueVersionRow | None, before: dict[str, Any] | None
     """What counters see change when `data` is published in place of `previous`."""
     if previous is None:
         return catalogue_diff(None, data)
-    return [f"in place of version {previous.number}"] + catalogue_diff(before, data)
+    return [f"in place of version {previous.number}", *catalogue_diff(before, data)]
 
 
 def _dump(value: Any) -> str:
