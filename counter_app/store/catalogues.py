@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from counter_app.rules import Catalogue, RuleError
-from counter_app.rules.catalogue import FormFacts, check_catalogue
+from counter_app.rules.catalogue import FormFacts, parse
 from counter_app.rules.diff import catalogue_diff, households_diff
 from counter_app.rules.whatif import HouseholdResult, households_from_json, run_households
 from counter_app.store import audit
@@ -135,6 +135,19 @@ def digest(data: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def catalogue_problems(data: Any, form_facts: FormFacts | None = None,
+                       check: Callable[[Catalogue], None] | None = None) -> list[RuleError]:
+    """Every problem of a catalogue's JSON; `form_facts` and `check` are the form templates'
+    say (see CatalogueStore)."""
+    catalogue, found = parse(data, form_facts)
+    if catalogue is not None and check is not None:
+        try:
+            check(catalogue)
+        except RuleError as exc:
+            found = [exc]
+    return found
+
+
 def _utc(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
@@ -193,11 +206,10 @@ class CatalogueStore:
 
     def catalogue(self, number: int) -> Catalogue:
         """The version parsed, with its number; CatalogueInvalid if it has problems."""
-        data = self.document(number)
-        found = check_catalogue(data)
-        if found:
+        catalogue, found = parse(self.document(number))
+        if catalogue is None:
             raise CatalogueInvalid(found)
-        return Catalogue.from_dict(data).with_version(number)
+        return catalogue.with_version(number)
 
     def changes(self, number: int | None = None) -> list[Change]:
         query = select(CatalogueChangeRow).order_by(CatalogueChangeRow.id)
@@ -219,13 +231,7 @@ class CatalogueStore:
 
     def problems(self, data: Any) -> list[RuleError]:
         """Every problem of a catalogue's JSON, forms included (what publishing refuses)."""
-        found = check_catalogue(data, self._form_facts)
-        if not found and self._check is not None:
-            try:
-                self._check(Catalogue.from_dict(data))
-            except RuleError as exc:
-                found = [exc]
-        return found
+        return catalogue_problems(data, self._form_facts, self._check)
 
     def test(self, data: Any, households: Iterable[Mapping[str, Any]]
              ) -> list[HouseholdResult]:
@@ -237,10 +243,11 @@ class CatalogueStore:
 
     # --- writing -----------------------------------------------------------------------------
 
-    def seed(self, shipped: Mapping[str, Any], shipped_households: Sequence[Mapping[str, Any]]
-             ) -> int | None:
+    def seed(self, shipped: Mapping[str, Any],
+             shipped_households: Callable[[], Sequence[Mapping[str, Any]]]) -> int | None:
         """Version 1 (published) on an empty database; else a draft from a shipped catalogue
-        the database has never seen. The number created, or None."""
+        the database has never seen. The number created, or None. The households are read
+        only when a version is created."""
         data = dict(shipped)
         key = digest(data)
         with self._sessions() as session:
@@ -252,13 +259,13 @@ class CatalogueStore:
             return None
         if empty:
             try:
-                return self._insert(data, shipped_households, SYSTEM, Origin.SHIPPED, None,
+                return self._insert(data, shipped_households(), SYSTEM, Origin.SHIPPED, None,
                                     Status.PUBLISHED, "catalogue.seed", number=1)
             except IntegrityError:
                 return None  # another counter seeded it at the same moment
         base = self.latest_published_number()
         log.info("a shipped catalogue this database has not seen becomes a draft")
-        return self._insert(data, shipped_households, SYSTEM, Origin.SHIPPED, base,
+        return self._insert(data, shipped_households(), SYSTEM, Origin.SHIPPED, base,
                             Status.DRAFT, "catalogue.draft")
 
     def create_draft(self, account: str, based_on: int | None = None) -> int:
@@ -457,6 +464,15 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def published_catalogue(sessions: sessionmaker[Session]) -> PublishedCatalogue:
+    """The counters' catalogue source on this database, from the shipped files."""
+    from counter_app.rules.catalogue import shipped_text
+    from counter_app.rules.whatif import shipped_households
+
+    return PublishedCatalogue(CatalogueStore(sessions), lambda: json.loads(shipped_text()),
+                              shipped_households)
+
+
 class PublishedCatalogue:
     """The catalogue a counter decides a new case with: the latest published version, parsed
     once per version; a new database is seeded first. Ask `current()` at every new case:
@@ -471,7 +487,7 @@ class PublishedCatalogue:
 
     def seed(self) -> None:
         """At start: version 1 on a new database, or a draft from a newer shipped file."""
-        self._store.seed(self._shipped(), self._shipped_households())
+        self._store.seed(self._shipped(), self._shipped_households)
 
     def current(self) -> Catalogue:
         number = self._store.latest_published_number()
