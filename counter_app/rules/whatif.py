@@ -9,6 +9,7 @@ so: the facts the rule read for those members, or the reasons it held.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -187,19 +188,20 @@ def _differences(catalogue: Catalogue, household: TestHousehold, result: Determi
     names = [display_name(m.name) for m in case.members]
     got = {p.id: p for p in result.procedures}
     expected = dict(household.expected)
-    facts = case_facts(case, catalogue) if case.move is not None else None
+    # The facts, worked out once and only for a household that is missing something.
+    facts = functools.cache(lambda: case_facts(case, catalogue) if case.move else None)
     found = []
     for procedure_id, members in household.expected:
         chosen = got.get(procedure_id)
         if chosen is None:
-            why, why_ja = _why_not(catalogue, procedure_id, members, case, facts, names)
+            why, why_ja = _why_not(catalogue, procedure_id, members, case, facts(), names)
             found.append(Difference("missing", procedure_id, members, None, why, why_ja))
             continue
         if tuple(sorted(chosen.members)) != members:
             have = tuple(sorted(chosen.members))
             extra = tuple(m for m in have if m not in members)
             lacking = tuple(m for m in members if m not in have)
-            why, why_ja = _why_not(catalogue, procedure_id, lacking, case, facts, names)
+            why, why_ja = _why_not(catalogue, procedure_id, lacking, case, facts(), names)
             held = _held(chosen, [c for c in chosen.checks if c.member in extra])
             found.append(Difference(
                 "members", procedure_id, members, have,
