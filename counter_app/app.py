@@ -296,7 +296,7 @@ def build_gui(runtime: Runtime) -> Gui:
     install_error_handling()
     configure_application(app)
 
-    catalogue, templates = decisive_catalogue(runtime.sessions), load_templates()
+    catalogue, templates = catalogue_in_force(runtime.sessions), load_templates()
     try:
         check_templates(catalogue, templates)
     except FormsMismatch as exc:
@@ -346,7 +346,7 @@ def build_gui(runtime: Runtime) -> Gui:
     return Gui(app, window, saver, watcher)
 
 
-def decisive_catalogue(sessions: sessionmaker[Session]) -> Catalogue:
+def catalogue_in_force(sessions: sessionmaker[Session]) -> Catalogue:
     """The catalogue that decides (DESIGN.md): the latest published version. A new database
     is seeded with the shipped one; a shipped one the database has not seen becomes a draft.
     (Counters should ask `PublishedCatalogue.current()` at each new case.)"""

@@ -243,9 +243,15 @@ def decisive_catalogue(db_option: str | None = None) -> Catalogue:
     with _database(db_option, create=False) as sessions:
         if sessions is None:
             return default_catalogue()
+        from counter_app.store.catalogues import CatalogueInvalid
+
         store = _store(sessions)
         number = store.latest_published_number()
-        return store.catalogue(number) if number is not None else default_catalogue()
+        try:
+            return store.catalogue(number) if number is not None else default_catalogue()
+        except CatalogueInvalid as exc:
+            raise StartupError(f"the published catalogue cannot be used: {exc}",
+                               "公開中の手続ルールを読み込めません", ExitCode.DATABASE) from None
 
 
 @contextmanager
