@@ -30,12 +30,10 @@ def _procedure(data, pid):
 
 @pytest.fixture
 def database(data_dir):
-    """The data directory's database with a supervisor and a staff account."""
+    """The data directory's database with a supervisor's account."""
     data_dir.mkdir(parents=True, exist_ok=True)
     sessions = open_database(sqlite_url(data_dir / "madoguchi.sqlite3"))
-    accounts = AccountRepository(sessions)
-    accounts.create("kanri", Role.SUPERVISOR, SECRET)
-    accounts.create("madoguchi1", Role.STAFF, SECRET)
+    AccountRepository(sessions).create("kanri", Role.SUPERVISOR, SECRET)
     yield sessions
     sessions.kw["bind"].dispose()
 
@@ -152,6 +150,7 @@ def test_every_problem_of_a_file_is_listed_one_line_each(data_dir, tmp_path, cap
 
 
 def test_signing_in_is_checked_and_audited(database, tmp_path, capsys, monkeypatch):
+    AccountRepository(database).create("madoguchi1", Role.STAFF, SECRET)
     path = _write(tmp_path, json.loads(shipped_text()))
     code, _, err = _run(capsys, monkeypatch, "import", str(path), "--user", "kanri",
                         password="wrong-password")
