@@ -282,3 +282,36 @@ def test_versions_and_changes_hold_no_password_or_personal_data(seeded, sessions
         texts = " ".join(r for r in session.scalars(select(CatalogueChangeRow.diff)))
         count = session.scalar(select(func.count()).select_from(CatalogueChangeRow))
     assert count == 2 and "password" not in texts
+
+
+def test_a_published_version_this_app_cannot_read_never_stops_a_counter(store, sessions,
+                                                                         caplog):
+    published = PublishedCatalogue(store, lambda: SHIPPED, lambda: HOUSEHOLDS)
+    first = published.current()
+    number = store.create_draft("sato")
+    store.publish(number, "sato")
+    # As if a newer app had published a rule this one does not know.
+    broken = store.document(number)
+    _procedure(broken, "nhi_enroll")["when"] = {"fact": "health_insurance", "op": "~",
+                                                "value": "nhi"}
+    with sessions.begin() as session:
+        session.execute(text("update catalogue_versions set document = :d where number = :n"),
+                        {"d": json.dumps(broken), "n": number})
+    assert published.current() is first  # the counter goes on with the version it has
+    assert "cannot be used" in caplog.text
+    fresh = PublishedCatalogue(store, lambda: SHIPPED, lambda: HOUSEHOLDS)
+    with pytest.raises(CatalogueInvalid):  # nothing to go on: the start says why (exit 4)
+        fresh.current()
+
+
+def test_the_app_starts_with_the_published_version_or_says_why_not(sessions):
+    from counter_app.app import catalogue_in_force
+    from counter_app.config import ExitCode, StartupError
+
+    assert catalogue_in_force(sessions) == default_catalogue()  # seeded: version 1
+    with sessions.begin() as session:
+        session.execute(text("update catalogue_versions set document = '{}'"))
+    with pytest.raises(StartupError) as refused:
+        catalogue_in_force(sessions)
+    assert refused.value.exit_code == ExitCode.DATABASE
+    assert refused.value.message_ja == "公開中の手続ルールを読み込めません"
