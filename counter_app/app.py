@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -38,6 +39,9 @@ from counter_app.config import (
     restrict_new_files,
 )
 from counter_app.preferences import Preferences, PreferencesError
+
+if TYPE_CHECKING:
+    from counter_app.rules import Catalogue
 
 log = logging.getLogger("counter_app")
 
@@ -220,14 +224,25 @@ def open_configured_database(options: Options, data_dir: Path, env: Mapping[str,
                              preferences: Preferences) -> tuple[str, sessionmaker[Session]]:
     """The database this PC uses, opened (and migrated) exactly as the application opens it:
     for the application and for the subcommands that need it (purge, stats, rules). Returns
-    its URL without a password and the session factory; a failure is a StartupError with the
-    application's exit codes (4 database, 2 settings)."""
-    from counter_app.store import DatabaseError, describe_url, open_database
-    from counter_app.store.database import NewerSchemaError
+    its URL without a password and the session factory."""
+    from counter_app.store import describe_url
 
     db_url = resolve_db_url(options, data_dir, env, preferences.database_url)
+    sessions = open_database_url(db_url, env, preferences)
+    log.info("using database %s", describe_url(db_url))
+    return db_url, sessions
+
+
+def open_database_url(db_url: str, env: Mapping[str, str], preferences: Preferences
+                      ) -> sessionmaker[Session]:
+    """Open (and migrate) the database at `db_url` as the app does, its password from where
+    the app takes it; every failure a StartupError with the app's exit codes (4 database,
+    2 settings)."""
+    from counter_app.store import DatabaseError, open_database
+    from counter_app.store.database import NewerSchemaError
+
     try:
-        sessions = open_database(with_password(db_url, env, preferences))
+        return open_database(with_password(db_url, env, preferences))
     except NewerSchemaError as exc:
         raise StartupError(str(exc), "データベースがこのアプリより新しい版で更新されています",
                            ExitCode.DATABASE) from None
@@ -236,8 +251,6 @@ def open_configured_database(options: Options, data_dir: Path, env: Mapping[str,
     except PreferencesError as exc:
         raise StartupError(str(exc), "設定ファイル（settings.ini）が正しくありません",
                            ExitCode.USAGE) from None
-    log.info("using database %s", describe_url(db_url))
-    return db_url, sessions
 
 
 def _log_to_file(directory: Path, level: str, rotate: bool = True) -> Path:
@@ -275,7 +288,6 @@ def build_gui(runtime: Runtime) -> Gui:
     from counter_app.demo import load_demo_residents
     from counter_app.reception.gate import PrintGate
     from counter_app.reception.packet import FormsMismatch, check_templates, form_facts
-    from counter_app.rules import default_catalogue
     from counter_app.store import CaseRepository
     from counter_app.store.journal import Journal
     from counter_app.ui.application import configure_application
@@ -295,7 +307,7 @@ def build_gui(runtime: Runtime) -> Gui:
     install_error_handling()
     configure_application(app)
 
-    catalogue, templates = default_catalogue(), load_templates()
+    catalogue, templates = catalogue_in_force(runtime.sessions), load_templates()
     try:
         check_templates(catalogue, templates)
     except FormsMismatch as exc:
@@ -346,6 +358,21 @@ def build_gui(runtime: Runtime) -> Gui:
         watcher.event.connect(show_presence)
         watcher.start()
     return Gui(app, window, saver, watcher)
+
+
+def catalogue_in_force(sessions: sessionmaker[Session]) -> Catalogue:
+    """The catalogue that decides (DESIGN.md): the latest published version. A new database
+    is seeded with the shipped one; a shipped one the database has not seen becomes a draft.
+    (Counters should ask `PublishedCatalogue.current()` at each new case.)"""
+    from counter_app.store.catalogues import CatalogueInvalid, published_catalogue
+
+    published = published_catalogue(sessions)
+    try:
+        published.seed()
+        return published.current()
+    except CatalogueInvalid as exc:
+        raise StartupError(f"the published catalogue cannot be used: {exc}",
+                           "公開中の手続ルールを読み込めません", ExitCode.DATABASE) from None
 
 
 def run_gui(options: Options, env: Mapping[str, str], started: float) -> int:

@@ -25,7 +25,7 @@ from counter_app import __version__
 from counter_app.config import ExitCode, StartupError
 from counter_app.domain import Case, CaseFormatError
 from counter_app.domain.dates import DateKind, DateRangeError, check_date
-from counter_app.rules import Catalogue, Determination, RuleError, default_catalogue, determine
+from counter_app.rules import Catalogue, Determination, RuleError, determine
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -102,7 +102,7 @@ def read_json_file(path: Path, what: str) -> object:
         raise _bad_input(what, path, "holds a number of more than 4,300 digits", wrong) from None
 
 
-def _templates() -> dict[str, Template]:
+def load_form_templates() -> dict[str, Template]:
     from forms.templates import TemplateError, load_templates
 
     try:
@@ -113,14 +113,21 @@ def _templates() -> dict[str, Template]:
 
 def _catalogue(path: Path | None, templates: Mapping[str, Template] | None = None
                ) -> Catalogue:
-    """The built-in catalogue, or the file's checked against the form templates: every form it
-    prints has one, and a question only a printed form reads counts as needed."""
+    """The catalogue that decides (DESIGN.md), or the file's."""
     if path is None:
-        return default_catalogue()
+        from counter_app.catalogue_cli import decisive_catalogue
+
+        return decisive_catalogue()
+    return file_catalogue(path, templates)
+
+
+def file_catalogue(path: Path, templates: Mapping[str, Template] | None = None) -> Catalogue:
+    """A catalogue file checked against the form templates: every form it prints has one, and
+    a question only a printed form reads counts as needed."""
     from counter_app.reception.packet import FormsMismatch, check_templates, form_facts
 
     data = read_json_file(path, "catalogue")
-    templates = _templates() if templates is None else templates
+    templates = load_form_templates() if templates is None else templates
     try:
         catalogue = Catalogue.from_dict(data, form_facts(templates))
         check_templates(catalogue, templates)
@@ -160,11 +167,7 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--catalogue", type=Path, help="procedure catalogue (default: built in)")
     render.add_argument("--printed-on", type=_date_option(DateKind.PRINTING),
                         help="issue date (default: today)")
-    rules = commands.add_parser("rules", help="validate or export procedure catalogues")
-    rules_commands = rules.add_subparsers(dest="action", required=True)
-    validate = rules_commands.add_parser("validate", help="check a catalogue file")
-    validate.add_argument("file", type=Path)
-    rules_commands.add_parser("export", help="print the built-in catalogue")
+    _add_rules(commands)
     _add_preentry(commands)
     purge = commands.add_parser(
         "purge", help="remove the personal data of cases that ended more than the retention "
@@ -199,6 +202,12 @@ def _iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not an ISO date: {text!r}") from None
+
+
+def _add_rules(commands: argparse._SubParsersAction) -> None:
+    from counter_app.catalogue_cli import add_parser
+
+    add_parser(commands)
 
 
 def _add_preentry(commands: argparse._SubParsersAction) -> None:
@@ -260,8 +269,13 @@ def _run(argv: Sequence[str], data_dir: Path | None) -> int:
         from counter_app.preentry.cli import run as run_preentry
 
         return run_preentry(args)
+    if args.command == "rules":
+        from counter_app.catalogue_cli import run as run_rules
+
+        return run_rules(args)
     if args.command in ("determine", "render"):
-        templates = _templates() if args.command == "render" or args.catalogue else None
+        templates = load_form_templates() if args.command == "render" or args.catalogue \
+            else None
         catalogue = _catalogue(args.catalogue, templates)
         filed_on = args.filed_on if args.command == "determine" else None
         try:
@@ -277,12 +291,7 @@ def _run(argv: Sequence[str], data_dir: Path | None) -> int:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return ExitCode.OK
-    if args.action == "validate":
-        catalogue = _catalogue(args.file)
-        print(f"ok: {len(catalogue.procedures)} procedures, {len(catalogue.questions)} questions")
-        return ExitCode.OK
-    sys.stdout.write(default_catalogue().to_json())
-    return ExitCode.OK
+    raise AssertionError(f"unknown command {args.command}")  # argparse refused it already
 
 
 def _render(case: Case, result: Determination, catalogue: Catalogue,
@@ -369,9 +378,9 @@ def _purge(args: argparse.Namespace, data_dir: Path | None) -> int:
     from counter_app.store.purge import purge, retention_days
 
     data_dir, sessions = _open_store(args, data_dir)
-    days = args.days if args.days is not None else retention_days(
-        _city_catalogue().city.settings)
     try:
+        days = args.days if args.days is not None else retention_days(
+            _city_catalogue(sessions).city.settings)
         result = purge(sessions, days, packet_dirs=(data_dir / "pdf",
                                                     data_dir / DEMO_DIR_NAME / "pdf"))
     except SQLAlchemyError as exc:
@@ -391,10 +400,10 @@ def _stats(args: argparse.Namespace, data_dir: Path | None) -> int:
     if args.since > args.until:
         raise StartupError(f"--from {args.since} is after --to {args.until}",
                            "期間の指定が正しくありません", ExitCode.USAGE)
-    catalogue = _city_catalogue()
-    section_of = {p.id: p.section for p in catalogue.procedures}.get
     _data_dir, sessions = _open_store(args, data_dir)
     try:
+        catalogue = _city_catalogue(sessions)
+        section_of = {p.id: p.section for p in catalogue.procedures}.get
         result = summary(sessions, args.since, args.until, section_of)
     except SQLAlchemyError as exc:
         raise _unreachable(exc) from None
@@ -413,7 +422,9 @@ def _stats(args: argparse.Namespace, data_dir: Path | None) -> int:
     return ExitCode.OK
 
 
-def _city_catalogue() -> Catalogue:
-    """The catalogue counters use, for the city's settings and sections. (The built-in one
-    until published catalogue versions are stored in the database.)"""
-    return default_catalogue()
+def _city_catalogue(sessions: sessionmaker[Session]) -> Catalogue:
+    """The catalogue counters use (the published version), for the city's settings and
+    sections."""
+    from counter_app.app import catalogue_in_force
+
+    return catalogue_in_force(sessions)

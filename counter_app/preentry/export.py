@@ -190,11 +190,11 @@ def applicability(catalogue: Catalogue, move_kind: str, fact: str
     for procedure in catalogue.procedures:
         if move_kind not in procedure.move_kinds:
             continue
-        found = found | walk.needed(procedure.when)
+        found = found | walk.needed(procedure.when.to_json())
         for document in procedure.documents:
-            in_document = walk.needed(document.when)
+            in_document = walk.needed(document.when.to_json())
             if in_document:  # asked only where the procedure itself can apply
-                found = found | _and(in_document, walk.possible(procedure.when, True))
+                found = found | _and(in_document, walk.possible(procedure.when.to_json(), True))
     alternatives = [r for r in (_ranges(a) for a in found) if r is not None]
     if alternatives and catalogue.facts[fact].scope == "member":
         ages = _derived_ages(fact)

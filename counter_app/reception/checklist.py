@@ -103,7 +103,7 @@ def build_checklist(case: Case, determination: Determination, catalogue: Catalog
         if chosen.deadline:
             deadline_text = f"{era.format(chosen.deadline)}まで"
         else:
-            deadline_text = (procedure.deadline or {}).get("text_ja", "")
+            deadline_text = procedure.deadline_note
         rows.append(ChecklistRow(
             procedure_id=chosen.id, title=procedure.title_ja, section=section.name_ja,
             counter=section.counter_ja, floor=section.floor_ja, members=members,

@@ -1,4 +1,4 @@
-"""Rule conditions: a small JSON condition tree, validated against the fact catalogue.
+"""Rule conditions: a small JSON condition language, parsed once into a typed tree.
 
     true | false
     {"and": [C, …]}  {"or": [C, …]}  {"not": C}
@@ -6,6 +6,10 @@
     {"fact": KEY}                           KEY is true
     {"fact": KEY, "op": OP, "value": V}     OP: == != < <= > >= in not_in
     V: a JSON value, a list (for in/not_in), {"fact": KEY} or {"setting": NAME}
+
+Parsing checks every node against the fact catalogue (known facts, scopes, operators that fit
+the fact's type, values of its type), so evaluation never meets a malformed node. `to_json`
+gives back exactly the JSON that was parsed.
 
 Evaluation is three-valued: a comparison whose fact is unanswered is *unknown*, and the unknown
 facts travel up the tree. `and` is false as soon as one part is false (so no question is asked
@@ -29,17 +33,22 @@ OPS: dict[str, Callable[[Any, Any], bool]] = {
     "not_in": lambda a, b: a not in b,
 }
 ORDERED_OPS = {"<", "<=", ">", ">="}
+LIST_OPS = {"in", "not_in"}
 OP_SYMBOLS = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥", "in": "∈",
               "not_in": "∉"}
+CONNECTIVES = ("and", "or", "not", "any_member")
+GENERIC_JA = "手続ルールに誤りがあります"
 
 
 class RuleError(ValueError):
-    """A rule that does not fit the catalogue; `path` points at it (procedures[3].when.and[1])."""
+    """A rule that does not fit the catalogue; `path` points at it (procedures[3].when.and[1]).
+    `problem` is the English detail, `message_ja` what a supervisor reads in the editor."""
 
-    def __init__(self, path: str, problem: str) -> None:
+    def __init__(self, path: str, problem: str, message_ja: str = GENERIC_JA) -> None:
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
+        self.message_ja = message_ja
 
 
 @dataclass(frozen=True)
@@ -112,171 +121,376 @@ class Facts:
     def lookup(self, key: str) -> tuple[bool, object]:
         if "." in key:
             return (key in self.case_facts, self.case_facts.get(key))
-        assert self.member is not None, "member fact outside a member (validation missed it)"
+        assert self.member is not None, "member fact outside a member (parsing refused it)"
         facts = self.member_facts[self.member]
         return (key in facts, facts.get(key))
 
 
-def evaluate(condition: Any, facts: Facts) -> Outcome:
-    if condition is True or condition is False:
-        return Outcome(condition)
-    if "and" in condition:
-        parts = [evaluate(c, facts) for c in condition["and"]]
+# --- the tree -----------------------------------------------------------------------------------
+
+
+class Condition:
+    """A node of a parsed condition. Frozen, hashable, comparable by value."""
+
+    def evaluate(self, facts: Facts) -> Outcome:
+        raise NotImplementedError
+
+    def to_json(self) -> Any:
+        raise NotImplementedError
+
+    def children(self) -> tuple[tuple[str, Condition], ...]:
+        """(path suffix, child) for each direct part: `.and[0]`, `.not`, …"""
+        return ()
+
+    def facts_read(self) -> set[str]:
+        """Every fact key the condition reads (bare keys for member facts)."""
+        found: set[str] = set()
+        for _, child in self.children():
+            found |= child.facts_read()
+        return found
+
+
+@dataclass(frozen=True)
+class Const(Condition):
+    value: bool
+
+    def evaluate(self, facts: Facts) -> Outcome:
+        return Outcome(self.value)
+
+    def to_json(self) -> Any:
+        return self.value
+
+
+@dataclass(frozen=True)
+class And(Condition):
+    parts: tuple[Condition, ...]
+
+    def evaluate(self, facts: Facts) -> Outcome:
+        parts = [p.evaluate(facts) for p in self.parts]
         if any(p.value is False for p in parts):
             return Outcome(False)
         if any(p.value is None for p in parts):
             return Outcome(None, set().union(*(p.missing for p in parts)))
         return Outcome(True, checks=[c for p in parts for c in p.checks])
-    if "or" in condition:
-        parts = [evaluate(c, facts) for c in condition["or"]]
+
+    def to_json(self) -> Any:
+        return {"and": [p.to_json() for p in self.parts]}
+
+    def children(self) -> tuple[tuple[str, Condition], ...]:
+        return tuple((f".and[{i}]", p) for i, p in enumerate(self.parts))
+
+
+@dataclass(frozen=True)
+class Or(Condition):
+    parts: tuple[Condition, ...]
+
+    def evaluate(self, facts: Facts) -> Outcome:
+        parts = [p.evaluate(facts) for p in self.parts]
         for part in parts:
             if part.value is True:
                 return part
         if any(p.value is None for p in parts):
             return Outcome(None, set().union(*(p.missing for p in parts)))
         return Outcome(False)
-    if "not" in condition:
-        inner = evaluate(condition["not"], facts)
+
+    def to_json(self) -> Any:
+        return {"or": [p.to_json() for p in self.parts]}
+
+    def children(self) -> tuple[tuple[str, Condition], ...]:
+        return tuple((f".or[{i}]", p) for i, p in enumerate(self.parts))
+
+
+@dataclass(frozen=True)
+class Not(Condition):
+    part: Condition
+
+    def evaluate(self, facts: Facts) -> Outcome:
+        inner = self.part.evaluate(facts)
         if inner.value is None:
             return inner
-        return Outcome(not inner.value,
-                       checks=[] if inner.value else _negated(condition["not"], facts))
-    if "any_member" in condition:
-        parts = [evaluate(condition["any_member"], facts.for_member(i)) for i in facts.scope]
+        return Outcome(not inner.value, checks=[] if inner.value else self._negated(facts))
+
+    def _negated(self, facts: Facts) -> list[Check]:
+        # "not foreign_resident" holds: record the fact with its (false) value as the reason.
+        if not isinstance(self.part, Compare):
+            return []
+        _, actual = facts.lookup(self.part.fact)
+        op = "!=" if self.part.operator == "==" else "not"
+        return [Check(self.part.fact, op, self.part.value_json(), actual, facts.member)]
+
+    def to_json(self) -> Any:
+        return {"not": self.part.to_json()}
+
+    def children(self) -> tuple[tuple[str, Condition], ...]:
+        return ((".not", self.part),)
+
+
+@dataclass(frozen=True)
+class AnyMember(Condition):
+    part: Condition
+
+    def evaluate(self, facts: Facts) -> Outcome:
+        parts = [self.part.evaluate(facts.for_member(i)) for i in facts.scope]
         true_parts = [p for p in parts if p.value is True]
         if true_parts:
             return Outcome(True, checks=[c for p in true_parts for c in p.checks])
         if any(p.value is None for p in parts):
             return Outcome(None, set().union(*(p.missing for p in parts)))
         return Outcome(False)
-    return _compare(condition, facts)
+
+    def to_json(self) -> Any:
+        return {"any_member": self.part.to_json()}
+
+    def children(self) -> tuple[tuple[str, Condition], ...]:
+        return ((".any_member", self.part),)
 
 
-def _compare(condition: Mapping[str, Any], facts: Facts) -> Outcome:
-    key = condition["fact"]
-    known, actual = facts.lookup(key)
-    if not known:
-        return Outcome(None, {facts.full_key(key)})
-    op = condition.get("op", "==")
-    expected = _value(condition.get("value", True), facts)
-    if expected is _UNKNOWN:
-        return Outcome(None, {facts.full_key(condition["value"]["fact"])})
-    try:
-        holds = OPS[op](actual, expected)
-    except TypeError:
-        holds = False  # e.g. a raw sex code compared with a number: not a match
-    return Outcome(holds, checks=[Check(key, op, expected, actual, facts.member)] if holds else [])
+@dataclass(frozen=True)
+class Literal:
+    """A value written in the rule: true, 65, "nhi", or a tuple for in/not_in."""
+
+    value: bool | int | str | tuple[bool | int | str, ...]
+
+    def to_json(self) -> Any:
+        return list(self.value) if isinstance(self.value, tuple) else self.value
 
 
-def _negated(condition: Any, facts: Facts) -> list[Check]:
-    # "not foreign_resident" holds: record the fact with its (false) value as the reason.
-    if isinstance(condition, dict) and "fact" in condition:
-        _, actual = facts.lookup(condition["fact"])
-        return [Check(condition["fact"], "!=" if condition.get("op", "==") == "==" else "not",
-                      condition.get("value", True), actual, facts.member)]
-    return []
+@dataclass(frozen=True)
+class SettingRef:
+    """A city setting, read from the facts' settings when evaluated."""
+
+    name: str
+
+    def to_json(self) -> Any:
+        return {"setting": self.name}
 
 
-_UNKNOWN = object()
+@dataclass(frozen=True)
+class FactRef:
+    """Another fact of the same case (or member)."""
+
+    key: str
+
+    def to_json(self) -> Any:
+        return {"fact": self.key}
 
 
-def _value(value: Any, facts: Facts) -> Any:
-    if isinstance(value, dict) and "setting" in value:
-        return facts.settings[value["setting"]]
-    if isinstance(value, dict) and "fact" in value:
-        known, actual = facts.lookup(value["fact"])
-        return actual if known else _UNKNOWN
-    return value
+Value = Literal | SettingRef | FactRef
+_TRUE = Literal(True)
 
 
-def condition_facts(condition: Any) -> set[str]:
+@dataclass(frozen=True)
+class Compare(Condition):
+    """`fact op value`. `op` and `value` are None when the rule does not write them
+    (`{"fact": "card_held"}` means == true); kept so that to_json gives back the same JSON."""
+
+    fact: str
+    op: str | None = None
+    value: Value | None = None
+
+    @property
+    def operator(self) -> str:
+        return self.op or "=="
+
+    @property
+    def operand(self) -> Value:
+        return self.value or _TRUE
+
+    def value_json(self) -> Any:
+        return self.operand.to_json()
+
+    def evaluate(self, facts: Facts) -> Outcome:
+        known, actual = facts.lookup(self.fact)
+        if not known:
+            return Outcome(None, {facts.full_key(self.fact)})
+        operand = self.operand
+        if isinstance(operand, Literal):
+            expected: Any = operand.value
+        elif isinstance(operand, SettingRef):
+            expected = facts.settings[operand.name]
+        else:
+            known, expected = facts.lookup(operand.key)
+            if not known:
+                return Outcome(None, {facts.full_key(operand.key)})
+        try:
+            holds = OPS[self.operator](actual, expected)
+        except TypeError:
+            holds = False  # e.g. a raw sex code compared with a number: not a match
+        if not holds:
+            return Outcome(False)
+        shown = list(expected) if isinstance(expected, tuple) else expected
+        return Outcome(True, checks=[Check(self.fact, self.operator, shown, actual,
+                                           facts.member)])
+
+    def to_json(self) -> Any:
+        data: dict[str, Any] = {"fact": self.fact}
+        if self.op is not None:
+            data["op"] = self.op
+        if self.value is not None:
+            data["value"] = self.value.to_json()
+        return data
+
+    def facts_read(self) -> set[str]:
+        if isinstance(self.value, FactRef):
+            return {self.fact, self.value.key}
+        return {self.fact}
+
+
+def evaluate(condition: Condition, facts: Facts) -> Outcome:
+    return condition.evaluate(facts)
+
+
+def condition_facts(condition: Condition) -> set[str]:
     """Every fact key a condition mentions (bare keys for member facts)."""
-    if not isinstance(condition, dict):
-        return set()
-    found: set[str] = set()
-    for key in ("and", "or"):
-        for part in condition.get(key, []):
-            found |= condition_facts(part)
-    for key in ("not", "any_member"):
-        if key in condition:
-            found |= condition_facts(condition[key])
-    if "fact" in condition:
-        found.add(condition["fact"])
-        value = condition.get("value")
-        if isinstance(value, dict) and "fact" in value:
-            found.add(value["fact"])
-    return found
+    return condition.facts_read()
 
 
-def validate(condition: Any, path: str, catalogue_facts: Mapping[str, FactSpec],
-             settings: Mapping[str, object], in_member: bool) -> None:
-    """Raise RuleError unless the condition is well formed and fits the fact catalogue."""
-    if isinstance(condition, bool):
-        return
-    if not isinstance(condition, dict) or not condition:
+# --- parsing ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """What a condition is parsed against. Problems are collected, not raised, so that one
+    pass finds every broken leaf (the editor shows them all as the supervisor types)."""
+
+    facts: Mapping[str, FactSpec]
+    settings: Mapping[str, object] | None  # None: the city is broken (reported there)
+    problems: list[RuleError]
+    # Facts that were declared but could not be read: no second error for each use of them.
+    broken_facts: frozenset[str] = frozenset()
+
+
+def parse_condition(data: Any, path: str, context: Context, in_member: bool
+                    ) -> Condition | None:
+    """The typed condition, or None after adding its problems to `context.problems`."""
+    try:
+        return _parse(data, path, context, in_member)
+    except _Skip:
+        return None
+    except RuleError as exc:
+        context.problems.append(exc)
+        return None
+
+
+def _parse(data: Any, path: str, context: Context, in_member: bool) -> Condition | None:
+    if isinstance(data, bool):
+        return Const(data)
+    if not isinstance(data, dict) or not data:
         raise RuleError(path, "a condition is true, false or an object")
-    connectives = [k for k in ("and", "or", "not", "any_member") if k in condition]
-    if connectives:
-        if len(condition) != 1:
-            raise RuleError(path, f"'{connectives[0]}' must stand alone in its object")
-        key = connectives[0]
-        body = condition[key]
-        if key in ("and", "or"):
-            if not isinstance(body, list) or not body:
-                raise RuleError(f"{path}.{key}", "needs a non-empty list of conditions")
-            for i, part in enumerate(body):
-                validate(part, f"{path}.{key}[{i}]", catalogue_facts, settings, in_member)
-        elif key == "not":
-            validate(body, f"{path}.not", catalogue_facts, settings, in_member)
-        else:
-            if in_member:
-                raise RuleError(path, "any_member inside a member rule")
-            validate(body, f"{path}.any_member", catalogue_facts, settings, True)
-        return
-    unknown = set(condition) - {"fact", "op", "value"}
-    if unknown or "fact" not in condition:
-        raise RuleError(path, f"unknown condition keys {sorted(unknown) or list(condition)}")
-    spec = _fact(condition["fact"], f"{path}.fact", catalogue_facts, in_member)
-    op = condition.get("op", "==")
-    if not isinstance(op, str) or op not in OPS:
+    connectives = [k for k in CONNECTIVES if k in data]
+    if not connectives:
+        return _compare(data, path, context, in_member)
+    if len(data) != 1:
+        raise RuleError(path, f"'{connectives[0]}' must stand alone in its object")
+    key = connectives[0]
+    body = data[key]
+    if key in ("and", "or"):
+        if not isinstance(body, list) or not body:
+            raise RuleError(f"{path}.{key}", "needs a non-empty list of conditions")
+        parts = [parse_condition(part, f"{path}.{key}[{i}]", context, in_member)
+                 for i, part in enumerate(body)]
+        if any(p is None for p in parts):
+            return None
+        return (And if key == "and" else Or)(tuple(parts))  # type: ignore[arg-type]
+    if key == "not":
+        part = parse_condition(body, f"{path}.not", context, in_member)
+        return None if part is None else Not(part)
+    if in_member:
+        raise RuleError(path, "any_member inside a member rule")
+    part = parse_condition(body, f"{path}.any_member", context, True)
+    return None if part is None else AnyMember(part)
+
+
+def _compare(data: dict[str, Any], path: str, context: Context, in_member: bool
+             ) -> Compare | None:
+    unknown = set(data) - {"fact", "op", "value"}
+    if unknown or "fact" not in data:
+        raise RuleError(path, f"unknown condition keys {sorted(unknown) or list(data)}")
+    spec = _fact(data["fact"], f"{path}.fact", context, in_member)
+    op = data.get("op")
+    if op is not None and (not isinstance(op, str) or op not in OPS):
         raise RuleError(f"{path}.op", f"unknown operator {op!r}; use one of {', '.join(OPS)}")
-    if "op" in condition and "value" not in condition:
+    if "op" in data and "value" not in data:
         raise RuleError(path, "an operator needs a value")
-    value = condition.get("value", True)
-    if isinstance(value, dict):
-        if set(value) == {"setting"}:
-            name = value["setting"]
-            if not isinstance(name, str) or name not in settings:
-                raise RuleError(f"{path}.value", f"unknown city setting {name!r}")
-            value = settings[name]
-        elif set(value) == {"fact"}:
-            other = _fact(value["fact"], f"{path}.value.fact", catalogue_facts, in_member)
-            if other.type != spec.type:
-                raise RuleError(f"{path}.value", f"compares {spec.type} with {other.type}")
-            return
-        else:
-            raise RuleError(f"{path}.value", "a value object is {\"fact\": …} or {\"setting\": …}")
-    if op in ("in", "not_in"):
-        if not isinstance(value, list) or not value:
-            raise RuleError(f"{path}.value", f"'{op}' needs a non-empty list")
-        values = value
+    if spec is None:
+        return None
+    operator = op or "=="
+    if "value" not in data:
+        if spec.type != "bool":
+            raise RuleError(f"{path}.value", f"{spec.key} is {spec.type}: compare it with a "
+                                             "value", "値を比べる条件には値が必要です")
+        return Compare(spec.key)
+    raw = data["value"]
+    if isinstance(raw, dict):
+        return Compare(spec.key, op, _reference(raw, spec, operator, path, context, in_member))
+    if operator in LIST_OPS:
+        if not isinstance(raw, list):
+            raise RuleError(f"{path}.value", f"'{operator}' needs a list of values")
+        values = raw
     else:
-        values = [value]
+        values = [raw]
     if spec.type == "date":
         # The engine holds dates as dates: a JSON value could never equal or order with one.
         raise RuleError(f"{path}.value", f"compare {spec.key} with another date fact")
     for item in values:
         if not spec.accepts(item):
-            raise RuleError(f"{path}.value", f"{item!r} is not a valid {spec.key} ({spec.type})")
-    if op in ORDERED_OPS and spec.type not in ("int", "date"):
-        raise RuleError(f"{path}.op", f"'{op}' compares numbers; {spec.key} is {spec.type}")
+            raise RuleError(f"{path}.value", f"{item!r} is not a valid {spec.key} ({spec.type})",
+                            f"「{spec.label_ja}」の値として使えません: {item!r}")
+    _check_ordered(operator, spec, path)
+    literal = Literal(tuple(values)) if operator in LIST_OPS else Literal(raw)
+    return Compare(spec.key, op, literal)
 
 
-def _fact(key: Any, path: str, catalogue_facts: Mapping[str, FactSpec], in_member: bool
-          ) -> FactSpec:
-    if not isinstance(key, str) or key not in catalogue_facts:
-        raise RuleError(path, f"unknown fact {key!r}")
-    spec = catalogue_facts[key]
+def _reference(raw: dict[str, Any], spec: FactSpec, operator: str, path: str, context: Context,
+               in_member: bool) -> Value:
+    if operator in LIST_OPS:
+        raise RuleError(f"{path}.value", f"'{operator}' needs a list of values")
+    if set(raw) == {"setting"}:
+        name = raw["setting"]
+        if context.settings is None:
+            raise _Skip
+        if not isinstance(name, str) or name not in context.settings:
+            raise RuleError(f"{path}.value", f"unknown city setting {name!r}",
+                            f"市の設定「{name}」はありません")
+        setting = context.settings[name]
+        if spec.type == "date" or not spec.accepts(setting):
+            raise RuleError(f"{path}.value", f"setting {name} ({setting!r}) is not a valid "
+                                             f"{spec.key} ({spec.type})")
+        _check_ordered(operator, spec, path)
+        return SettingRef(name)
+    if set(raw) == {"fact"}:
+        other = _fact(raw["fact"], f"{path}.value.fact", context, in_member)
+        if other is None:
+            raise _Skip
+        if other.type != spec.type:
+            raise RuleError(f"{path}.value", f"compares {spec.type} with {other.type}",
+                            f"「{spec.label_ja}」と「{other.label_ja}」は種類が違うため比べられません")
+        _check_ordered(operator, spec, path)
+        return FactRef(other.key)
+    raise RuleError(f"{path}.value", "a value object is {\"fact\": …} or {\"setting\": …}")
+
+
+class _Skip(RuleError):
+    """A reference to a fact that is broken already (reported once, where it is declared)."""
+
+    def __init__(self) -> None:
+        super().__init__("", "")
+
+
+def _check_ordered(operator: str, spec: FactSpec, path: str) -> None:
+    if operator in ORDERED_OPS and spec.type not in ("int", "date"):
+        raise RuleError(f"{path}.op", f"'{operator}' compares numbers; {spec.key} is {spec.type}",
+                        f"「{spec.label_ja}」は大小を比べられません")
+
+
+def _fact(key: Any, path: str, context: Context, in_member: bool) -> FactSpec | None:
+    if isinstance(key, str) and key in context.broken_facts:
+        return None
+    if not isinstance(key, str) or key not in context.facts:
+        raise RuleError(path, f"unknown fact {key!r}", f"「{key}」という項目はありません")
+    spec = context.facts[key]
     if spec.scope == "member" and not in_member:
-        raise RuleError(path, f"{key} is a member fact: use it in a member rule or any_member")
+        raise RuleError(path, f"{key} is a member fact: use it in a member rule or any_member",
+                        f"「{spec.label_ja}」は一人ひとりの項目です。"
+                        "世帯の条件では「世帯の誰かが」の中で使ってください")
     return spec

@@ -16,7 +16,7 @@ from counter_app.domain import Case, CaseFormatError
 from counter_app.domain.calendar import CityCalendar
 from counter_app.domain.facts import derived_case_facts, derived_member_facts, grade_label
 from counter_app.rules.catalogue import Catalogue, Document, Procedure
-from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts, evaluate
+from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts, FactSpec
 
 _MEMBER_KEY = re.compile(r"^member\.(\d+)\.(.+)$")
 
@@ -48,13 +48,8 @@ class ChosenProcedure:
             label = spec.label_ja if spec else check.key
             if spec and spec.type == "bool":
                 text = label if check.actual else f"{label}ではない"
-            elif spec and spec.type == "int":
-                unit = "年" if check.key == "school_grade" else "歳"
-                shown = grade_label(check.actual) if check.key == "school_grade" else \
-                    f"{check.actual}{unit}"
-                text = f"{label} {shown}"
             else:
-                text = f"{label} {spec.choice_label(check.actual) if spec else check.actual}"
+                text = f"{label} {value_ja(spec, check.actual)}"
             who = member_names[check.member] if check.member is not None else "世帯"
             line = f"{who}：{text}"
             if line not in lines:
@@ -67,7 +62,7 @@ class ChosenProcedure:
             "id": p.id, "title": p.title_ja, "section": p.section, "members": self.members,
             "forms": list(p.forms),
             "deadline": self.deadline.isoformat() if self.deadline else None,
-            "deadline_note": (p.deadline or {}).get("text_ja"),
+            "deadline_note": p.deadline.text_ja if p.deadline else None,
             "documents": [d.text_ja for d in self.documents if not d.issued],
             "issued": [d.text_ja for d in self.documents if d.issued],
             "reasons": self.reasons(),
@@ -87,6 +82,24 @@ class Determination:
         return next((p for p in self.procedures if p.id == procedure_id), None)
 
 
+AGE_FACTS = frozenset({"age", "legal_age"})
+
+
+def value_ja(spec: FactSpec | None, value: object) -> str:
+    """A fact's value for staff: 36歳, 小学3年, 国民健康保険, はい."""
+    if value is None:
+        return "未回答"
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if spec is not None and spec.key == "school_grade" and isinstance(value, int):
+        return grade_label(value)
+    if spec is not None and spec.key in AGE_FACTS:
+        return f"{value}歳"
+    if spec is not None and spec.type == "choice":
+        return spec.choice_label(value)
+    return str(value)
+
+
 def _reason(check: Check) -> str:
     prefix = f"member {check.member}: " if check.member is not None else ""
     if check.op == "==" and check.expected == check.actual:
@@ -98,7 +111,7 @@ def _reason(check: Check) -> str:
 def _show(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "{" + ", ".join(_show(v) for v in value) + "}"
     return str(value)
 
@@ -150,7 +163,7 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
     facts = case_facts(case, catalogue).within(moving)
     filed = filing_date or case.move.date
     for procedure in catalogue.procedures:
-        if case.move.kind.value not in procedure.move_kinds:
+        if not procedure.applies_to(case):
             continue
         if procedure.who == "household":
             if not moving:
@@ -161,7 +174,7 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
         members, checks, documents = [], [], []
         applies = False
         for context in contexts:
-            outcome = evaluate(procedure.when, context)
+            outcome = procedure.when.evaluate(context)
             if outcome.value is None:
                 missing |= outcome.missing
             elif outcome.value:
@@ -170,7 +183,7 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
                     members.append(context.member)
                 checks.extend(outcome.checks)
                 for document in procedure.documents:
-                    needed = evaluate(document.when, context)
+                    needed = document.when.evaluate(context)
                     if needed.value is None:
                         missing |= needed.missing
                     elif needed.value and document not in documents:
@@ -187,11 +200,11 @@ def _deadline(procedure: Procedure, case: Case, filed: dt.date,
               calendar: CityCalendar) -> dt.date | None:
     """The last day as a date, moved past the city's closed days (地方自治法 4条の2 ④)."""
     deadline = procedure.deadline
-    if not deadline or "days" not in deadline:
+    if deadline is None or deadline.days is None:
         return None
-    start = filed if deadline.get("from") == "filing_date" else case.date
+    start = filed if deadline.counts_from == "filing_date" else case.date
     try:
-        return calendar.deadline(start, deadline["days"], deadline.get("inclusive", False))
+        return calendar.deadline(start, deadline.days, deadline.counts_first_day)
     except OverflowError:
         return None  # beyond the calendar (year 9999): no date rather than a crash
 

@@ -16,7 +16,8 @@ from counter_app.store.models import AuditRow
 
 ACTIONS = frozenset({
     "case.open", "case.close", "case.discard", "case.conflict", "card.read", "print",
-    "pdf.save", "catalogue.publish", "catalogue.restore", "catalogue.import", "sign_in",
+    "pdf.save", "catalogue.publish", "catalogue.restore", "catalogue.import",
+    "catalogue.seed", "catalogue.draft", "catalogue.edit", "sign_in",
     "sign_in.failed", "sign_out", "purge",
 })
 

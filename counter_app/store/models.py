@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints so Alembic batch migrations on SQLite can find them again.
@@ -109,3 +120,49 @@ class AccountRow(Base):
                                                              nullable=True)
     disabled: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class CatalogueVersionRow(Base):
+    """One version of the procedure catalogue: a draft supervisors edit, the published one the
+    counters decide with, or a retired one. Catalogue content is not personal data."""
+
+    __tablename__ = "catalogue_versions"
+    __table_args__ = (
+        # At most one published version, whatever two supervisors do at the same moment.
+        Index("uq_catalogue_versions_published", "status", unique=True,
+              sqlite_where=text("status = 'published'"),
+              postgresql_where=text("status = 'published'")),
+    )
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(16))  # draft, published, retired
+    origin: Mapped[str] = mapped_column(String(16))  # shipped, import, copy, restore
+    based_on: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    document: Mapped[str] = mapped_column(Text)  # the catalogue's JSON
+    households: Mapped[str] = mapped_column(Text)  # [{"name", "household"}, …] as JSON
+    # sha256 of the document as created, without its version: tells a shipped catalogue
+    # already seen, however much its draft was edited since.
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    saved_by: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                             nullable=True)
+
+
+class CatalogueChangeRow(Base):
+    """Every edit, import, publication and restoration of a catalogue version, with the
+    change as readable lines (counter_app.rules.diff)."""
+
+    __tablename__ = "catalogue_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[int] = mapped_column(ForeignKey("catalogue_versions.number"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    account: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    diff: Mapped[str] = mapped_column(Text)

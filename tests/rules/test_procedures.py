@@ -138,11 +138,9 @@ def test_rule_true_and_false(catalogue, procedure, chosen, members, not_chosen):
 def test_the_child_medical_cap_is_a_city_setting(catalogue):
     household = case("move_in", ADULT, ("2008-04-02", "male"))  # 高校3年生年代 (grade 12)
     assert determine(household, catalogue).chosen("child_medical") is None
-    catalogue.city.settings["child_medical_grade_cap"] = 12
-    try:
-        assert determine(household, catalogue).chosen("child_medical").members == [1]
-    finally:
-        catalogue.city.settings["child_medical_grade_cap"] = 9
+    to_twelve = catalogue.with_settings(child_medical_grade_cap=12)
+    assert determine(household, to_twelve).chosen("child_medical").members == [1]
+    assert catalogue.city.settings["child_medical_grade_cap"] == 9  # a new catalogue
 
 
 def test_deadlines_are_dates(catalogue):
