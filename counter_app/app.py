@@ -195,7 +195,7 @@ def _say(line: str) -> None:
 def start(options: Options, env: Mapping[str, str]) -> Runtime:
     """Checks and opens everything the GUI needs, in an order that leaves nothing half-made."""
     from counter_app.store import DatabaseError, describe_url, open_database
-    from counter_app.store.database import NewerSchemaError
+    from counter_app.store.database import DEMO, PRODUCTION, NewerSchemaError, WrongModeError
 
     require_display(env)
     restrict_new_files()  # (main() did already; start() may also be called on its own)
@@ -217,7 +217,12 @@ def start(options: Options, env: Mapping[str, str]) -> Runtime:
     preferences = Preferences(data_dir)
     db_url = resolve_db_url(options, data_dir, env, preferences.database_url)
     try:
-        sessions = open_database(with_password(db_url, env, preferences))
+        sessions = open_database(with_password(db_url, env, preferences),
+                                 DEMO if options.demo else PRODUCTION)
+    except WrongModeError as exc:
+        raise StartupError(str(exc), "研修モードでは本番のデータベースを開けません" if options.demo
+                           else "研修用（デモ）のデータベースは本番の窓口アプリでは開けません",
+                           ExitCode.DATABASE) from None
     except NewerSchemaError as exc:
         raise StartupError(str(exc), "データベースがこのアプリより新しい版で更新されています",
                            ExitCode.DATABASE) from None
@@ -227,6 +232,12 @@ def start(options: Options, env: Mapping[str, str]) -> Runtime:
         raise StartupError(str(exc), "設定ファイル（settings.ini）が正しくありません",
                            ExitCode.USAGE) from None
     log.info("using database %s", describe_url(db_url))
+    if options.demo and not options.keep:
+        from counter_app.demo import clear_demo_database
+
+        # Every training starts from the roster's cards, with no case left from the last one.
+        cleared = clear_demo_database(sessions.kw["bind"])
+        log.info("demo database reset (%d cases removed; --keep keeps them)", cleared)
     return Runtime(options, data_dir, db_url, log_file, sessions, preferences)
 
 
