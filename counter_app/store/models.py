@@ -119,7 +119,6 @@ class DatabaseModeRow(Base):
     __tablename__ = "database_mode"
 
     mode: Mapped[str] = mapped_column(String(16), primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 class TrainingResultRow(Base):

@@ -9,8 +9,6 @@ Revises: 0008
 Create Date: 2026-12-01
 """
 
-import datetime as dt
-
 import sqlalchemy as sa
 from alembic import context, op
 
@@ -24,11 +22,11 @@ def upgrade() -> None:
     mode_table = op.create_table(
         "database_mode",
         sa.Column("mode", sa.String(16), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("mode", name="pk_database_mode"),
     )
     mode = context.config.attributes.get("database_mode", "production")
-    op.bulk_insert(mode_table, [{"mode": mode, "created_at": dt.datetime.now(dt.UTC)}])
+    # Only the mode, no timestamp: a migration killed and run again writes the same row.
+    op.bulk_insert(mode_table, [{"mode": mode}])
     op.create_table(
         "training_results",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
