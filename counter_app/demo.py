@@ -15,9 +15,7 @@ import re
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING, Any
 
 from card_reader.virtual_card import (
     DEMO_FAULTS,
@@ -34,6 +32,9 @@ from counter_app.bundled import resource
 from counter_app.domain import Case, CaseFormatError, MoveKind
 from counter_app.domain.facts import age
 from counter_app.domain.text import display_name
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 CARD_KEYS = {"member", "pin", "tries", "fault"}
 # What the trainer reads next to each card.
