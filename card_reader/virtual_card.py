@@ -7,11 +7,18 @@ JSON file (fictional people only):
     {"name": "山田　花子", "address": "東京都千代田区霞が関２－１－２", "birth_date": "1990-04-01",
      "sex": "2", "pin": "1234", "pin_tries_left": 3, "code_b": "02040120301234",
      "code_b_tries_left": 10, "my_number_card": true, "long_form": false, "filler": 0,
-     "faults": {"remove_after_apdus": 5, "mute_after_apdus": 3, "mute": true,
-                "malformed_ef": "bad_offsets", "answer_61xx": true, "answer_6cxx": true}}
+     "faults": {"remove_after_apdus": 5, "remove_on_read": true, "mute_after_apdus": 3,
+                "mute": true, "malformed_ef": "bad_offsets", "answer_61xx": true,
+                "answer_6cxx": true}}
 
 `mute` is a card that gives its ATR but answers no APDU; `mute_after_apdus` stops answering
 mid-session. Through vpcd a mute card's APDUs get an empty answer, as from a reader's timeout.
+`remove_on_read` leaves the reader when READ BINARY arrives, after the PIN was verified: the
+moment a resident pulls the card mid-read, whatever was sent to the card before.
+
+The faults a trainer provokes in demo mode (`DEMO_FAULTS`) are these same settings, set by
+`with_demo_fault` on a holder file or `VirtualMyNumberCard.set_fault` on a card in use, so a
+demo card and the same card attached to vpcd fail the same way.
 
 Everything but name, address, birth_date and sex is optional.
 """
@@ -39,6 +46,11 @@ SW_BLOCKED = b"\x69\x84"
 SW_WRONG_PARAMS = b"\x6b\x00"
 SW_INS_NOT_SUPPORTED = b"\x6d\x00"
 SW_WRONG_LENGTH = b"\x67\x00"
+
+PIN_TRIES = 3  # the Kenhojo PIN's limit (CARD.md)
+# What a trainer can do to a card (the wrong PIN is just a wrong PIN, typed by the trainee).
+LOCKED, PULLED, NOT_MY_NUMBER, MUTE = "locked", "pulled", "not_my_number", "mute"
+DEMO_FAULTS = (LOCKED, PULLED, NOT_MY_NUMBER, MUTE)
 
 
 class CardPulled(Exception):
@@ -81,11 +93,39 @@ class CardHolder:
     def load(cls, path: Path) -> CardHolder:
         return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
+    @property
+    def demo_fault(self) -> str | None:
+        """The demo fault these settings amount to (a locked PIN is a state, not a fault)."""
+        if not self.my_number_card:
+            return NOT_MY_NUMBER
+        if self.faults.get("mute"):
+            return MUTE
+        if self.faults.get("remove_on_read"):
+            return PULLED
+        return None
+
     def ef_basic_four(self) -> bytes:
         data = encode_basic_four(self.name, self.address, self.birth_date, self.sex,
                                  force_long_form=self.long_form)
         data = _malform(data, self.faults.get("malformed_ef"))
         return data + b"\xff" * self.filler
+
+
+def with_demo_fault(holder: dict[str, Any], fault: str | None) -> dict[str, Any]:
+    """A holder file (`CardHolder.from_dict`'s shape) with a demo fault applied, for the
+    simulated reader and for `emulate` alike."""
+    if fault is not None and fault not in DEMO_FAULTS:
+        raise ValueError(f"fault must be one of {', '.join(DEMO_FAULTS)}")
+    result = {**holder, "faults": {k: v for k, v in holder.get("faults", {}).items()
+                                    if k not in ("mute", "remove_on_read")}}
+    result["my_number_card"] = fault != NOT_MY_NUMBER and holder.get("my_number_card", True)
+    if fault == LOCKED:
+        result["pin_tries_left"] = 0
+    elif fault == MUTE:
+        result["faults"]["mute"] = True
+    elif fault == PULLED:
+        result["faults"]["remove_on_read"] = True
+    return result
 
 
 def _malform(data: bytes, how: str | None) -> bytes:
@@ -124,6 +164,33 @@ class VirtualMyNumberCard:
         self._verified: set[bytes] = set()
         self._pending = b""
 
+    # --- what the trainer's panel reads and sets (demo mode) ---------------------------------
+
+    @property
+    def pin_tries_left(self) -> int:
+        return self.tries[apdu.EF_PIN]
+
+    def set_pin(self, pin: str) -> None:
+        if len(pin) != apdu.PIN_LENGTH or not (pin.isascii() and pin.isdigit()):
+            raise ValueError("a PIN is 4 digits")
+        self.holder.pin = pin
+
+    def set_pin_tries(self, tries: int) -> None:
+        """0 locks the PIN; 1 to 3 as the card would count them."""
+        if not 0 <= tries <= PIN_TRIES:
+            raise ValueError(f"tries left must be 0 to {PIN_TRIES}")
+        self.tries[apdu.EF_PIN] = tries
+
+    def set_fault(self, fault: str | None) -> None:
+        """Provoke a demo fault from the next APDU on (None clears it; `locked` spends the
+        tries, and only a new tries count unlocks)."""
+        changed = with_demo_fault({"faults": self.holder.faults,
+                                   "my_number_card": True}, fault)
+        self.holder.faults = changed["faults"]
+        self.holder.my_number_card = changed["my_number_card"]
+        if fault == LOCKED:
+            self.set_pin_tries(0)
+
     def verify_count(self) -> int:
         """VERIFY commands that carried a secret (the ones that can spend a try)."""
         return sum(1 for c in self.received if c[1] == apdu.INS_VERIFY and len(c) > 4)
@@ -133,6 +200,8 @@ class VirtualMyNumberCard:
         faults = self.holder.faults
         count = len(self.received)
         if "remove_after_apdus" in faults and count > faults["remove_after_apdus"]:
+            raise CardPulled()
+        if faults.get("remove_on_read") and command[1:2] == bytes([apdu.INS_READ_BINARY]):
             raise CardPulled()
         if faults.get("mute") or (
                 "mute_after_apdus" in faults and count > faults["mute_after_apdus"]):
@@ -176,7 +245,7 @@ class VirtualMyNumberCard:
             return SW_BLOCKED
         secret = body[1:1 + body[0]].decode("ascii", "replace")
         expected = self.holder.pin if ef == apdu.EF_PIN else self.holder.code_b
-        limit = 3 if ef == apdu.EF_PIN else 10
+        limit = PIN_TRIES if ef == apdu.EF_PIN else 10
         if secret == expected:
             self.tries[ef] = limit  # one success resets the counter
             self._verified.add(ef)

@@ -217,6 +217,12 @@ def start(options: Options, env: Mapping[str, str]) -> Runtime:
     log.info("counter-app %s starting (demo=%s)", __version__, options.demo)
     preferences = Preferences(data_dir)
     db_url, sessions = open_configured_database(options, data_dir, env, preferences)
+    if options.demo and not options.keep:
+        from counter_app.demo import clear_demo_database
+
+        # Every training starts from the roster's cards, with no case left from the last one.
+        cleared = clear_demo_database(sessions.kw["bind"])
+        log.info("demo database reset (%d cases removed; --keep keeps them)", cleared)
     return Runtime(options, data_dir, db_url, log_file, sessions, preferences)
 
 
@@ -228,21 +234,26 @@ def open_configured_database(options: Options, data_dir: Path, env: Mapping[str,
     from counter_app.store import describe_url
 
     db_url = resolve_db_url(options, data_dir, env, preferences.database_url)
-    sessions = open_database_url(db_url, env, preferences)
+    sessions = open_database_url(db_url, env, preferences, options.demo)
     log.info("using database %s", describe_url(db_url))
     return db_url, sessions
 
 
-def open_database_url(db_url: str, env: Mapping[str, str], preferences: Preferences
-                      ) -> sessionmaker[Session]:
+def open_database_url(db_url: str, env: Mapping[str, str], preferences: Preferences,
+                      demo: bool = False) -> sessionmaker[Session]:
     """Open (and migrate) the database at `db_url` as the app does, its password from where
-    the app takes it; every failure a StartupError with the app's exit codes (4 database,
-    2 settings)."""
+    the app takes it; a demo database only in demo mode and the reverse; every failure a
+    StartupError with the app's exit codes (4 database, 2 settings)."""
     from counter_app.store import DatabaseError, open_database
-    from counter_app.store.database import NewerSchemaError
+    from counter_app.store.database import DEMO, PRODUCTION, NewerSchemaError, WrongModeError
 
     try:
-        return open_database(with_password(db_url, env, preferences))
+        return open_database(with_password(db_url, env, preferences),
+                             DEMO if demo else PRODUCTION)
+    except WrongModeError as exc:
+        raise StartupError(str(exc), "研修モードでは本番のデータベースを開けません" if demo
+                           else "研修用（デモ）のデータベースは本番の窓口アプリでは開けません",
+                           ExitCode.DATABASE) from None
     except NewerSchemaError as exc:
         raise StartupError(str(exc), "データベースがこのアプリより新しい版で更新されています",
                            ExitCode.DATABASE) from None

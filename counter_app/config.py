@@ -64,6 +64,7 @@ class Options:
     """What the command line asked for."""
 
     demo: bool = False
+    keep: bool = False  # --demo --keep: the training database of the last run, not a fresh one
     db_url: str | None = None
     log_level: str = "INFO"
     smoke_test: bool = False
@@ -91,6 +92,11 @@ def parse_options(argv: Sequence[str]) -> Options:
         help="training mode: own database, simulated card reader, watermarked prints",
     )
     parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="with --demo: keep the training database of the last run (default: reset it)",
+    )
+    parser.add_argument(
         "--db",
         metavar="URL",
         help=f"SQLAlchemy database URL (default: SQLite in the data directory; env {DB_URL_ENV})",
@@ -116,6 +122,8 @@ def parse_options(argv: Sequence[str]) -> Options:
     ns = parser.parse_args(list(argv))
     if ns.demo and ns.db:
         parser.error("--demo always uses its own database; do not combine it with --db")
+    if ns.keep and not ns.demo:
+        parser.error("--keep only applies to --demo (the real database is never reset)")
     if ns.db and _has_password(ns.db):
         # Every local user can read a command line (/proc/<pid>/cmdline, the task manager).
         raise StartupError(
@@ -128,6 +136,7 @@ def parse_options(argv: Sequence[str]) -> Options:
         parser.error("--screenshot only works together with --smoke-test")
     return Options(
         demo=ns.demo,
+        keep=ns.keep,
         db_url=ns.db,
         log_level=ns.log_level,
         smoke_test=ns.smoke_test,

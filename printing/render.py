@@ -221,7 +221,7 @@ class PacketWriter:
 
     def finish_page(self, key: str, page: int, total: int, label: str) -> None:
         c = self.canvas
-        self.qr_code(qr_payload(self.packet.case_id, key, page),
+        self.qr_code(qr_payload(self.packet.case_id, key, page, self.packet.demo),
                      PAGE_W - 15 * mm - QR_SIZE_MM * mm, 8 * mm)
         reference = self.packet.guide.reception_number
         draw_text(c, 15 * mm, 14 * mm, f"受付番号 {reference}", 8, "gothic")

@@ -28,7 +28,7 @@ def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qtbot, make_wi
     assert before["page"] == "interview" and len(before["answers"]) >= 3
 
     # The real application, restarted, opens on the list of open cases.
-    restarted = run_counter_app("--demo", "--smoke-test", env=env)
+    restarted = run_counter_app("--demo", "--keep", "--smoke-test", env=env)
     assert restarted.returncode == 0, restarted.stderr
     assert "on page open_cases" in restarted.stdout
 

@@ -12,7 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +25,8 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 SQLITE_MIGRATION_BUSY_TIMEOUT_MS = 30_000
 # Key of the PostgreSQL advisory lock that migrating apps take in turn ("MADO" in ASCII).
 POSTGRES_MIGRATION_LOCK = 0x4D41444F
+# What a database is for (table database_mode, revision 0010).
+PRODUCTION, DEMO = "production", "demo"
 
 
 class DatabaseError(Exception):
@@ -39,6 +41,18 @@ class NewerSchemaError(DatabaseError):
             f"the database is at schema revision {revision}, written by a newer version of "
             f"counter-app (this one knows up to {newest_known}): update counter-app on this PC")
         self.revision = revision
+
+
+class WrongModeError(DatabaseError):
+    """A demo database opened for production, or the reverse. Nothing was changed."""
+
+    def __init__(self, url: str | URL, found: str | None, wanted: str) -> None:
+        what = f"a {found} database" if found else "not marked as production or demo"
+        super().__init__(
+            f"database {describe_url(url)} is {what}; counter-app"
+            f"{' --demo' if wanted == DEMO else ''} opens {wanted} databases only")
+        self.found = found
+        self.wanted = wanted
 
 
 def describe_url(url: str | URL) -> str:
@@ -203,18 +217,39 @@ def _begin_immediate(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def migrations_config(engine: Engine) -> AlembicConfig:
-    """Alembic's configuration, migrating through a migration engine for `engine`'s database."""
+def migrations_config(engine: Engine, mode: str = PRODUCTION) -> AlembicConfig:
+    """Alembic's configuration, migrating through a migration engine for `engine`'s database.
+    `mode` is what the revision creating the mode table records."""
     cfg = AlembicConfig()
     script_location = resources.files("counter_app.store") / "migrations"
     cfg.set_main_option("script_location", str(script_location))
     cfg.attributes["engine"] = create_db_engine(engine.url, migrations=True)
+    cfg.attributes["database_mode"] = mode
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head", mode: str = PRODUCTION) -> None:
     """Apply the pending revisions up to `revision`, all in one transaction."""
-    command.upgrade(migrations_config(engine), revision)
+    command.upgrade(migrations_config(engine, mode), revision)
+
+
+def database_mode(engine: Engine) -> str | None:
+    """PRODUCTION or DEMO as the database records it; None before revision 0010 (or for a
+    new, empty database)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("database_mode"):
+            return None
+        modes = conn.execute(text("SELECT mode FROM database_mode")).scalars().all()
+    if len(set(modes)) > 1:
+        raise DatabaseError(f"database {describe_url(engine.url)} is marked with several modes")
+    return modes[0] if modes else None
+
+
+def _check_mode(engine: Engine, wanted: str, *, recorded: bool) -> None:
+    """Refuse a database of the other mode; with `recorded`, also one that records none."""
+    found = database_mode(engine)
+    if found != wanted and (found is not None or recorded):
+        raise WrongModeError(engine.url, found, wanted)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -222,8 +257,12 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def open_database(url: str | URL) -> sessionmaker[Session]:
+def open_database(url: str | URL, mode: str | None = None) -> sessionmaker[Session]:
     """Connect, apply pending migrations and return a session factory.
+
+    With `mode` (PRODUCTION or DEMO, as the app opens them), a database of the other mode is
+    refused before anything is migrated (WrongModeError); one from before the mode existed
+    is marked with `mode` by the migration that adds it.
 
     Nothing is ever deleted here, since another process may be using the file. A failed
     upgrade rolls back completely: at worst a first start leaves an empty SQLite file, which
@@ -233,7 +272,11 @@ def open_database(url: str | URL) -> sessionmaker[Session]:
     try:
         with engine.connect():
             pass
-        upgrade(engine)
+        if mode is not None:
+            _check_mode(engine, mode, recorded=False)
+        upgrade(engine, mode=mode or PRODUCTION)
+        if mode is not None:
+            _check_mode(engine, mode, recorded=True)
     except (SQLAlchemyError, OSError, CommandError) as exc:
         engine.dispose()
         reason = getattr(exc, "orig", None) or exc

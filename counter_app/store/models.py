@@ -166,3 +166,33 @@ class CatalogueChangeRow(Base):
     account: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
     diff: Mapped[str] = mapped_column(Text)
+
+
+class DatabaseModeRow(Base):
+    """What the database is for: "production" or "demo", written by the migration that creates
+    the table (with the mode of the app that runs it). A demo app refuses a production
+    database and the reverse, so training never touches real records."""
+
+    __tablename__ = "database_mode"
+
+    mode: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class TrainingResultRow(Base):
+    """One trainee's attempt at a training scenario (demo databases only). The trainee's name
+    is training data: it never reaches a production database or the log."""
+
+    __tablename__ = "training_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    trainee: Mapped[str] = mapped_column(String(64))
+    scenario: Mapped[str] = mapped_column(String(64), index=True)  # the scenario file's stem
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    case_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True),
+                                                          nullable=True)
+    seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 0-100
+    # The findings: [{"kind", "subject", "detail", "reasons"}, …] (training/scoring.py)
+    details: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)

@@ -134,7 +134,7 @@ def test_every_page_has_a_qr_code_with_the_right_ids(tmp_path):
         out = subprocess.run(["zbarimg", "--quiet", "--raw", str(png)], capture_output=True,
                              text=True)
         assert out.returncode == 0, f"no code found on {png.name}"
-        assert parse_qr_payload(out.stdout) == (case.id, info.form_id, info.page)
+        assert parse_qr_payload(out.stdout) == (case.id, info.form_id, info.page, False)
 
 
 def test_a_large_household_flows_onto_continuation_pages(tmp_path):

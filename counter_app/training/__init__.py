@@ -1,0 +1,1 @@
+"""Training: the trainer's card panel, scenarios, scoring and results (Qt-free)."""
