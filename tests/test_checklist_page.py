@@ -107,8 +107,9 @@ def _cell_fits(tree, item, column):
 @pytest.mark.parametrize("size", [(1366, 700), (1920, 1010)])
 def test_nothing_is_cut_off_and_nothing_scrolls_sideways(window, qtbot, size):
     finish_interview(window)
-    window.controller.apply(lambda s: s.set_status(
-        "nhi_enroll", ChecklistStatus.NOT_NEEDED, "勤務先の健康保険に加入する予定のため（本人申出）"))
+    reason = "勤務先の健康保険に加入する予定のため（本人申出）"
+    window.controller.apply(lambda s: s.set_status("nhi_enroll", ChecklistStatus.NOT_NEEDED,
+                                                   reason))
     window.resize(*size)
     page = open_checklist(window, qtbot)
     tree = page.tree
@@ -134,7 +135,8 @@ def test_the_detail_pane_shows_the_selected_row_in_full(window, qtbot):
     model = build_checklist(session.case, session.determination, window.controller.catalogue)
     move_in = model.row("resident_move_in")
     assert page.current_id() == "resident_move_in"
-    assert page.detail.bring.text() == "転出証明書（マイナンバーカードによる転出の方は不要）、本人確認書類"
+    assert page.detail.bring.text() == ("転出証明書（マイナンバーカードによる転出の方は不要）、"
+                                        "本人確認書類")
     assert page.detail.bring.text() == "、".join(move_in.bring)
     assert page.detail.deadline.text() == f"令和8年4月15日まで　{OVERDUE_JA}"
     assert page.detail.reasons.text() == "\n".join(move_in.reasons)
@@ -152,7 +154,8 @@ def test_marks_are_refused_mid_interview_with_the_message_in_a_banner(window, qt
     assert page.gate.problems()[0] == "聞き取りが終わっていません（残り1問）"
     qtbot.keyClick(page.tree, Qt.Key.Key_D)
     assert page.message.isVisible()
-    assert page.message.text() == "聞き取りが終わっていません（残り1問）。先に聞き取りを終えてください"
+    assert page.message.text() == ("聞き取りが終わっていません（残り1問）。"
+                                   "先に聞き取りを終えてください")
     assert page.message.width() > page.width() // 2  # across the page, not squeezed
     assert window.controller.session.entry("resident_move_in").status is ChecklistStatus.PENDING
     finish_interview(window)

@@ -437,15 +437,17 @@ class PrintingPage(QWidget):
             self.status.setText(message)
             return
         self.controller.record_output(case_id, forms, "printed", outcome.printer)  # type: ignore[union-attr]
-        self._output_done(case_id, f"{outcome.printer} で印刷しました。"  # type: ignore[union-attr]
-                                   "ご本人に確認と署名をお願いします。")
+        self._output_done(case_id, "印刷しました",
+                          f"{outcome.printer} で印刷しました。"  # type: ignore[union-attr]
+                          "ご本人に確認と署名をお願いします。")
 
-    def _output_done(self, case_id: str, text: str) -> None:
+    def _output_done(self, case_id: str, done_ja: str, said_ja: str) -> None:
         """After a print or a save, the next step is closing the case: said, and focused."""
-        if case_id != self.controller.session.case.id:
-            self.status.setText("前の方の申請書は出力されました（記録済み）。")
+        if case_id != self.controller.session.case.id:  # Ctrl+N while it printed: recorded
+            number = reception_number(case_id)
+            self.status.setText(f"前の方（受付番号 {number}）の申請書を{done_ja}。")
             return
-        self.status.setText(f"{text}\n次は「受付を完了」（Ctrl+Enter）です。")
+        self.status.setText(f"{said_ja}\n次は「受付を完了」（Ctrl+Enter）です。")
         self.close_case.setFocus()
 
     def save_pdf(self) -> None:
@@ -471,7 +473,8 @@ class PrintingPage(QWidget):
             log.info("packet of case %s saved as %s", case_id, saved.name)  # type: ignore[union-attr]
             self.controller.record_output(case_id, forms, "saved", saved.name)  # type: ignore[union-attr]
             number = reception_number(case_id)
-            self._output_done(case_id, f"PDFを保存しました（受付番号 {number}）。")
+            self._output_done(case_id, "PDFに保存しました",
+                              f"PDFを保存しました（受付番号 {number}）。")
 
         run_task(write, done)
 
