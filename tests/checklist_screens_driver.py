@@ -47,6 +47,13 @@ def settle(ms=300):
         time.sleep(0.01)
 
 
+def activate(window):
+    """No window manager: the app takes the keyboard itself (at start and after a dialog)."""
+    settle()
+    window.activateWindow()
+    wait_until(lambda: QApplication.activeWindow() is window)
+
+
 def shoot(path):
     settle()
     QGuiApplication.primaryScreen().grabWindow(0).save(str(path))
@@ -78,8 +85,7 @@ def main():
     window = gui.window
     window.setGeometry(QGuiApplication.primaryScreen().availableGeometry())
     window.show()
-    window.activateWindow()  # no window manager: the app takes the keyboard itself
-    wait_until(lambda: QApplication.activeWindow() is window)
+    activate(window)
     controller = window.controller
 
     # A family that moved in three weeks ago: the 14-day deadlines have passed.
@@ -118,12 +124,32 @@ def main():
     page.select("resident_move_in")
     shoot(out / f"checklist_{suffix}.png")
 
+    page.select("seal_registration")
+    QTest.keyClick(page.tree, Qt.Key.Key_N)  # 不要: the reason dialog
+    wait_until(lambda: page.reason_dialog is not None and page.reason_dialog.isVisible())
+    measured["reason_dialog_width"] = page.reason_dialog.width()
+    shoot(out / f"checklist_reason_{suffix}.png")
+    page.reason_dialog.reject()
+    activate(window)  # no window manager to hand the keyboard back after a dialog
+
     for index, kana in enumerate(KANA):
         controller.apply(lambda s, i=index, k=kana: s.update_member(i, kana=k))
     controller.apply(lambda s: s.set_filer(PersonRef(member=0, phone="090-0000-0000")))
     page.select("national_pension")
     wait_until(lambda: page.watcher.current() and not page.gate.isVisible())
     shoot(out / f"checklist_ready_{suffix}.png")
+
+    page.tree.setFocus()
+    for _ in range(10):  # one S per section with something to mark
+        if controller.session.unaddressed():
+            QTest.keyClick(page.tree, Qt.Key.Key_S)
+    QTest.keyClick(page.tree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    wait_until(lambda: page.closer.confirm_box is not None and page.closer.confirm_box.isVisible())
+    measured["confirm"] = page.closer.confirm_box.text()
+    shoot(out / f"checklist_close_unprinted_{suffix}.png")
+    QTest.keyClick(page.closer.confirm_box, Qt.Key.Key_Return)  # いいえ: print first
+    activate(window)
+    page.tree.setFocus()
 
     QTest.keyClick(page.tree, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     printing = window.printing

@@ -12,7 +12,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from counter_app.domain import Case, CaseStatus, ChecklistStatus, PersonRef
 from counter_app.reception.checklist import build_checklist
 from counter_app.store import CaseRepository
-from counter_app.ui.checklist import COLUMNS, ID_ROLE, NOTICE_JA, OVERDUE_JA
+from counter_app.ui.checklist import (
+    COLUMNS,
+    ID_ROLE,
+    NOTICE_JA,
+    OVERDUE_JA,
+    whole_names,
+    whole_phrases,
+)
 
 HOUSEHOLD = Path(__file__).resolve().parent / "households" / "02_family_of_four_nhi.json"
 KANA = ["キタミ　タロウ", "キタミ　ハナコ", "キタミ　イチロウ", "キタミ　サクラ"]
@@ -221,3 +228,16 @@ def test_the_next_resident_starts_with_no_banner_and_no_message(window, qtbot):
     assert not page.message.isVisible()
     assert page.gate.problems() == []
     assert page.tree.topLevelItemCount() == 0
+
+
+def test_lines_break_between_names_and_phrases_not_inside_them():
+    joiner = "\u2060"
+    assert whole_names("北見 太郎、北見 花子").split("、") == [
+        joiner.join("北見\u00a0太郎"), joiner.join("北見\u00a0花子")]
+    assert whole_names("世帯").replace(joiner, "") == "世帯"
+    long_name = "ABCDEFGHIJKLMNOPQRSTU XYZ"  # longer than a column: may still break
+    assert whole_names(long_name) == long_name.replace(" ", "\u00a0")
+    title = whole_phrases("国民年金 住所変更・種別確認")
+    assert title.replace(joiner, "") == "国民年金 住所変更・種別確認"
+    # A line may break after the space and after ・, nowhere else.
+    assert title == joiner.join("国民年金 ") + joiner.join("住所変更・") + joiner.join("種別確認")

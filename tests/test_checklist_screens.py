@@ -40,6 +40,8 @@ def test_checklist_and_printing_screens(tmp_path, screenshot_dir, width, height)
     assert measured["cut_off"] == []
     assert measured["bring"] == "転出証明書（マイナンバーカードによる転出の方は不要）、本人確認書類"
     assert "住民異動届：「フリガナ」が空欄です" in measured["problems"]
+    assert measured["reason_dialog_width"] >= 680  # the reason fits on one line
+    assert measured["confirm"].startswith("印刷していない申請書が12件あります")
     assert measured["saved_status"].startswith("PDFを保存しました（受付番号 ")
     assert "次は「受付を完了」（Ctrl+Enter）です。" in measured["saved_status"]
     assert "/" not in measured["saved_status"]  # no path, no case id
@@ -48,8 +50,8 @@ def test_checklist_and_printing_screens(tmp_path, screenshot_dir, width, height)
     assert changed and all(f.startswith("未印刷") for f in changed)
     assert any(f.startswith("PDF保存済") for f in measured["forms_after_change"])
     assert measured["status_after_change"].startswith("内容が変わったため再印刷が必要です")
-    for name in ("checklist", "checklist_interview_open", "checklist_ready", "printing_saved",
-                 "printing_changed"):
+    for name in ("checklist", "checklist_interview_open", "checklist_reason", "checklist_ready",
+                 "checklist_close_unprinted", "printing_saved", "printing_changed"):
         image = Image.open(screenshot_dir / f"{name}_{width}.png")
         assert image.size == (width, height)
         assert len(image.getcolors(1 << 16) or []) > 50, f"{name} is blank"

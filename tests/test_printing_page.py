@@ -182,9 +182,9 @@ def test_a_print_finishing_after_the_next_resident_is_recorded_on_its_own_case(s
         qtbot.waitUntil(lambda: page.cancel_button.isEnabled())
         window.new_case()  # Ctrl+N: the next resident, while the job is still printing
         assert not page.print_button.isEnabled()  # nothing of the previous packet to print
-        qtbot.waitUntil(lambda: "の申請書を印刷しました" in page.status.text(), timeout=30000)
+        qtbot.waitUntil(lambda: "申請書を印刷しました" in page.status.text(), timeout=30000)
         number = reception_number(case.id)
-        assert page.status.text() == f"前の方（受付番号 {number}）の申請書を印刷しました。"
+        assert page.status.text() == f"前の方（受付番号 {number}）の\n申請書を印刷しました。"
         window.controller.saver.flush()
         stored = window.controller.repository.load(case.id)
         assert {r.form for r in stored.prints} == set(forms)
@@ -316,3 +316,21 @@ def test_closing_from_the_printing_page_is_refused_while_procedures_are_unmarked
     assert page.message.text().startswith("未対応の手続があります：転入届")
     assert page.closer.confirm_box is None  # refused before asking about printing
     assert window.controller.session.case.id == case.id
+
+
+def test_a_save_that_fails_says_so_and_records_nothing(make_window, sessions, tmp_path, qtbot):
+    case = Case.from_dict(json.loads(HOUSEHOLD.read_text()))
+    CaseRepository(sessions).save(case)
+    blocked = tmp_path / "pdf"
+    blocked.write_text("a file where the folder should be")
+    window = make_window(sessions, print_setup=PrintSetup(load_templates(), lambda: [], None,
+                                                          blocked))
+    assert window.controller.resume(case.id)
+    make_printable(window)
+    page = _open_printing(window, qtbot)
+    qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "PDFを保存できませんでした" in page.status.text())
+    assert "もう一度Ctrl+Sを押してください" in page.status.text()
+    assert _records(window) == {}
+    assert all(page.forms.item(i).text().startswith("未印刷") for i in range(page.forms.count()))
+    assert blocked.read_text() == "a file where the folder should be"

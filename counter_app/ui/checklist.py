@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QStyledItemDelegate,
@@ -34,7 +35,13 @@ from counter_app.domain import ChecklistStatus
 from counter_app.reception.checklist import ChecklistRow, SectionGroup, build_checklist
 from counter_app.reception.outputs import CHANGED_JA
 from counter_app.ui.controller import CounterController
-from counter_app.ui.print_gate import CaseCloser, GateWatcher, MessageBanner, ProblemBanner
+from counter_app.ui.print_gate import (
+    CaseCloser,
+    GateWatcher,
+    MessageBanner,
+    ProblemBanner,
+    emphasize,
+)
 from counter_app.ui.views.common import page_layout
 
 COLUMNS = ["手続", "対象の方", "期限", "状態"]
@@ -54,6 +61,7 @@ LONGEST_UNBROKEN = 12  # characters (240 px): longer may break anywhere, as the 
 PHRASE_BREAKS = re.compile(r"(?<=[・、 ）])|(?=（)")
 CELL_PADDING = 12  # the item padding of the application's style sheet, and a margin
 DETAIL_HEIGHT = 160  # fixed: a long row scrolls inside, the table above never jumps
+REASON_WIDTH = 680  # px: a typical reason on one line, the question on two
 
 
 def _unbroken(phrase: str) -> str:
@@ -180,7 +188,8 @@ class RowDetail(QScrollArea):
         self.form.setRowVisible(self.fields[caption], bool(text))
 
     def show_row(self, row: ChecklistRow) -> None:
-        self.heading.setText(f"{row.title}　{row.section}（{row.counter}・{row.floor}）")
+        # Where to go, as the guide sheet says it: 市民課 1番窓口（本庁舎1階）
+        self.heading.setText(f"{row.title}　{row.section} {row.counter}（{row.floor}）")
         self._set("対象の方", row.who)
         self._set("持ち物", "、".join(row.bring) or "なし")
         self._set("お渡しするもの", "、".join(row.issued))
@@ -363,6 +372,10 @@ class ChecklistPage(QWidget):
             if report.changed:
                 text += f"　{CHANGED_JA}（{len(report.changed)}件）"
         self.summary.setText(text)
+        # The next step stands out: printing until every form is out, then closing.
+        printed = report is not None and not report.unprinted
+        emphasize(self.to_print, not printed)
+        emphasize(self.close_case, printed and not pending)
 
     def _show_gate(self) -> None:
         report = self.watcher.report
@@ -454,7 +467,8 @@ class ChecklistPage(QWidget):
         dialog.setWindowTitle("不要の理由")
         dialog.setLabelText(f"「{row.title}」が不要な理由を入力してください。\n"
                             "（例：勤務先の保険に加入済み）")
-        dialog.setMinimumWidth(720)
+        dialog.setTextValue("")  # builds the dialog's layout, which sets the dialog's width:
+        dialog.findChild(QLineEdit).setMinimumWidth(REASON_WIDTH)  # room for a whole reason
         dialog.textValueSelected.connect(lambda text: self.mark(ChecklistStatus.NOT_NEEDED, text))
         dialog.finished.connect(dialog.deleteLater)
         self.reason_dialog = dialog

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -54,6 +55,13 @@ def one_at_a_time(func: Callable[[], Any]) -> Callable[[], Any]:
         with print_work():
             return func()
     return run
+
+
+def emphasize(button: QPushButton, on: bool) -> None:
+    """Bold for the button of the next step (the focus ring stays the application's)."""
+    font = button.font()
+    font.setBold(on)
+    button.setFont(font)
 
 
 class GateWatcher(QObject):

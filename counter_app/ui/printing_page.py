@@ -46,6 +46,7 @@ from counter_app.ui.print_gate import (
     GateWatcher,
     MessageBanner,
     ProblemBanner,
+    emphasize,
     one_at_a_time,
     print_work,
 )
@@ -255,6 +256,7 @@ class PrintingPage(QWidget):
 
     def _forget(self) -> None:
         self._generation += 1
+        emphasize(self.close_case, False)
         self.rendered = None
         self.packet = None
         self.preview.show_pages([])
@@ -305,8 +307,8 @@ class PrintingPage(QWidget):
         self.rendered = rendered
         run_task(lambda: _preview_images(rendered.pdf),
                  lambda images, error: self._previewed(generation, images, error))
-        self.status.setText(f"{len(rendered.pages)}ページ。内容を確認してから印刷してください"
-                            "（Ctrl+Pで印刷、Ctrl+SでPDFに保存）。")
+        self.status.setText(f"{len(rendered.pages)}ページ。内容を確認してから印刷してください。\n"
+                            "Ctrl+Pで印刷、Ctrl+SでPDFに保存します。")
         if rendered.unprintable:
             chars = "、".join(unit.visible for unit in rendered.unprintable)
             self.warning.setText(f"印刷できない文字があります：{chars}\n"
@@ -369,9 +371,10 @@ class PrintingPage(QWidget):
                 item.setText(f"{item.text()}\n　{CHANGED_JA}")
                 item.setForeground(QBrush(QColor(CHANGED_COLOR)))
             self.forms.addItem(item)
+        emphasize(self.close_case, bool(outputs) and not any(o.record is None for o in outputs))
         changed = sum(o.changed for o in outputs)
         if changed and self._cancel is None:
-            self.status.setText(f"{CHANGED_JA}（{changed}件）。Ctrl+Pで印刷し直してください。")
+            self.status.setText(f"{CHANGED_JA}（{changed}件）。\nCtrl+Pで印刷し直してください。")
 
     # --- printing ------------------------------------------------------------------------
 
@@ -445,7 +448,7 @@ class PrintingPage(QWidget):
         """After a print or a save, the next step is closing the case: said, and focused."""
         if case_id != self.controller.session.case.id:  # Ctrl+N while it printed: recorded
             number = reception_number(case_id)
-            self.status.setText(f"前の方（受付番号 {number}）の申請書を{done_ja}。")
+            self.status.setText(f"前の方（受付番号 {number}）の\n申請書を{done_ja}。")
             return
         self.status.setText(f"{said_ja}\n次は「受付を完了」（Ctrl+Enter）です。")
         self.close_case.setFocus()
@@ -467,7 +470,7 @@ class PrintingPage(QWidget):
             if error is not None:
                 log.error("saving the packet of case %s failed: %s", case_id,
                           type(error).__name__)
-                self.status.setText("PDFを保存できませんでした。保存先のフォルダと空き容量を"
+                self.status.setText("PDFを保存できませんでした。\n保存先のフォルダと空き容量を"
                                     "確認し、もう一度Ctrl+Sを押してください。")
                 return
             log.info("packet of case %s saved as %s", case_id, saved.name)  # type: ignore[union-attr]
