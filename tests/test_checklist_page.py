@@ -224,7 +224,7 @@ def test_the_next_resident_starts_with_no_banner_and_no_message(window, qtbot):
     page = open_checklist(window, qtbot)
     qtbot.keyClick(page.tree, Qt.Key.Key_D)
     assert page.message.isVisible() and page.gate.isVisible()
-    window.new_case()
+    next_resident(window, qtbot)
     assert not page.message.isVisible()
     assert page.gate.problems() == []
     assert page.tree.topLevelItemCount() == 0
@@ -241,3 +241,10 @@ def test_lines_break_between_names_and_phrases_not_inside_them():
     assert title.replace(joiner, "") == "国民年金 住所変更・種別確認"
     # A line may break after the space and after ・, nowhere else.
     assert title == joiner.join("国民年金 ") + joiner.join("住所変更・") + joiner.join("種別確認")
+
+
+def next_resident(window, qtbot):
+    """Ctrl+N with a case under way: staff keep it open (the default) and go on."""
+    window.new_case()
+    qtbot.waitUntil(lambda: window.question_box is not None and window.question_box.isVisible())
+    window.question_box.defaultButton().click()
