@@ -1,4 +1,5 @@
-"""Staff effort for a four-person move-in, from the first card placed to the closed checklist.
+"""Staff effort for a four-person move-in, from the first card placed to the closed case (the
+packet printed first, here saved as a PDF: no printer).
 
 Runs the scripted move-in of tests/reception_script.py against the real window (offscreen) and
 counts staff key presses (a shortcut such as Ctrl+Enter counts once) and clicks. Placing the
@@ -31,10 +32,11 @@ def main():
     from counter_app.rules import default_catalogue
     from counter_app.store import CaseRepository, open_database
     from counter_app.ui.application import configure_application
-    from counter_app.ui.assembly import CounterWindow
+    from counter_app.ui.assembly import CounterWindow, PrintSetup
     from counter_app.ui.collector import GuiThreadCollector
     from counter_app.ui.controller import CaseSaver, CounterController
     from counter_app.ui.main_window import StatusSources
+    from counter_app.ui.tasks import wait_for_tasks
     from forms.templates import load_templates
 
     app = QApplication([])
@@ -49,7 +51,10 @@ def main():
                                        gate=PrintGate(catalogue, templates))
         window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
                                Preferences(Path(tmp)), controller, VirtualCardSource(),
-                               load_demo_residents())
+                               load_demo_residents(),
+                               # No printer: the packet is saved as a PDF, in the temporary
+                               # directory.
+                               PrintSetup(templates, lambda: [], None, Path(tmp) / "pdf"))
         window.show()
         window.activateWindow()
         bot = QTestBot()
@@ -57,8 +62,9 @@ def main():
         begin = time.perf_counter()
         staff = run_four_person_move_in(window, bot)
         seconds = time.perf_counter() - begin
+        wait_for_tasks(30000)  # the next resident's page may still be drawing
         saver.shutdown()
-    print("four-person move-in, first card to closed checklist (staff input only):")
+    print("four-person move-in, first card to closed case, packet saved (staff input only):")
     print(f"  {staff.keys} key presses + {staff.clicks} click = {staff.keys + staff.clicks} "
           f"actions; {staff.questions} interview questions asked")
     print("  handwritten baseline: 4 people × 7 forms × 4 fields = 112 fields")

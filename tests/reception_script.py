@@ -165,9 +165,14 @@ def run_four_person_move_in(window: object, qtbot: object) -> Staff:
 
     complete_for_printing(window)
     checklist = window.checklist
-    checklist.tree.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is checklist.tree)  # the page's own
     while window.controller.session.unaddressed():
-        staff.key("D")
-    staff.key("Return", Qt.KeyboardModifier.ControlModifier)
+        staff.key("S")  # the selected row's whole section 済; the selection moves on
+    staff.key("P", Qt.KeyboardModifier.ControlModifier)  # 印刷へ
+    printing = window.printing
+    qtbot.waitUntil(lambda: printing.rendered is not None, timeout=30000)  # the packet is made
+    staff.key("S", Qt.KeyboardModifier.ControlModifier)  # no printer here: the PDF
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is printing.close_case)  # saved
+    staff.key("Return", Qt.KeyboardModifier.ControlModifier)  # 受付を完了
     staff.questions = asked  # type: ignore[attr-defined]
     return staff

@@ -1,16 +1,21 @@
-"""The printing page with real widgets, printing through the session's private CUPS."""
+"""The printing page with real widgets, printing through the session's private CUPS: the print
+gate, where each form stands after a later change, closing from the page."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from cups_sandbox import RawListener
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from reception_script import complete_for_printing
 
-from counter_app.domain import Case
+from counter_app.domain import Case, CaseStatus, ChecklistStatus
+from counter_app.reception.packet import reception_number
 from counter_app.store import CaseRepository
 from counter_app.ui.assembly import PrintSetup
-from counter_app.ui.printing_page import SAVE_ONLY
+from counter_app.ui.printing_page import SAVE_ONLY, saved_name
 from forms.templates import load_templates
 from printing.qr import qr_payload
 
@@ -25,7 +30,18 @@ def setup(make_window, sessions, tmp_path):
     window = make_window(sessions, print_setup=PrintSetup(
         load_templates(), lambda: list(printers), None, tmp_path / "pdf"))
     assert window.controller.resume(case.id)
+    make_printable(window)
     return window, case, printers, tmp_path
+
+
+def make_printable(window):
+    """Answer the interview's last question, and give the フリガナ and the filer's phone that
+    the forms require: the print gate has nothing left."""
+    controller = window.controller
+    for prompt in controller.session.prompts():  # 児童手当: 北見 花子 claims
+        assert controller.apply(lambda s, p=prompt: s.answer_which_one(p, 1))
+    complete_for_printing(window)
+    assert controller.session.problems() == []
 
 
 def _open_printing(window, qtbot, printer=None):
@@ -59,9 +75,15 @@ def test_preview_and_save_as_pdf_without_a_printer(setup, qtbot, screenshot_dir)
     qtbot.waitUntil(lambda: scroll.maximum() > 5 * shown.height())  # every page is there
     window.grab().save(str(screenshot_dir / "printing_page.png"))
     qtbot.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # no printer: saves
-    qtbot.waitUntil(lambda: "PDFに保存しました" in page.status.text())  # written on a worker
-    saved = tmp_path / "pdf" / f"packet-{case.id}.pdf"
+    qtbot.waitUntil(lambda: "PDFを保存しました" in page.status.text())  # written on a worker
+    number = reception_number(case.id)
+    assert page.status.text() == (f"PDFを保存しました（受付番号 {number}）。\n"
+                                  "次は「受付を完了」（Ctrl+Enter）です。")
+    assert QApplication.focusWidget() is page.close_case  # the next step
+    saved = tmp_path / "pdf" / saved_name(case.id, dt.date.today())
+    assert saved.name == f"packet-{dt.date.today():%Y%m%d}-{number}.pdf"
     assert saved.read_bytes() == page.rendered.pdf
+    assert [p.name for p in saved.parent.iterdir()] == [saved.name]  # no temporary file left
     records = _records(window)
     assert set(records) == set(page.form_ids())
     assert {r.how for r in records.values()} == {"saved"}
@@ -130,7 +152,7 @@ def test_scanning_a_form_qr_opens_its_case(setup, qtbot):
     assert window.current_page_key() == "reception"  # the step the case was saved at
 
 
-def test_characters_no_font_has_are_warned_before_printing(setup, qtbot, cups):
+def test_characters_no_font_has_stop_printing(setup, qtbot, cups):
     window, _, printers, _ = setup
     window.controller.apply(lambda s: s.set_relationship(0, "世帯主"))
     window.controller.session.case.members[0].name = "北見　太郎\U0001F600"
@@ -138,10 +160,9 @@ def test_characters_no_font_has_are_warned_before_printing(setup, qtbot, cups):
     printers.append("COUNTER_WARN")
     page = _open_printing(window, qtbot, "COUNTER_WARN")
     assert "\U0001F600" in page.warning.text()
-    page.print_button.click()
-    qtbot.waitUntil(lambda: page.confirm_box is not None and page.confirm_box.isVisible())
-    assert "\U0001F600" in page.confirm_box.text()
-    page.confirm_box.reject()
+    page.print_button.click()  # the print gate: a character no font has is a problem
+    assert page.message.text().startswith("確認事項が残っているため印刷できません")
+    assert any("\U0001F600" in line and "U+1F600" in line for line in page.gate.problems())
     qtbot.wait(500)
     assert cups.lp("lpstat", "-W", "all", "-o", "COUNTER_WARN").stdout == ""  # nothing sent
     assert _records(window) == {}
@@ -159,11 +180,11 @@ def test_a_print_finishing_after_the_next_resident_is_recorded_on_its_own_case(s
         assert forms
         page.print_button.click()
         qtbot.waitUntil(lambda: page.cancel_button.isEnabled())
-        window.new_case()  # Ctrl+N: the next resident, while the job is still printing
-        qtbot.waitUntil(lambda: window.question_box is not None and window.question_box.isVisible())
-        window.question_box.defaultButton().click()  # keep the printed case open
+        next_resident(window, qtbot)  # Ctrl+N while the job is still printing
         assert not page.print_button.isEnabled()  # nothing of the previous packet to print
-        qtbot.waitUntil(lambda: "で印刷しました" in page.status.text(), timeout=30000)
+        qtbot.waitUntil(lambda: "申請書を印刷しました" in page.status.text(), timeout=30000)
+        number = reception_number(case.id)
+        assert page.status.text() == f"前の方（受付番号 {number}）の\n申請書を印刷しました。"
         window.controller.saver.flush()
         stored = window.controller.repository.load(case.id)
         assert {r.form for r in stored.prints} == set(forms)
@@ -177,9 +198,7 @@ def test_the_next_resident_never_sees_the_previous_packet(setup, qtbot):
     window, _, _, _ = setup
     page = _open_printing(window, qtbot)
     qtbot.waitUntil(lambda: len(page.preview.pages()) == len(page.rendered.pages))
-    window.new_case()
-    qtbot.waitUntil(lambda: window.question_box is not None and window.question_box.isVisible())
-    window.question_box.defaultButton().click()
+    next_resident(window, qtbot)
     assert page.preview.pages() == []
 
 
@@ -200,3 +219,125 @@ def test_a_preview_finishing_after_its_page_is_gone_is_dropped(setup, qtbot):
     assert destroyed
     assert wait_for_tasks(30000)
     qtbot.wait(200)  # the preview's result arrives for a page that is gone: dropped, no error
+
+
+def test_the_gate_stops_printing_and_saving_until_its_problems_are_fixed(setup, qtbot, cups):
+    window, case, printers, tmp_path = setup
+    controller = window.controller
+    cups.add_pdf_queue("COUNTER_GATE")
+    printers.append("COUNTER_GATE")
+    move = controller.session.case.move
+    controller.apply(lambda s: s.set_move(move.kind, move.date, move.previous_address, ""))
+    controller.apply(lambda s: s.update_member(2, kana=""))
+    page = _open_printing(window, qtbot, "COUNTER_GATE")
+    qtbot.waitUntil(lambda: page.watcher.current() and page.gate.isVisible(), timeout=10000)
+    assert page.gate.problems()[0] == "新住所を入力してください"
+    assert "住民異動届：「フリガナ」が空欄です" in page.gate.problems()
+    fixes = []
+    page.fix_requested.connect(fixes.append)
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert fixes == ["move.new_address"]
+
+    for keys in (Qt.Key.Key_P, Qt.Key.Key_S):  # print, then save: both refused
+        page.print_button.setFocus()
+        qtbot.keyClick(page, keys, Qt.KeyboardModifier.ControlModifier)
+        assert page.message.text() == ("確認事項が残っているため印刷できません。"
+                                       "上の一覧の項目を直してください。")
+        assert QApplication.focusWidget() is page.gate.list
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # close
+    assert page.message.text().startswith("確認事項が残っているため、受付を完了できません")
+    qtbot.wait(300)
+    assert _records(window) == {}
+    assert not (tmp_path / "pdf").exists()
+    assert cups.lp("lpstat", "-W", "all", "-o", "COUNTER_GATE").stdout == ""
+    assert controller.repository.load(case.id).status is CaseStatus.OPEN
+
+    controller.apply(lambda s: s.set_move(move.kind, move.date, move.previous_address,
+                                          move.new_address))
+    controller.apply(lambda s: s.update_member(2, kana="キタミ　イチロウ"))
+    qtbot.waitUntil(lambda: page.watcher.current() and not page.gate.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: page.rendered is not None)  # made again: what it prints changed
+    page.printer.setCurrentText(SAVE_ONLY)
+    qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "PDFを保存しました" in page.status.text())
+    assert not page.message.isVisible()
+
+
+def test_a_change_after_saving_makes_the_changed_forms_unprinted_again(setup, qtbot):
+    window, _, _, _ = setup
+    controller = window.controller
+    page = _open_printing(window, qtbot)
+    qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "PDFを保存しました" in page.status.text())
+    assert all(page.forms.item(i).text().startswith("PDF保存済")
+               for i in range(page.forms.count()))
+
+    window.show_page_key("reception")  # the dog was not theirs after all... a later change
+    controller.apply(lambda s: s.answer("household.has_dog", False))
+    move = controller.session.case.move  # and the block number was 1-2
+    controller.apply(lambda s: s.set_move(move.kind, move.date, move.previous_address,
+                                          "北海道あおば市本町１－２"))
+    page = _open_printing(window, qtbot)
+    texts = [page.forms.item(i).text() for i in range(page.forms.count())]
+    moved = next(t for t in texts if "住民異動届" in t)
+    assert moved == "未印刷　住民異動届\n　内容が変わったため再印刷が必要です"
+    assert not any("犬の登録" in t for t in texts)  # no longer in the packet
+    assert page.status.text().startswith("内容が変わったため再印刷が必要です（")
+    assert "Ctrl+Pで印刷し直してください" in page.status.text()
+    unchanged = [t for t in texts if t.startswith("PDF保存済")]
+    assert unchanged == []  # every form prints the new address
+
+    window.show_page_key("checklist")
+    checklist = window.checklist
+    qtbot.waitUntil(checklist.watcher.current, timeout=10000)
+    assert "内容が変わったため再印刷が必要です" in checklist.summary.text()
+
+
+def test_closing_from_the_printing_page_after_saving(setup, qtbot):
+    window, case, _, _ = setup
+    controller = window.controller
+    controller.apply(lambda s: s.set_statuses(s.unaddressed(), ChecklistStatus.DONE))
+    page = _open_printing(window, qtbot)
+    qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.close_case)
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: controller.session.case.id != case.id)  # no question asked
+    controller.saver.flush()
+    assert controller.repository.load(case.id).status is CaseStatus.CLOSED
+    assert window.current_page_key() == "reception"
+    assert "受付を完了しました" in window.reception.hint.text()
+
+
+def test_closing_from_the_printing_page_is_refused_while_procedures_are_unmarked(setup, qtbot):
+    window, case, _, _ = setup
+    page = _open_printing(window, qtbot)
+    qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.message.text().startswith("未対応の手続があります：転入届")
+    assert page.closer.confirm_box is None  # refused before asking about printing
+    assert window.controller.session.case.id == case.id
+
+
+def test_a_save_that_fails_says_so_and_records_nothing(make_window, sessions, tmp_path, qtbot):
+    case = Case.from_dict(json.loads(HOUSEHOLD.read_text()))
+    CaseRepository(sessions).save(case)
+    blocked = tmp_path / "pdf"
+    blocked.write_text("a file where the folder should be")
+    window = make_window(sessions, print_setup=PrintSetup(load_templates(), lambda: [], None,
+                                                          blocked))
+    assert window.controller.resume(case.id)
+    make_printable(window)
+    page = _open_printing(window, qtbot)
+    qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "PDFを保存できませんでした" in page.status.text())
+    assert "もう一度Ctrl+Sを押してください" in page.status.text()
+    assert _records(window) == {}
+    assert all(page.forms.item(i).text().startswith("未印刷") for i in range(page.forms.count()))
+    assert blocked.read_text() == "a file where the folder should be"
+
+
+def next_resident(window, qtbot):
+    """Ctrl+N with a case under way: staff keep it open (the default) and go on."""
+    window.new_case()
+    qtbot.waitUntil(lambda: window.question_box is not None and window.question_box.isVisible())
+    window.question_box.defaultButton().click()

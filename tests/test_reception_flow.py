@@ -8,14 +8,19 @@ from reception_script import FAMILY, run_four_person_move_in
 from counter_app.demo import load_demo_residents
 from counter_app.domain import CaseStatus, ChecklistStatus, Step
 from counter_app.reception import PromptKind
+from counter_app.reception.packet import reception_number
+from counter_app.ui.assembly import PrintSetup
+from forms.templates import load_templates
 
 
 @pytest.fixture
-def window(make_window, sessions):
-    return make_window(sessions, residents=load_demo_residents())
+def window(make_window, sessions, tmp_path):
+    return make_window(sessions, residents=load_demo_residents(), print_setup=PrintSetup(
+        load_templates(), lambda: [], None, tmp_path / "pdf"))  # no printer: PDF
 
 
-def test_four_person_move_in_from_cards_to_a_closed_case(window, qtbot, screenshot_dir):
+def test_four_person_move_in_from_cards_to_a_closed_case(window, qtbot, screenshot_dir,
+                                                         tmp_path):
     controller = window.controller
     case_id = controller.session.case.id
     staff = run_four_person_move_in(window, qtbot)
@@ -23,6 +28,9 @@ def test_four_person_move_in_from_cards_to_a_closed_case(window, qtbot, screensh
 
     stored = controller.repository.load(case_id)
     assert stored.status is CaseStatus.CLOSED
+    saved = list((tmp_path / "pdf").iterdir())  # printed (as a PDF) before closing
+    assert len(saved) == 1 and saved[0].name.endswith(f"{reception_number(case_id)}.pdf")
+    assert {p.how for p in stored.prints} == {"saved"}
     assert [m.name.replace("\u3000", " ") for m in stored.members] == [n for n, _ in FAMILY]
     assert [m.relationship for m in stored.members] == ["世帯主", "妻", "子", "子"]
     assert stored.move.date.isoformat() == "2026-04-01"

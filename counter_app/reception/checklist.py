@@ -62,6 +62,9 @@ class SectionGroup:
     def heading(self) -> str:
         return f"{self.section}（{self.counter}）"
 
+    def pending(self) -> list[str]:
+        return [r.procedure_id for r in self.rows if r.needs_mark]
+
 
 @dataclass(frozen=True)
 class Checklist:
@@ -83,6 +86,18 @@ class Checklist:
 
     def pending(self) -> list[str]:
         return [r.procedure_id for r in self.rows if r.needs_mark]
+
+    def group_of(self, procedure_id: str) -> SectionGroup | None:
+        return next((g for g in self.groups
+                     if any(r.procedure_id == procedure_id for r in g.rows)), None)
+
+    def next_pending(self, after: str | None) -> str | None:
+        """The first row still to be marked after `after`, in screen order, wrapping round to
+        the top: where the clerk goes once a row is marked."""
+        ids = [r.procedure_id for r in self.rows]
+        start = ids.index(after) + 1 if after in ids else 0
+        pending = set(self.pending())
+        return next((p for p in ids[start:] + ids[:start] if p in pending), None)
 
 
 def build_checklist(case: Case, determination: Determination, catalogue: Catalogue,

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 
 from counter_app.domain import Case
-from counter_app.reception.packet import assemble
+from counter_app.reception.packet import assemble, form_fingerprints
 from counter_app.reception.problems import Problem
 from counter_app.rules import Catalogue, Determination
 from forms.binding import bind
@@ -41,3 +41,10 @@ class PrintGate:
                                               f"（{unit.codes}）。券面と照合し、入力を確認して"
                                               "ください"))
         return problems
+
+    def fingerprints(self, case: Case, determination: Determination) -> dict[str, str]:
+        """What each form would print now (the demo watermark is not part of a form's
+        content, so a demo packet's fingerprints are the same)."""
+        built = assemble(case, determination, self.catalogue, self.templates, False,
+                         self._today())
+        return form_fingerprints(built.packet)

@@ -4,8 +4,8 @@ the case closed. Each problem names the field (a case-file path) and says in Jap
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from counter_app.domain import Case, MoveKind, roles
 from counter_app.domain.text import display_name, is_blank
@@ -18,9 +18,15 @@ class Problem:
     message_ja: str
 
 
-# The packet's own problems (required form fields, characters no font has), given a case and its
-# determination; the composition root builds it from the templates and the fonts.
-Gate = Callable[[Case, Determination], list[Problem]]
+class Gate(Protocol):
+    """The packet's side of the print gate; the composition root builds it from the templates
+    and the fonts (reception.gate.PrintGate)."""
+
+    def __call__(self, case: Case, determination: Determination) -> list[Problem]:
+        """The packet's own problems: required form fields, characters no font has."""
+
+    def fingerprints(self, case: Case, determination: Determination) -> dict[str, str]:
+        """What each form would print now, as digests to compare with the print records."""
 
 _ADDRESS_LABELS = {
     MoveKind.MOVE_IN: ("前住所", "新住所"),

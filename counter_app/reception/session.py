@@ -36,6 +36,7 @@ from counter_app.domain.members import suggest_relationship
 from counter_app.domain.text import TextInputError, check_text, display_name
 from counter_app.reception.errors import NotReady, Refused
 from counter_app.reception.interview import CLAIMANT, Answered, Prompt, answered, build_prompts
+from counter_app.reception.outputs import GateReport, form_outputs
 from counter_app.reception.problems import Gate, Problem, case_problems
 from counter_app.rules import Catalogue, ChosenProcedure, Determination, determine
 from counter_app.rules.engine import case_facts, check_answers
@@ -357,8 +358,11 @@ class ReceptionSession:
 
     def open_keys(self) -> list[str]:
         """Answer keys still needed: by the rules, and by the forms of chosen procedures."""
-        keys = list(self.determination.unanswered)
-        for key in self._form_keys(self.case, self.determination):
+        return self._open_keys(self.case, self.determination)
+
+    def _open_keys(self, case: Case, result: Determination) -> list[str]:
+        keys = list(result.unanswered)
+        for key in self._form_keys(case, result):
             if key not in keys:
                 keys.append(key)
         return keys
@@ -515,10 +519,27 @@ class ReceptionSession:
 
     def problems(self) -> list[Problem]:
         """The print gate: what must be put right before printing or closing."""
-        found = case_problems(self.case, len(self.prompts()))
-        if self._gate is not None and self.case.members:
-            found += self._gate(self.case, self.determination)
+        return self._problems(self.case, self.determination)
+
+    def _problems(self, case: Case, result: Determination) -> list[Problem]:
+        open_questions = build_prompts(case, self.catalogue, self._open_keys(case, result))
+        found = case_problems(case, len(open_questions))
+        if self._gate is not None and case.members:
+            found += self._gate(case, result)
         return found
+
+    def gate_check(self) -> Callable[[], GateReport]:
+        """The print gate of the case as it is now, and where its forms stand, as a call that
+        may run on a worker thread: it reads a copy, so later changes neither disturb it nor
+        leak into it. (The packet's part loads the fonts on first use: about half a second.)"""
+        case, result = self.case.copy(), self.determination
+
+        def check() -> GateReport:
+            fingerprints = {}
+            if self._gate is not None and case.members:
+                fingerprints = self._gate.fingerprints(case, result)
+            return GateReport(self._problems(case, result), form_outputs(case, fingerprints))
+        return check
 
     def close(self) -> None:
         """Close the reception; refused while the print gate has problems or any procedure is

@@ -70,6 +70,7 @@ class CounterWindow(MainWindow):
         self.checklist.back_requested.connect(lambda: self.show_page_key("interview"))
         self.checklist.print_requested.connect(lambda: self.show_page_key("printing"))
         self.checklist.closed.connect(self._closed)
+        self.printing.closed.connect(self._closed)
         self.open_cases.resume_requested.connect(self.resume)
         self.open_cases.discard_requested.connect(self._discard_stored)
         controller.saver.failed.connect(self._save_failed)
