@@ -85,7 +85,8 @@ def test_kana_is_normalised_and_written_for_all_members_in_one_change(session):
     saves = []
     session._save = saves.append
     session.set_kana({0: "きたみ たろう", 1: "ｷﾀﾐ ﾊﾅｺ"})
-    assert [m.kana for m in session.case.members] == ["キタミ\u3000タロウ", "キタミ\u3000ハナコ", ""]
+    assert [m.kana for m in session.case.members] == [
+        "キタミ\u3000タロウ", "キタミ\u3000ハナコ", ""]
     assert len(saves) == 1  # one change, one save
 
 
@@ -135,3 +136,14 @@ def test_answers_a_newer_catalogue_does_not_accept_are_shown_in_words(session):
         "現在の手続ルールにない質問：はい"]
     resumed.answer("member.0.health_insurance", "nhi")  # asked again and answered
     assert set_aside_lines(resumed.case, newer) == ["現在の手続ルールにない質問：はい"]
+
+
+def test_a_person_alone_is_asked_directly_not_whether_anyone_in_the_household(session):
+    session.set_move(MoveKind.MOVE_IN, dt.date(2026, 4, 1), "茨城県つくば市", "北海道あおば市本町")
+    session.add_member(Member("北見\u3000太郎", dt.date(1985, 6, 15), "male", "",
+                              MemberSource.CARD, ""))
+    foreign = next(p for p in session.prompts() if p.fact == "foreign_resident")
+    assert foreign.kind is PromptKind.EACH_MEMBER
+    assert foreign.text_ja == "北見 太郎さんは、外国籍の方ですか？"
+    session.answer("member.0.foreign_resident", False)
+    assert _row(session, "foreign_resident").summary_ja(["北見 太郎"]) == "いいえ"

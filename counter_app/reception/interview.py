@@ -82,15 +82,18 @@ def _split(keys: Iterable[str]) -> dict[str, list[int]]:
     return found
 
 
-def prompt_kind(catalogue: Catalogue, fact: str, about_members: bool) -> PromptKind:
+def prompt_kind(catalogue: Catalogue, fact: str, about_members: bool,
+                one_person: bool = False) -> PromptKind:
     """How a question is asked: of the case, of each member, or of the household as a whole
-    (who among you…? / which one of you…?)."""
+    (who among you…? / which one of you…?). A one-person household is asked directly: "is
+    anyone in your household…?" would be odd there, and nobody else is at the counter."""
     if not about_members:
         return PromptKind.HOUSEHOLD
     if fact == CLAIMANT:
         return PromptKind.WHICH_ONE
     question, spec = catalogue.questions[fact], catalogue.facts[fact]
-    if question.sensitive and question.household_text_ja and spec.type == "bool":
+    if (question.sensitive and question.household_text_ja and spec.type == "bool"
+            and not one_person):
         return PromptKind.WHO
     return PromptKind.EACH_MEMBER
 
@@ -105,7 +108,7 @@ def build_prompts(case: Case, catalogue: Catalogue, keys: Iterable[str]) -> list
             continue
         spec = catalogue.facts[fact]
         members = tuple(sorted(needed[fact]))
-        kind = prompt_kind(catalogue, fact, bool(members))
+        kind = prompt_kind(catalogue, fact, bool(members), len(case.members) == 1)
         if kind is PromptKind.HOUSEHOLD:
             prompts.append(Prompt(fact, kind, question.text_ja, spec))
         elif kind is PromptKind.WHICH_ONE:
@@ -159,6 +162,12 @@ class InterviewRow:
         return tuple(i for i in self.prompt.members if self.key(i) not in self.values)
 
     def summary_ja(self, names: list[str]) -> str:
+        """The answers given so far, in words ("" while none); a question put to one member
+        by name needs no name in its answer."""
+        if not self.values:
+            return ""
+        if self.prompt.kind is PromptKind.EACH_MEMBER and len(self.prompt.members) == 1:
+            return Answered(self.prompt, self.values)._label(self.value(self.prompt.members[0]))
         return Answered(self.prompt, self.values).summary_ja(names)
 
 
@@ -172,7 +181,8 @@ def interview_rows(case: Case, catalogue: Catalogue, open_keys: Iterable[str],
     # be changed to any of them (a claimant answered as one parent can become the other).
     for fact, members in _split(keys).items():
         if (members and fact in catalogue.questions
-                and prompt_kind(catalogue, fact, True) is not PromptKind.EACH_MEMBER):
+                and prompt_kind(catalogue, fact, True, len(case.members) == 1)
+                is not PromptKind.EACH_MEMBER):
             keys += [k for k in case.answers if k not in keys and (
                 (m := MEMBER_KEY.match(k)) is not None and m.group(2) == fact)]
     return [InterviewRow(prompt, {k: case.answers[k] for k in prompt.keys() if k in case.answers},
