@@ -49,6 +49,7 @@ def test_a_question_partly_answered_is_one_row_with_its_answers_and_its_open_mem
     assert row.is_open and row.unanswered() == (1, 2)
     assert row.value(0) == "employee"
     assert row.open_keys == ("member.1.health_insurance", "member.2.health_insurance")
+    assert row.previous_answer(1) == "employee" and row.previous_answer(0) is None
     session.set_answers({"member.1.health_insurance": "employee",
                          "member.2.health_insurance": "employee"})
     row = _row(session, "health_insurance")

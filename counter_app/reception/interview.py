@@ -161,6 +161,13 @@ class InterviewRow:
         """The members with no answer yet (EACH_MEMBER, WHO, WHICH_ONE)."""
         return tuple(i for i in self.prompt.members if self.key(i) not in self.values)
 
+    def previous_answer(self, member: int) -> Any:
+        """The answer of the nearest member before `member` on this row who has one (None if
+        nobody before has): what "the same as before" gives the rest (children as parents)."""
+        before = self.prompt.members[:self.prompt.members.index(member)]
+        return next((self.value(i) for i in reversed(before) if self.key(i) in self.values),
+                    None)
+
     def summary_ja(self, names: list[str]) -> str:
         """The answers given so far, in words ("" while none); a question put to one member
         by name needs no name in its answer."""

@@ -56,7 +56,8 @@ KEY_HELP: list[tuple[str, str]] = [
     ("1〜9", "回答する／回答を変える（手続はすぐに判定し直します）"),
     ("A → 番号", "複数の方への質問で、まだ回答のない方全員に同じ回答"),
     ("← →", "複数の方への質問で、回答する方（▶）を選ぶ"),
-    ("Enter", "世帯への質問を決定／フリガナの候補をすべて確定／回答済みの質問から次の質問へ"),
+    ("Enter", "世帯への質問を決定／フリガナの候補をすべて確定／複数の方への質問で、まだ回答の"
+              "ない方を直前の方と同じ回答に（子は親と同じ）／回答済みの質問から次の質問へ"),
     ("Delete", "回答を取り消す（質問は未回答に戻ります）"),
     ("Ctrl+Enter", "手続一覧へ進む"),
     ("Ctrl+1", "受付へ戻る"),
@@ -266,8 +267,6 @@ class InterviewPage(InterviewView):
                 frame.answer.setVisible(False)  # each member's slot shows their answer
                 for member in prompt.members:
                     frame.add_slot(member)
-                frame.set_hint("番号：▶の方に回答／A→番号：未回答の全員に同じ回答／←→：▶を移す"
-                               "／Delete：▶の方の回答を取消")
             else:
                 frame.set_hint("番号キーで回答" if row.is_open else change)
             for number, (_value, label) in enumerate(prompt.choices(), start=1):
@@ -287,6 +286,17 @@ class InterviewPage(InterviewView):
         for button, (value, _label) in zip(frame.choice_buttons, row.prompt.choices(),
                                            strict=True):
             button.setChecked(value == current and current is not None)
+        if frame.member_slots:  # several members: the keys depend on ▶
+            same = self._same_as_before(row)
+            frame.set_hint(
+                (f"Enter：未回答の方を「{labels.get(same, same)}」に／" if same is not None else "")
+                + "番号：▶の方に回答／A→番号：未回答の全員に同じ回答／←→：▶を移す"
+                "／Delete：▶の回答を取消")
+
+    def _same_as_before(self, row: InterviewRow) -> object | None:
+        """What Enter gives the members not yet answered: the answer just before ▶."""
+        member = self._cursor_of(row)
+        return row.previous_answer(member) if member in row.unanswered() else None
 
     def _focus(self, place: str, index: int) -> None:
         target = None
@@ -344,8 +354,13 @@ class InterviewPage(InterviewView):
         row = self.items[frame.row_id]
         kind, multi = row.prompt.kind, len(row.prompt.members) > 1
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            same = self._same_as_before(row) if multi else None
             if kind is PromptKind.WHO and row.is_open:
                 self._send_who(frame)
+            elif same is not None:  # the rest as the one before (children as their parents)
+                members = row.unanswered()
+                self._run(lambda s: s.set_answers({row.key(i): same for i in members}),
+                          FIRST_OPEN)
             else:
                 self._focus(FIRST_OPEN, 0)
             return True
