@@ -369,3 +369,14 @@ def test_nothing_scrolls_sideways_at_1366(window, qtbot):
                 right = child.mapTo(frame, child.rect().topRight()).x()
                 assert right <= frame.width(), (fact, child.text())
     assert page.scroll.horizontalScrollBar().maximum() == 0
+
+
+def test_without_members_the_page_says_where_to_start(window, qtbot):
+    window.show_page_key("interview")
+    page = window.interview
+    qtbot.waitUntil(lambda: page.summary.text() != "")
+    assert page.summary.text().startswith("世帯員がまだいません。受付（Ctrl+1）")
+    assert page.rows == []
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page_key() == "interview"
+    assert "世帯員を登録してください" in page.message.text()

@@ -202,7 +202,9 @@ class InterviewPage(InterviewView):
         waiting = sum(line.waiting for line in self.kana)
         if waiting:
             summary += f"／フリガナ未確認 {waiting} 名"
-        if not still_open:
+        if not session.case.members:
+            summary = "世帯員がまだいません。受付（Ctrl+1）でカードを読むか、手入力してください"
+        elif not still_open:
             summary += "　聞き取りは終わりました。回答を確かめて Ctrl+Enter で手続一覧へ"
         self.summary.setText(summary)
         aside = set_aside_lines(session.case, self.controller.catalogue)
