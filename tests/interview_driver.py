@@ -122,8 +122,11 @@ def main():
     wait_until(lambda: interview.set_aside.isVisible())
     shots.append(shoot(out, f"interview_set_aside_{suffix}.png", interview))
     gui.saver.flush()
-    print(json.dumps({"shots": shots, "left": left,
-                      "screen": [window.width(), window.height()]}), flush=True)
+    # What the interview page itself needs beside the navigation list (the window's own width
+    # is the widest page's business).
+    needs = interview.minimumSizeHint().width() + window.navigation.width()
+    print(json.dumps({"shots": shots, "left": left, "interview_needs": needs,
+                      "window": [window.width(), window.height()]}), flush=True)
     window.close()
     return 0
 

@@ -1,12 +1,13 @@
 """The interview: every question that matters, the answered ones greyed above the open ones.
 
-Keyboard (each row shows its own keys while it has focus; `KEY_HELP` lists them all): ↑/↓ move
-between questions, answered ones included; a digit answers, or changes an answer at once (the
-determination follows); Delete takes an answer back. A question about several members is one
+Keyboard (the row with focus shows its own keys; F1 lists them all, `main_window.KEYS`): ↑/↓
+move between questions, answered ones included; a digit answers, or changes an answer at once
+(the determination follows); Del takes an answer back. A question about several members is one
 row: a digit answers the member marked ▶ and moves on to the next one not yet answered, A then
-a digit gives every member not yet answered the same answer, ←/→ choose the member. A household
-question (who among you…?) ticks members with digits and Enter sends. The top row confirms the
-フリガナ the app proposes (Enter); a digit opens one member's reading to type or correct.
+a digit gives every member not yet answered the same answer, Enter gives them the answer just
+before ▶ (children their parents' insurance), ←/→ choose the member. A household question (who
+among you…?) ticks members with digits and Enter sends. The top row confirms the フリガナ the
+app proposes (Enter); a digit opens one member's reading to type or correct.
 
 Rules stay in `counter_app.reception`: the page only reads `session.interview()` and runs
 session operations through the controller (a refused one shows its message, nothing changes).
@@ -50,18 +51,6 @@ KANA_ROW = "kana"
 FIRST_OPEN = ""  # focus goes to the first row still waiting for an answer
 SET_ASIDE_TITLE = "前の手続ルールでの回答（再度確認してください）"
 ALL_SAME_HINT = "A：まだ回答のない方全員に同じ回答をします。番号を押してください（Escで取消）"
-
-KEY_HELP: list[tuple[str, str]] = [
-    ("↑ ↓", "質問を移動（回答済みの質問にも戻れます）"),
-    ("1〜9", "回答する／回答を変える（手続はすぐに判定し直します）"),
-    ("A → 番号", "複数の方への質問で、まだ回答のない方全員に同じ回答"),
-    ("← →", "複数の方への質問で、回答する方（▶）を選ぶ"),
-    ("Enter", "世帯への質問を決定／フリガナの候補をすべて確定／複数の方への質問で、まだ回答の"
-              "ない方を直前の方と同じ回答に（子は親と同じ）／回答済みの質問から次の質問へ"),
-    ("Delete", "回答を取り消す（質問は未回答に戻ります）"),
-    ("Ctrl+Enter", "手続一覧へ進む"),
-    ("Ctrl+1", "受付へ戻る"),
-]
 
 Operation = Callable[[ReceptionSession], object]
 
@@ -249,7 +238,7 @@ class InterviewPage(InterviewView):
         frame.waiting = row.is_open
         frame.answer.setText("回答：" + row.summary_ja(names))
         frame.answer.setVisible(not row.is_open)
-        change = "番号キーで回答を変える（すぐに反映）／Delete：回答を取消／Enter：次の質問へ"
+        change = "番号キーで回答を変える（すぐに反映）／Del：回答を取消／Enter：次の質問へ"
         if prompt.kind is PromptKind.WHO:
             ticked = self._ticked(row)
             for number, member in enumerate(prompt.members, start=1):
@@ -293,7 +282,7 @@ class InterviewPage(InterviewView):
             frame.set_hint(
                 (f"Enter：未回答の方を「{labels.get(same, same)}」に／" if same is not None else "")
                 + "番号：▶の方に回答／A→番号：未回答の全員に同じ回答／←→：▶を移す"
-                "／Delete：▶の回答を取消")
+                "／Del：▶の回答を取消")
 
     def _same_as_before(self, row: InterviewRow) -> object | None:
         """What Enter gives the members not yet answered: the answer just before ▶."""
