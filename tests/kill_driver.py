@@ -48,11 +48,16 @@ def main():
     page._apply_move()
     page.go_next()
     wait_until(lambda: window.current_page_key() == "interview")
-    for _ in range(3):  # three questions answered with the number keys
-        row = window.interview.rows[0]
-        # いいえ; a household question ("who among you…?") is answered "nobody" with Enter.
-        QTest.keyClick(row, Qt.Key.Key_Return if row.household else Qt.Key.Key_2)
-        wait_until(lambda r=row: not window.interview.rows or window.interview.rows[0] is not r)
+    interview = window.interview
+    wait_until(lambda: interview.kana and all(line.proposal is not None
+                                              for line in interview.kana))
+    while len(window.controller.session.case.answers) < 3:  # answered with the number keys
+        wait_until(lambda: not interview.redrawing)
+        row = next(r for r in interview.rows if r.waiting)  # the first still to answer
+        # いいえ; a household question ("who among you…?") is answered "nobody" with Enter,
+        # and Enter confirms the proposed フリガナ.
+        QTest.keyClick(row, Qt.Key.Key_Return if row.tick_boxes or row.row_id == "kana"
+                       else Qt.Key.Key_2)
     gui.saver.flush()
     session = window.controller.session
     print(json.dumps({

@@ -10,7 +10,6 @@ from conftest import ROOT, run_counter_app
 
 from counter_app.demo import load_demo_residents
 from counter_app.store import open_database
-from counter_app.ui.interview import split
 
 
 def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qtbot, make_window):
@@ -46,12 +45,14 @@ def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qtbot, make_wi
     assert [m.name for m in session.case.members] == before["members"]
     assert session.case.answers == before["answers"]
     assert [p.text_ja for p in session.prompts()] == before["prompts"]
-    expected = [q.member_texts[0] if q.member_texts else q.text_ja
-                for p in session.prompts() for q in split(p)]
+    rows = session.interview()  # the answered questions, then the open ones
+    expected = [(r.prompt.fact, r.is_open) for r in rows if not r.is_open] + \
+        [(r.prompt.fact, r.is_open) for r in rows if r.is_open]
+    assert any(not is_open for _, is_open in expected)  # the answers given before the kill
 
     def shown():
-        return [row.prompt.member_texts[0] if row.prompt.member_texts else row.prompt.text_ja
-                for row in window.interview.rows]
+        return [(row.row_id, row.waiting) for row in window.interview.rows
+                if row.row_id != "kana"]
 
     # The page redraws on the next turn of the event loop after the case is adopted.
     qtbot.waitUntil(lambda: shown() == expected)

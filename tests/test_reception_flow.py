@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from reception_script import FAMILY, run_four_person_move_in
+from reception_script import FAMILY, KANA, run_four_person_move_in
 
 from counter_app.demo import load_demo_residents
 from counter_app.domain import CaseStatus, ChecklistStatus, Step
@@ -37,6 +37,7 @@ def test_four_person_move_in_from_cards_to_a_closed_case(window, qtbot, screensh
     assert stored.move.previous_address.startswith("北海道札幌市")  # from the first card
     assert stored.move.new_address == "北海道あおば市本町1-1"
     assert stored.move.new_postal_code == "0999901"
+    assert [m.kana for m in stored.members] == KANA  # proposed, confirmed with one Enter
     assert stored.answers["member.1.pregnant"] is True
     assert stored.answers["member.0.wants_seal_registration"] is True
     notices = {"voter_registration", "infant_health"}  # nothing to do at a counter

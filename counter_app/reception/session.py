@@ -35,7 +35,15 @@ from counter_app.domain.kana import KanaInputError, check_kana, normalize_kana
 from counter_app.domain.members import suggest_relationship
 from counter_app.domain.text import TextInputError, check_text, display_name
 from counter_app.reception.errors import NotReady, Refused
-from counter_app.reception.interview import CLAIMANT, Answered, Prompt, answered, build_prompts
+from counter_app.reception.interview import (
+    CLAIMANT,
+    Answered,
+    InterviewRow,
+    Prompt,
+    answered,
+    build_prompts,
+    interview_rows,
+)
 from counter_app.reception.outputs import GateReport, form_outputs
 from counter_app.reception.problems import Gate, Problem, case_problems
 from counter_app.rules import Catalogue, ChosenProcedure, Determination, determine
@@ -258,6 +266,22 @@ class ReceptionSession:
                 setattr(member, key, value.strip() if isinstance(value, str) else value)
         self._apply(change)
 
+    def set_kana(self, readings: Mapping[int, str]) -> None:
+        """Members' フリガナ (member index → reading as typed or proposed), normalised and all
+        checked before any is written."""
+        cleaned = {}
+        for index, text in readings.items():
+            self._member_index(index)
+            try:
+                cleaned[index] = check_kana(normalize_kana(text))
+            except KanaInputError as exc:
+                raise Refused(str(exc), f"kana of member {index} refused") from None
+
+        def change(case: Case) -> None:
+            for index, kana in cleaned.items():
+                case.members[index].kana = kana
+        self._apply(change)
+
     def remove_member(self, index: int) -> None:
         self._member_index(index)
         self._apply(lambda case: case.reorder(
@@ -397,6 +421,15 @@ class ReceptionSession:
 
     def answered(self) -> list[Answered]:
         """The questions answered that still matter, with their answers (to check or change)."""
+        return answered(self.case, self.catalogue, self._answered_keys())
+
+    def interview(self) -> list[InterviewRow]:
+        """Every question that matters, answered or open, one row per fact (for the screen)."""
+        return interview_rows(self.case, self.catalogue, self.open_keys(),
+                              self._answered_keys())
+
+    def _answered_keys(self) -> list[str]:
+        """The answers that still matter: without each, the determination would ask for it."""
         needed = []
         for key in self.case.answers:
             without = self.case.copy()
@@ -404,7 +437,7 @@ class ReceptionSession:
             result = determine(without, self.catalogue, without.filed_on)
             if key in result.unanswered or key in self._form_keys(without, result):
                 needed.append(key)
-        return answered(self.case, self.catalogue, needed)
+        return needed
 
     def set_answers(self, answers: Mapping[str, Any]) -> None:
         """Give (or change) answers; all are checked before any is written."""
