@@ -238,6 +238,12 @@ def test_the_gate_stops_printing_and_saving_until_its_problems_are_fixed(setup, 
     qtbot.keyClick(page, Qt.Key.Key_F6)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     assert fixes == ["move.new_address"]
+    # The place to put it right: the reception page, the cursor in 新住所.
+    assert window.current_page_key() == "reception"
+    assert QApplication.focusWidget() is window.reception.move.new_address
+    window.show_page_key("printing")
+    qtbot.waitUntil(lambda: page.rendered is not None and page.watcher.current()
+                    and page.gate.isVisible(), timeout=10000)
 
     for keys in (Qt.Key.Key_P, Qt.Key.Key_S):  # print, then save: both refused
         page.print_button.setFocus()

@@ -60,3 +60,37 @@ def case_problems(case: Case, open_questions: int) -> list[Problem]:
     if open_questions:
         found.append(Problem("answers", f"聞き取りが終わっていません（残り{open_questions}問）"))
     return found
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where staff put a problem right: a page and what to open or focus there."""
+
+    page: str  # "reception" or "interview"
+    target: str  # "move.<field>", "roles", "details", "members", or "" (the page itself)
+
+
+_ROLE_PATHS = ("household.head", "filer", "claimant", "guardian", "head", "phone")
+_MOVE_FIELDS = {"date": "move.date", "previous_address": "move.previous_address",
+                "new_address": "move.new_address", "new_postal_code": "move.postal_code",
+                "city_address": "move.city_address", "other_address": "move.other_address",
+                "city_building": "move.city_address", "other_building": "move.other_address"}
+
+
+def place_of(path: str) -> Place:
+    """The place for a problem's case-file path (a form's own field paths included: a
+    problem on `forms.<form>.member.kana` is put right in the member's details)."""
+    if path.startswith("forms."):
+        path = path.split(".", 2)[2] if path.count(".") >= 2 else ""
+    head, _, rest = path.partition(".")
+    if head in ("answers", "facts"):
+        return Place("interview", "")
+    if head == "move":
+        return Place("reception", _MOVE_FIELDS.get(rest.split(".")[0], "move.date"))
+    if path.startswith(_ROLE_PATHS):
+        return Place("reception", "roles")
+    if head in ("member", "person") and rest not in ("", "relationship"):
+        return Place("reception", "details")
+    if head in ("members", "member", "person", "glyphs"):
+        return Place("reception", "members")
+    return Place("reception", "")

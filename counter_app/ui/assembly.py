@@ -16,6 +16,7 @@ from counter_app.demo import DemoResident
 from counter_app.domain import CaseStatus, Step
 from counter_app.preferences import Preferences
 from counter_app.reception.packet import reception_number
+from counter_app.reception.problems import place_of
 from counter_app.ui.checklist import ChecklistPage
 from counter_app.ui.controller import CounterController
 from counter_app.ui.interview import InterviewPage
@@ -71,6 +72,8 @@ class CounterWindow(MainWindow):
         self.checklist.print_requested.connect(lambda: self.show_page_key("printing"))
         self.checklist.closed.connect(self._closed)
         self.printing.closed.connect(self._closed)
+        self.checklist.fix_requested.connect(self.fix)
+        self.printing.fix_requested.connect(self.fix)
         self.open_cases.resume_requested.connect(self.resume)
         self.open_cases.discard_requested.connect(self._discard_stored)
         controller.saver.failed.connect(self._save_failed)
@@ -78,6 +81,13 @@ class CounterWindow(MainWindow):
         controller.saver.online.connect(self._online)
         QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.new_case)
         QTimer.singleShot(0, self.reception.focus_first)  # the first case starts in 異動日
+
+    def fix(self, path: str) -> None:
+        """F6/Enter on a problem of the print gate: the page and field to put it right."""
+        place = place_of(path)
+        self.show_page_key(place.page)
+        if place.page == "reception":
+            self.reception.show_place(place.target)
 
     def new_case(self) -> None:
         """Ctrl+N. A case with people in it is not left behind without a word: staff keep it

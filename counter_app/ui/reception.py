@@ -427,6 +427,32 @@ class ReceptionPage(ReceptionView):
         if self.controller.apply(lambda s: s.go_to(Step.INTERVIEW)):  # refusals shown by signal
             self.next_requested.emit()
 
+    def show_place(self, target: str) -> None:
+        """Put the focus where a problem of the print gate is put right
+        (reception.problems.place_of)."""
+        move = self.controller.session.case.move
+        city_is_new = move is None or move.kind is not MoveKind.MOVE_OUT
+        fields = {"move.date": self.move.date, "move.postal_code": self.move.postal_code,
+                  "move.previous_address": self.move.previous_address,
+                  "move.new_address": self.move.new_address,
+                  "move.city_address": self.move.new_address if city_is_new
+                  else self.move.previous_address,
+                  "move.other_address": self.move.previous_address if city_is_new
+                  else self.move.new_address}
+        if target in fields:
+            fields[target].setFocus()
+            fields[target].selectAll()
+        elif target == "roles":
+            self.open_roles()
+        elif target in ("details", "members") and self.household:
+            if self.members.currentRow() < 0:
+                self.members.selectRow(0)
+            self.members.setFocus()
+            if target == "details":
+                self.hint.setText("直す世帯員を↑↓で選び、F6で詳細を開いてください")
+        else:
+            self.focus_first()
+
     def focus_first(self) -> None:
         """Where a new case starts: the move date (cards are read as residents place them)."""
         self.move.date.setFocus()
