@@ -318,6 +318,8 @@ def build_gui(runtime: Runtime) -> Gui:
     install_error_handling()
     configure_application(app)
 
+    from counter_app.store.catalogues import published_catalogue
+
     catalogue, templates = catalogue_in_force(runtime.sessions), load_templates()
     try:
         check_templates(catalogue, templates)
@@ -331,7 +333,8 @@ def build_gui(runtime: Runtime) -> Gui:
     saver.start_retrying()
     controller = CounterController(catalogue, repository, saver,
                                    form_facts=form_facts(templates),
-                                   gate=PrintGate(catalogue, templates))
+                                   gate=PrintGate(catalogue, templates),
+                                   catalogues=published_catalogue(runtime.sessions).current)
     watcher = None
     residents = None
     if options.demo:

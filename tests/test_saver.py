@@ -242,3 +242,32 @@ def test_a_case_left_on_screen_keeps_its_claim_and_turns_read_only_if_it_ran_out
     qtbot.waitUntil(lambda: bool(controller.session.read_only))
     assert any("窓口2で受付中" in message for message in refused)
     saver.shutdown()
+
+
+def test_a_newly_published_catalogue_decides_the_next_case(place, qtbot):
+    """A supervisor publishes version 2 while a counter runs: the counter's next case is
+    decided (and stamped) with it, the case under way keeps its own."""
+    from counter_app.store.catalogues import CatalogueStore, published_catalogue
+
+    _, factory, journal = place
+    published = published_catalogue(factory)
+    published.seed()
+    repository = CaseRepository(factory)
+    saver = CaseSaver(repository, counter="窓口1", journal=journal)
+    controller = CounterController(published.current(), repository, saver,
+                                   catalogues=published.current)
+    assert controller.session.case.catalogue_version == 1
+    store = CatalogueStore(factory)
+    draft = store.create_draft("監督者")
+    data = store.document(draft)
+    data["city"]["name_ja"] = "みどり市"
+    store.save_draft(draft, data, store.version(draft).revision, "監督者")
+    store.publish(draft, "監督者")
+
+    controller.refresh_catalogue()
+    qtbot.waitUntil(lambda: controller.catalogue.version == draft)
+    assert controller.session.case.catalogue_version == 1  # the case under way keeps its own
+    controller.new_case()
+    assert controller.session.case.catalogue_version == draft
+    assert controller.catalogue.city.name_ja == "みどり市"
+    saver.shutdown()

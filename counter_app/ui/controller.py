@@ -12,10 +12,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from counter_app.domain import Case, CaseStatus, PrintRecord, Step
 from counter_app.reception import ReceptionSession, Refused
+from counter_app.reception.gate import PrintGate
 from counter_app.reception.problems import Gate
 from counter_app.rules import Catalogue
 from counter_app.store import CaseRepository
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["CaseSaver", "CounterController"]
 
+CATALOGUE_CHECK_MS = 30_000
+
 class CounterController(QObject):
     session_replaced = Signal()
     case_changed = Signal()
@@ -35,7 +38,8 @@ class CounterController(QObject):
     def __init__(self, catalogue: Catalogue, repository: CaseRepository, saver: CaseSaver,
                  today: Callable[[], dt.date] = dt.date.today,
                  form_facts: dict[str, frozenset[str]] | None = None,
-                 gate: Gate | None = None) -> None:
+                 gate: Gate | None = None,
+                 catalogues: Callable[[], Catalogue] | None = None) -> None:
         super().__init__()
         self._claim_result.connect(self._claimed)
         saver.conflict.connect(self._conflicted)
@@ -48,6 +52,15 @@ class CounterController(QObject):
         self._gate = gate
         self.session = ReceptionSession.new(catalogue, saver.save, today(),
                                             form_facts=form_facts, gate=gate)
+        # The published catalogue, looked up off the GUI thread every half minute: a version
+        # a supervisor publishes decides the next case, without restarting.
+        self._catalogues = catalogues
+        self._fetching = False
+        if catalogues is not None:
+            self._catalogue_timer = QTimer(self)
+            self._catalogue_timer.setInterval(CATALOGUE_CHECK_MS)
+            self._catalogue_timer.timeout.connect(self.refresh_catalogue)
+            self._catalogue_timer.start()
 
     def new_case(self) -> None:
         self._leave()
@@ -55,7 +68,26 @@ class CounterController(QObject):
                                             form_facts=self._form_facts, gate=self._gate)
         self.saver.hold(self.session.case.id)  # its first save claims it
         log.info("new reception case %s", self.session.case.id)
+        self.refresh_catalogue()
         self.session_replaced.emit()
+
+    def refresh_catalogue(self) -> None:
+        if self._catalogues is None or self._fetching:
+            return
+        self._fetching = True
+        run_task(self._catalogues, self._catalogue_fetched)
+
+    def _catalogue_fetched(self, catalogue: object, error: BaseException | None) -> None:
+        self._fetching = False
+        if error is not None or not isinstance(catalogue, Catalogue):
+            log.warning("published catalogue not read: %s", type(error).__name__)
+            return
+        if catalogue.version != self.catalogue.version:
+            log.info("catalogue version %s decides from the next case (was %s)",
+                     catalogue.version, self.catalogue.version)
+            self.catalogue = catalogue
+            if isinstance(self._gate, PrintGate):
+                self._gate = PrintGate(catalogue, self._gate.templates)
 
     def _leave(self) -> None:
         """The case on screen is no longer this counter's: other counters may take it."""
