@@ -67,6 +67,8 @@ def main():
     print("four-person move-in, first card to closed case, packet saved (staff input only):")
     print(f"  {staff.keys} key presses + {staff.clicks} click = {staff.keys + staff.clicks} "
           f"actions; {staff.questions} interview questions asked")
+    print(f"  keystroke-level estimate (KLM): {staff.klm_seconds():.0f} s of staff time "
+          f"({staff.acts} acts × M 1.35 s + {staff.keys} keys × K 0.28 s)")
     print("  handwritten baseline: 4 people × 7 forms × 4 fields = 112 fields")
     print(f"  scripted run took {seconds:.1f} s of machine time")
 

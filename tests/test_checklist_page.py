@@ -184,10 +184,15 @@ def test_the_gate_lists_problems_and_closing_waits_until_they_are_fixed(window, 
     page.gate.list.setCurrentRow(page.gate.problems().index("住民異動届：「フリガナ」が空欄です"))
     qtbot.keyClick(page.gate.list, Qt.Key.Key_Return)
     assert fixes == ["forms.resident_move.member.kana"]
+    # Taken to the member list, where F6 opens the member's details.
+    assert window.current_page_key() == "reception"
+    assert QApplication.focusWidget() is window.reception.members
+    window.show_page_key("checklist")
 
     page.tree.setFocus()
-    while window.controller.session.unaddressed():
+    for _ in range(len(window.controller.session.unaddressed())):
         qtbot.keyClick(page.tree, Qt.Key.Key_S)
+    assert not window.controller.session.unaddressed()
     qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert page.message.text().startswith("確認事項が残っているため、受付を完了できません")
     assert QApplication.focusWidget() is page.gate.list
@@ -201,8 +206,9 @@ def test_the_gate_lists_problems_and_closing_waits_until_they_are_fixed(window, 
 def test_closing_without_printing_asks_first(window, qtbot):
     make_printable(window)
     page = open_checklist(window, qtbot)
-    while window.controller.session.unaddressed():
+    for _ in range(len(window.controller.session.unaddressed())):
         qtbot.keyClick(page.tree, Qt.Key.Key_S)
+    assert not window.controller.session.unaddressed()
     case_id = window.controller.session.case.id
     qtbot.keyClick(page, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     box = page.closer.confirm_box
