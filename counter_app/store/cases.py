@@ -119,6 +119,11 @@ class CaseRepository:
         self._sessions = sessions
         self._now = now
 
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The database's session factory (statistics and other read-only views)."""
+        return self._sessions
+
     def _clock(self) -> dt.datetime:
         return self._now.now(dt.UTC)
 

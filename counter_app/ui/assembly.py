@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from counter_app.domain import CaseStatus, Step
 from counter_app.preferences import Preferences
 from counter_app.reception.packet import reception_number
 from counter_app.reception.problems import place_of
+from counter_app.store.statistics import Summary, summary
 from counter_app.ui.checklist import ChecklistPage
 from counter_app.ui.controller import CounterController
 from counter_app.ui.interview import InterviewPage
@@ -24,6 +26,7 @@ from counter_app.ui.main_window import MainWindow, StatusSources
 from counter_app.ui.open_cases import OpenCasesPage
 from counter_app.ui.printing_page import PrintingPage
 from counter_app.ui.reception import ReceptionPage
+from counter_app.ui.statistics_page import StatisticsPage
 from counter_app.ui.tasks import run_task
 from forms.templates import Template, load_templates
 
@@ -52,6 +55,7 @@ class CounterWindow(MainWindow):
         self.interview = InterviewPage(controller)
         self.checklist = ChecklistPage(controller)
         self.open_cases = OpenCasesPage(controller.repository)
+        self.statistics = StatisticsPage(self._statistics)
         setup = print_setup or PrintSetup(load_templates(), lambda: [], None,
                                           Path(tempfile.gettempdir()))
         self.printing = PrintingPage(controller, setup.templates, sources.demo,
@@ -60,7 +64,7 @@ class CounterWindow(MainWindow):
         super().__init__(sources, preferences, {
             "reception": self.reception, "interview": self.interview,
             "checklist": self.checklist, "printing": self.printing,
-            "open_cases": self.open_cases})
+            "open_cases": self.open_cases, "statistics": self.statistics})
         self.question_box: QWidget | None = None
         self.ask_before_closing = False  # the composition root turns it on for the real app
         self._closing_confirmed = False
@@ -81,6 +85,14 @@ class CounterWindow(MainWindow):
         controller.saver.online.connect(self._online)
         QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.new_case)
         QTimer.singleShot(0, self.reception.focus_first)  # the first case starts in 異動日
+
+    def _statistics(self, since: dt.date, until: dt.date) -> tuple[Summary, list[str]]:
+        """On a worker: the anonymous statistics, sections as the catalogue in force names
+        and orders them."""
+        catalogue = self.controller.catalogue
+        section_of = {p.id: p.section for p in catalogue.procedures}.get
+        return (summary(self.controller.repository.sessions, since, until, section_of),
+                [section.name_ja for section in catalogue.city.sections])
 
     def fix(self, path: str) -> None:
         """F6/Enter on a problem of the print gate: the page and field to put it right."""
