@@ -267,18 +267,24 @@ def _database(db_option: str | None, create: bool = True
         sqlite_url,
     )
     from counter_app.config import (
+        DB_URL_ENV,
         Options,
         data_dir_override,
         environment,
         parse_options,
         prepare_data_dir,
     )
-    from counter_app.preferences import Preferences
+    from counter_app.preferences import SETTINGS_FILE_NAME, Preferences
 
     env = environment()
     # parse_options checks a --db URL exactly as the app does (no password in it).
     options = parse_options(["--db", db_option]) if db_option else Options()
-    data_dir = prepare_data_dir(data_dir_override(env) or default_data_dir())
+    root = data_dir_override(env) or default_data_dir()
+    if not create and not db_option and not env.get(DB_URL_ENV) and not (
+            root / DB_FILE_NAME).exists() and not (root / SETTINGS_FILE_NAME).exists():
+        yield None  # no database yet (nor a place for one): nothing to read, nothing created
+        return
+    data_dir = prepare_data_dir(root)
     preferences = Preferences(data_dir)
     db_url = resolve_db_url(options, data_dir, env, preferences.database_url)
     if not create and db_url == sqlite_url(data_dir / DB_FILE_NAME) \

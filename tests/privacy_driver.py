@@ -14,6 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from reception_script import complete_for_printing
 
 from counter_app.app import build_gui, start
 from counter_app.config import Options
@@ -39,11 +40,17 @@ def main():
     case = Case.from_dict(json.loads(HOUSEHOLD.read_text(encoding="utf-8")))
     window.controller.repository.save(case)
     assert window.controller.resume(case.id)
+    # What the print gate asks for: the last question answered, the フリガナ confirmed.
+    controller = window.controller
+    for prompt in controller.session.prompts():
+        assert controller.apply(lambda s, p=prompt: s.answer_which_one(p, 1))
+    complete_for_printing(window)
+    assert controller.session.problems() == [], controller.session.problems()
     window.show_page_key("printing")
     page = window.printing
     wait_until(lambda: page.rendered is not None and page.printer.count() > 0)
     QTest.keyClick(page, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # no printer: saves
-    wait_until(lambda: "PDFに保存しました" in page.status.text())
+    wait_until(lambda: "PDFを保存しました" in page.status.text())
     gui.saver.flush()
     window.close()  # writes the window geometry to settings.ini
     gui.shutdown()

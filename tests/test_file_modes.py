@@ -4,6 +4,7 @@ The database, its WAL files, the logs, settings.ini and saved PDFs are 0600 in 0
 directories, whether the app creates them or an older version left them 0644 in 0755.
 """
 
+import datetime as dt
 import json
 import os
 import stat
@@ -15,6 +16,7 @@ from conftest import ROOT, run_counter_app
 from test_startup import _env
 
 from counter_app.store.database import create_db_engine, upgrade
+from counter_app.ui.printing_page import saved_name
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes (Windows: AppData ACL)")
 
@@ -42,7 +44,7 @@ def test_everything_the_app_writes_is_private(tmp_path):
     modes = _modes(data)
     # All of it is there: the database, the log, the preferences, the PDF.
     assert {"madoguchi.sqlite3", "logs/counter-app.log", "settings.ini",
-            f"pdf/packet-{case_id}.pdf"} <= set(modes)
+            f"pdf/{saved_name(case_id, dt.date.today())}"} <= set(modes)
     assert _not_private(modes, data) == {}
 
 

@@ -127,9 +127,8 @@ def test_answers_a_newer_catalogue_does_not_accept_are_shown_in_words(session):
     insurance["choices"] = [c for c in insurance["choices"] if c["value"] != "welfare"]
     data["facts"] = [f for f in data["facts"] if f["key"] != "household.has_dog"]
     data["questions"] = [q for q in data["questions"] if q["fact"] != "household.has_dog"]
-    for procedure in data["procedures"]:
-        if "has_dog" in json.dumps(procedure["when"]):
-            procedure["when"] = False
+    # The city no longer handles dogs at this counter: the procedure goes with its question.
+    data["procedures"] = [p for p in data["procedures"] if "has_dog" not in json.dumps(p["when"])]
     newer = Catalogue.from_dict(data)
     resumed = ReceptionSession(session.repo.load(session.case.id), newer, lambda case: None)
     assert set_aside_lines(resumed.case, newer) == [

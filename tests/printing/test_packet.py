@@ -186,7 +186,6 @@ def test_render_refuses_with_every_problem_and_writes_nothing(tmp_path, capsys, 
     lines = captured.err.strip().splitlines()
     assert any("U+1F600" in line and "印刷できない文字" in line for line in lines)
     assert any("フリガナ" in line for line in lines)  # the card has no kana: typed, or refused
-    assert any("電話番号" in line for line in lines)  # the filer's phone
     assert not (tmp_path / "out").exists()
 
 
