@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from counter_app.domain.case import Case, MemberSource
+from counter_app.domain.case import Case, MemberSource, Move
 
 PREFECTURES = (
     "北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
@@ -80,9 +80,14 @@ class Derivation:
     derive: Callable[..., object]
 
 
-def _other_prefecture(case: Case) -> bool | None:
-    before = prefecture_of(case.move.previous_address)
-    after = prefecture_of(case.move.new_address)
+def _of_move(read: Callable[[Move], object]) -> Callable[[Case], object]:
+    """A fact of the move: unknown (None) for a case with only a life event."""
+    return lambda case: None if case.move is None else read(case.move)
+
+
+def _other_prefecture(move: Move) -> bool | None:
+    before = prefecture_of(move.previous_address)
+    after = prefecture_of(move.new_address)
     return before != after if before and after else None
 
 
@@ -114,10 +119,10 @@ def _allowance_claimant(case: Case, index: int) -> bool | None:
 # The one registry of derived facts: the catalogue may declare a fact `derived`,
 # `derived_or_asked` or `case` only if it is here, with the same scope and type.
 DERIVED_FACTS: dict[str, Derivation] = {
-    "move.kind": Derivation("case", "choice", lambda case: case.move.kind.value),
-    "move.date": Derivation("case", "date", lambda case: case.move.date),
-    "move.month": Derivation("case", "int", lambda case: case.move.date.month),
-    "move.other_prefecture": Derivation("case", "bool", _other_prefecture),
+    "move.kind": Derivation("case", "choice", _of_move(lambda move: move.kind.value)),
+    "move.date": Derivation("case", "date", _of_move(lambda move: move.date)),
+    "move.month": Derivation("case", "int", _of_move(lambda move: move.date.month)),
+    "move.other_prefecture": Derivation("case", "bool", _of_move(_other_prefecture)),
     "age": Derivation("member", "int", _member_age),
     "legal_age": Derivation("member", "int", _on_case_date(legal_age)),
     "school_grade": Derivation("member", "int", _on_case_date(school_grade)),
