@@ -19,6 +19,7 @@ from counter_app.rules.conditions import (
     Const,
     FactRef,
     FactSpec,
+    Literal,
     Not,
     Or,
     SettingRef,
@@ -69,15 +70,15 @@ def _compare(node: Compare, facts: Mapping[str, FactSpec], settings: Mapping[str
         shown = f"「{other.label_ja if other else operand.key}」"
         word = "と同じ" if node.operator == "==" else _OP_WORDS[node.operator].strip()
         return f"{label} が {shown} {word}".rstrip()
-    if spec is not None and spec.type == "bool" and isinstance(operand.value, bool) \
-            and node.operator in ("==", "!="):
+    if spec is not None and spec.type == "bool" and isinstance(operand, Literal) \
+            and isinstance(operand.value, bool) and node.operator in ("==", "!="):
         holds = operand.value is (node.operator == "==")
         return label if holds else f"{label} ではない"
     if isinstance(operand, SettingRef):
         value = settings.get(operand.name)
         shown = f"市の設定 {operand.name}（{_value(spec, value)}）"
-    elif node.operator in ("in", "not_in"):
-        shown = "・".join(_value(spec, v) for v in operand.value)  # type: ignore[union-attr]
+    elif isinstance(operand.value, tuple):  # in, not_in
+        shown = "・".join(_value(spec, v) for v in operand.value)
     else:
         shown = _value(spec, operand.value)
     return f"{label} が {shown}{_OP_WORDS[node.operator]}"

@@ -205,6 +205,15 @@ def test_conditions_read_as_japanese_rows():
         "加入する健康保険 が 国民健康保険・後期高齢者医療 のいずれか"
 
 
+def test_a_yes_no_fact_compared_with_a_city_setting_reads_as_the_setting():
+    # It raised AttributeError: the setting was read as if the rule had written true or false.
+    data, _ = _member_rule({"fact": "card_held", "op": "!=", "value": {"setting": "flag"}})
+    data["city"]["settings"]["flag"] = True
+    catalogue = Catalogue.from_dict(data)
+    assert _rows(catalogue, "nhi_enroll") == [
+        "マイナンバーカードを持っている が 市の設定 flag（はい） 以外"]
+
+
 def test_rows_carry_the_path_a_problem_names():
     data, path = _member_rule({"and": [NHI, {"or": [True, AGE_65]}]})
     problem = check_catalogue(data)[0]
