@@ -136,9 +136,9 @@ def pin_tries_left(source: CardSource, reader: str | None = None) -> int | None:
     """Identify a My Number card and ask its PIN tries left (spends nothing)."""
     transport = source.open(reader)
     try:
-        reader = KenhojoReader(transport)
-        reader.select_application()
-        return reader.tries_left()
+        card = KenhojoReader(transport)
+        card.select_application()
+        return card.tries_left()
     finally:
         transport.close()
 

@@ -207,7 +207,9 @@ class PcscTransport:
         self.sent = 0
         self.shared = False
         self._scard = _scard()
-        self._context = _context()
+        # PC/SC handles; None once released.
+        self._card: int | None = None
+        self._context: int | None = _context()
         self._in_transaction = False
         try:
             try:
@@ -272,7 +274,7 @@ class PcscTransport:
 
     def close(self) -> None:
         scard = self._scard
-        if getattr(self, "_card", None) is not None:
+        if self._card is not None:
             if self._in_transaction:
                 # Reset as the transaction ends: the program sharing the card must never find
                 # it with our verified PIN (which opens the way to the individual number).
