@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -132,7 +133,7 @@ class Template:
         return found
 
 
-def column_lines(column: dict[str, Any]) -> list[dict[str, Any]]:
+def column_lines(column: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A table column's values, one per printed line: `lines`, or its single `path`."""
     if "lines" in column:
         return list(column["lines"])
@@ -370,8 +371,8 @@ def _solid(kind: str) -> bool:
 def _check_overlaps(template: Template, where: str) -> None:
     """Two elements may not overlap, except what lies wholly inside a box; and elements shown
     under different conditions (alternatives) never meet on paper."""
-    shapes = [(i, e, extent(e)) for i, e in enumerate(template.elements)]
-    shapes = [(i, e, r) for i, e, r in shapes if r is not None]
+    shapes = [(i, e, r) for i, e in enumerate(template.elements)
+              if (r := extent(e)) is not None]
     for n, (i, a, ra) in enumerate(shapes):
         for j, b, rb in shapes[n + 1:]:
             if not _intersect(ra, rb):

@@ -482,12 +482,12 @@ class PacketWriter:
             pages.append([])
         for number, page in enumerate(pages, start=1):
             y = self._guide_heading(sheet, first=number == 1)
-            for kind, item, block in page:
+            for kind, shown, block in page:
                 if kind == "heading":
                     y = self._guide_section(block, y)
                 else:
-                    assert item is not None
-                    y = self._guide_item(item, block, y)
+                    assert shown is not None
+                    y = self._guide_item(shown, block, y)
             if number == len(pages):
                 self._draw_block(closing, y + 2, GUIDE_LEFT_MM)
             self.finish_page(GUIDE_ID, number, len(pages), sheet.title)
