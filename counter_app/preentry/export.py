@@ -27,6 +27,7 @@ from counter_app.domain.era import EraTable
 from counter_app.domain.facts import (
     PREFECTURES,
     RELATIONSHIPS,
+    age,
     derived_case_facts,
     derived_member_facts,
 )
@@ -155,18 +156,18 @@ def _ranges(alternative: Alternative) -> dict[str, Any] | None:
     return out
 
 
-def _derived_ages(fact: str) -> list[int] | None:
+def _derived_ages(fact: str) -> list[int | None] | None:
     """The ages at which the counter derives a member fact for someone without a card read
     ([75, None] for health insurance); None if it never does."""
     moved = dt.date(2026, 4, 1)
-    derived = []
+    derived: list[int] = []
     for years in range(0, 121):
         born = dt.date(moved.year - years - 1, 12, 31)
         person = Member(name="x", birth_date=born, sex="female", relationship="世帯主",
                         source=MemberSource.MANUAL)
         case = Case(move=Move(kind=MoveKind.MOVE_IN, date=moved), members=[person])
         if fact in derived_member_facts(case, 0):
-            derived.append(derived_member_facts(case, 0)["age"])
+            derived.append(age(born, moved))
     if not derived:
         return None
     if derived != list(range(derived[0], derived[-1] + 1)):
@@ -199,8 +200,8 @@ def applicability(catalogue: Catalogue, move_kind: str, fact: str
     if alternatives and catalogue.facts[fact].scope == "member":
         ages = _derived_ages(fact)
         if ages is not None:
-            alternatives = [_without_ages(a, ages) for a in alternatives]
-            alternatives = [a for a in alternatives if a is not None]
+            alternatives = [narrowed for a in alternatives
+                            if (narrowed := _without_ages(a, ages)) is not None]
     if {} in alternatives:
         return [{}]
     unique: list[dict[str, Any]] = []

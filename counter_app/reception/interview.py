@@ -131,8 +131,8 @@ def answered(case: Case, catalogue: Catalogue, needed: Iterable[str]) -> list[An
     by_fact = _split(k for k in needed if k in case.answers)
     result = []
     for prompt in build_prompts(case, catalogue, (
-            member_key(i, f) if i is not None else f
-            for f, members in by_fact.items() for i in (members or [None]))):
+            key for f, members in by_fact.items()
+            for key in ([member_key(i, f) for i in members] or [f]))):
         result.append(Answered(prompt, {k: case.answers[k] for k in prompt.keys()
                                         if k in case.answers}))
     return result

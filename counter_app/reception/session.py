@@ -149,9 +149,11 @@ class ReceptionSession:
             if isinstance(value, str):
                 _clean(value, "住所")
 
+        stripped: dict[str, Any] = {k: v.strip() if isinstance(v, str) else v
+                                    for k, v in details.items()}
+
         def change(case: Case) -> None:
-            case.move = Move(kind, date, previous, new, **{
-                k: v.strip() if isinstance(v, str) else v for k, v in details.items()})
+            case.move = Move(kind, date, previous, new, **stripped)
         self._apply(change)
 
     def set_event(self, event: Event | None) -> None:

@@ -169,7 +169,11 @@ def allowed(compare: Compare, spec: FactSpec, settings: Mapping[str, object]
         domain = frozenset({True, False})
     elif spec.type == "choice":
         domain = frozenset(v for v, _ in spec.choices)
-    values = frozenset(value) if op in ("in", "not_in") else frozenset({value})
+    if op in ("in", "not_in"):
+        assert isinstance(value, tuple), "parsing gives in and not_in a list of values"
+        values = frozenset(value)
+    else:
+        values = frozenset({value})
     return FiniteSet(values, op in ("!=", "not_in"), domain)._normal()
 
 
@@ -188,12 +192,13 @@ class _Analysis:
             return None if inner is None else (inner[0], ~inner[1])
         if isinstance(node, And | Or):
             parts = [self.single(p) for p in node.parts]
-            if any(p is None for p in parts) or len({p[0] for p in parts}) != 1:  # type: ignore[index]
+            found = [p for p in parts if p is not None]
+            if len(found) != len(parts) or len({fact for fact, _ in found}) != 1:
                 return None
-            combined = parts[0][1]  # type: ignore[index]
-            for _, values in parts[1:]:  # type: ignore[misc]
+            fact, combined = found[0]
+            for _, values in found[1:]:
                 combined = combined & values if isinstance(node, And) else combined | values
-            return parts[0][0], combined  # type: ignore[index]
+            return fact, combined
         return None
 
     def constant(self, node: Condition) -> tuple[bool, str] | None:
@@ -210,11 +215,11 @@ class _Analysis:
         assert isinstance(node, And | Or)
         decisive = isinstance(node, Or)  # the value one part makes the whole take
         name = "or" if decisive else "and"
-        parts = [self.constant(p) for p in node.parts]
-        for part in parts:
-            if part is not None and part[0] is decisive:
+        constants = [self.constant(p) for p in node.parts]
+        for constant in constants:
+            if constant is not None and constant[0] is decisive:
                 return decisive, f"one part of this '{name}' is always {str(decisive).lower()}"
-        if all(p is not None for p in parts):
+        if all(c is not None for c in constants):
             return not decisive, f"every part of this '{name}' is {str(not decisive).lower()}"
         by_fact: dict[str, ValueSet] = {}
         for part in _flat(node):
@@ -246,7 +251,10 @@ def _flat(node: And | Or) -> list[Condition]:
     """The parts of `node`, with those of a nested node of the same kind in its place."""
     parts: list[Condition] = []
     for part in node.parts:
-        parts.extend(_flat(part) if type(part) is type(node) else [part])  # type: ignore[arg-type]
+        if isinstance(part, And | Or) and type(part) is type(node):
+            parts.extend(_flat(part))
+        else:
+            parts.append(part)
     return parts
 
 

@@ -507,10 +507,11 @@ class _Parser:
         when = parse_condition(data["when"], f"{path}.when", context, in_member)
         parsed = [(doc, parse_condition(raw, f"{where}.when", context, in_member))
                   for where, doc, raw in documents]
-        if when is None or any(condition is None for _, condition in parsed):
+        with_conditions = [replace(doc, when=condition) for doc, condition in parsed
+                           if condition is not None]
+        if when is None or len(with_conditions) != len(parsed):
             return None  # reported (or reading a fact that is broken, reported where it is)
-        procedure = replace(procedure, when=when, documents=tuple(
-            replace(doc, when=condition) for doc, condition in parsed))
+        procedure = replace(procedure, when=when, documents=tuple(with_conditions))
         if not _ID.match(procedure.id):
             raise RuleError(f"{path}.id", "a procedure id is lower-case letters, digits and _",
                             "手続IDは半角英小文字・数字・_ で書いてください")

@@ -65,7 +65,8 @@ class FactSpec:
         return self.source in ("asked", "derived_or_asked")
 
     def choice_label(self, value: object) -> str:
-        return dict(self.choices).get(value, str(value))  # type: ignore[arg-type]
+        labels: dict[object, str] = dict(self.choices)
+        return labels.get(value, str(value))
 
     def accepts(self, value: object) -> bool:
         if self.type == "bool":
@@ -99,7 +100,7 @@ class Facts:
     """Where a condition finds its facts: case facts, and one member's facts if in scope."""
 
     def __init__(self, case_facts: Mapping[str, object],
-                 member_facts: list[Mapping[str, object]],
+                 member_facts: Sequence[Mapping[str, object]],
                  settings: Mapping[str, object], member: int | None = None,
                  scope: Sequence[int] | None = None) -> None:
         self.case_facts = case_facts
