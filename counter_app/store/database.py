@@ -6,7 +6,7 @@ import functools
 import logging
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -17,6 +17,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -98,14 +101,14 @@ MIGRATION_TIMEOUTS = Timeouts(answer_s=120.0, statement_ms=0, idle_in_transactio
 
 
 @functools.cache
-def answering_connection(answer_s: float) -> type:
+def answering_connection(answer_s: float) -> type[psycopg.Connection[Any]]:
     """A psycopg connection class that waits at most `answer_s` for the server on every
     exchange (statements, fetches, commits, rollbacks, the pool's ping): libpq has no such
     limit, and statement_timeout cannot help when the server is not running at all. Built on
     first use so that SQLite installations never import psycopg (0.1 s)."""
     import psycopg
 
-    class AnsweringConnection(psycopg.Connection):  # type: ignore[type-arg]
+    class AnsweringConnection(psycopg.Connection[Any]):
         def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
             try:
                 return super().wait(gen, interval, answer_s if timeout is None else timeout)

@@ -101,7 +101,7 @@ def _purge_case(session: Session, case_id: str, ended: tuple[str, ...], cutoff: 
         # The dates of a move or a death are the resident's too: only the statistics remain.
         .values(document=None, initials="", move_date=None, event_date=None, purged_at=now,
                 version=CaseRow.version + 1))
-    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+    return result.rowcount  # type: ignore[attr-defined]
 
 
 def _purge_files(packet_dirs: tuple[Path, ...], cutoff: dt.datetime) -> int:
