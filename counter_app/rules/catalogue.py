@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from card_reader.basic_four import control_character
 from counter_app.domain.calendar import CalendarSpecError, CityCalendar
-from counter_app.domain.facts import DERIVED_FACTS
+from counter_app.domain.facts import DERIVED_FACTS, SUBJECT_FACTS
 from counter_app.rules.analysis import condition_problems
 from counter_app.rules.conditions import (
     Condition,
@@ -37,8 +37,13 @@ if TYPE_CHECKING:
 
 WHO = ("household", "member")
 MOVE_KINDS = ("move_in", "move_within", "move_out")
-DEADLINE_FROM = ("move_date", "filing_date")
-DEADLINE_KEYS = {"days", "from", "inclusive", "text_ja"}
+EVENT_KINDS = ("death", "birth", "marriage", "divorce")  # LIFE_EVENTS.md
+# Where a deadline counts from: move rules from the move, event rules from the event (or, for
+# a death, the day the family learned of it), either from the day of filing.
+DEADLINE_FROM = ("move_date", "event_date", "known_date", "filing_date")
+MOVE_DEADLINE_FROM = ("move_date", "filing_date")
+EVENT_DEADLINE_FROM = ("event_date", "known_date", "filing_date")
+DEADLINE_KEYS = {"days", "from", "inclusive", "text_ja", "when"}
 FormFacts = Mapping[str, Iterable[str]]  # form id → the catalogue facts its template prints
 MAX_NESTING = 64  # levels of JSON: rules need a dozen; Python's recursion ends near 1,000
 MAX_DEADLINE_DAYS = 3650  # ten years: far beyond any legal deadline, far from date overflow
@@ -90,13 +95,16 @@ class Document:
 
 @dataclass(frozen=True)
 class Deadline:
-    """`days` after the move (or the filing day), moved past closed days; or words only
-    (`text_ja`, 「速やかに」). `start` and `inclusive` are None when the file leaves them out."""
+    """`days` after the move or event (or the filing day), moved past closed days; or words
+    only (`text_ja`, 「速やかに」). `start` and `inclusive` are None when the file leaves them
+    out. `when`: a case-level condition for the dated deadline (a court divorce has ten days, a
+    協議離婚 none); when it does not hold, only the words apply."""
 
     days: int | None = None
-    start: str | None = None  # "from": move_date (default) or filing_date
+    start: str | None = None  # "from": the rule set's own day (default) or one of DEADLINE_FROM
     inclusive: bool | None = None  # the first day counts
     text_ja: str | None = None
+    when: Condition | None = None
 
     @property
     def counts_from(self) -> str:
@@ -116,6 +124,8 @@ class Deadline:
             data["inclusive"] = self.inclusive
         if self.text_ja is not None:
             data["text_ja"] = self.text_ja
+        if self.when is not None:
+            data["when"] = self.when.to_json()
         return data
 
 
@@ -132,10 +142,23 @@ class Procedure:
     documents: tuple[Document, ...] = ()
     guide_ja: str = ""
     visit: bool = True  # False: a notice only, nothing to do at a counter (選挙人名簿, …)
+    # A procedure is a move's (move_kinds) or a life event's (event_kinds), never both: the
+    # two see different members on different days (LIFE_EVENTS.md).
+    event_kinds: tuple[str, ...] = ()
+
+    @property
+    def for_event(self) -> bool:
+        return bool(self.event_kinds)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return self.event_kinds or self.move_kinds
 
     def applies_to(self, case: Case) -> bool:
         """Whether this procedure is considered for the case at all (its rule decides the
-        rest). Moves today; a life event kind is one more clause here."""
+        rest): the case's move or event is of one of its kinds."""
+        if self.for_event:
+            return case.event is not None and case.event.kind.value in self.event_kinds
         return case.move is not None and case.move.kind.value in self.move_kinds
 
     @property
@@ -145,10 +168,13 @@ class Procedure:
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "id": self.id, "title_ja": self.title_ja, "section": self.section, "who": self.who,
-            "move_kinds": list(self.move_kinds), "when": self.when.to_json(),
-            "forms": list(self.forms),
-            "deadline": self.deadline.to_json() if self.deadline else None}
+            "id": self.id, "title_ja": self.title_ja, "section": self.section, "who": self.who}
+        if self.event_kinds:
+            data["event_kinds"] = list(self.event_kinds)
+        if self.move_kinds or not self.event_kinds:
+            data["move_kinds"] = list(self.move_kinds)
+        data.update({"when": self.when.to_json(), "forms": list(self.forms),
+                     "deadline": self.deadline.to_json() if self.deadline else None})
         if self.documents:
             data["documents"] = [d.to_json() for d in self.documents]
         if self.guide_ja:
@@ -318,8 +344,8 @@ _KEYS = {
     "fact": {"key", "scope", "type", "label_ja", "source", "choices"},
     "choice": {"value", "label_ja"},
     "question": {"fact", "text_ja", "household_text_ja", "sensitive"},
-    "procedure": {"id", "title_ja", "section", "who", "move_kinds", "when", "forms", "deadline",
-                  "documents", "guide_ja", "visit"},
+    "procedure": {"id", "title_ja", "section", "who", "move_kinds", "event_kinds", "when", "forms",
+                  "deadline", "documents", "guide_ja", "visit"},
     "document": {"text_ja", "when", "issued"},
 }
 
@@ -479,8 +505,19 @@ class _Parser:
     def procedure(self, item: Any, path: str, context: Context) -> Procedure | None:
         data = _object(item, path, "procedure")
         forms = _get(data, "forms", list, path, [])
-        kinds = _get(data, "move_kinds", list, path)
-        for where, values in ((f"{path}.forms", forms), (f"{path}.move_kinds", kinds)):
+        event_kinds = _get(data, "event_kinds", list, path, [])
+        if "event_kinds" in data:
+            if not event_kinds:
+                raise RuleError(f"{path}.event_kinds", f"some of {', '.join(EVENT_KINDS)}",
+                                "出来事の種類を選んでください")
+            if "move_kinds" in data:
+                raise RuleError(f"{path}.move_kinds", "a procedure is for moves or for life "
+                                "events, not both (write it twice with the same id)",
+                                "異動の手続と出来事の手続は分けて書いてください")
+        # A move's procedure names its move kinds; a life event's names its event kinds.
+        kinds = _get(data, "move_kinds", list, path, [] if event_kinds else _MISSING)
+        for where, values in ((f"{path}.forms", forms), (f"{path}.move_kinds", kinds),
+                              (f"{path}.event_kinds", event_kinds)):
             if not all(isinstance(v, str) for v in values):
                 raise RuleError(where, "expected a list of strings")
         if "when" not in data:
@@ -502,16 +539,26 @@ class _Parser:
             when=Const(True), forms=tuple(forms),
             deadline=_deadline(data.get("deadline"), f"{path}.deadline"),
             guide_ja=_text(data, "guide_ja", path, ""),
-            visit=_get(data, "visit", bool, path, True))
+            visit=_get(data, "visit", bool, path, True), event_kinds=tuple(event_kinds))
         # The conditions last: each of their broken leaves is reported, not only the first.
         when = parse_condition(data["when"], f"{path}.when", context, in_member)
         parsed = [(doc, parse_condition(raw, f"{where}.when", context, in_member))
                   for where, doc, raw in documents]
+        deadline = procedure.deadline
+        if deadline is not None and isinstance(data["deadline"], dict) \
+                and "when" in data["deadline"]:
+            # One date for the whole row: the condition reads case facts only.
+            dated_when = parse_condition(data["deadline"]["when"], f"{path}.deadline.when",
+                                         context, False)
+            if dated_when is None:
+                return None
+            deadline = replace(deadline, when=dated_when)
         with_conditions = [replace(doc, when=condition) for doc, condition in parsed
                            if condition is not None]
         if when is None or len(with_conditions) != len(parsed):
             return None  # reported (or reading a fact that is broken, reported where it is)
-        procedure = replace(procedure, when=when, documents=tuple(with_conditions))
+        procedure = replace(procedure, when=when, deadline=deadline,
+                            documents=tuple(with_conditions))
         if not _ID.match(procedure.id):
             raise RuleError(f"{path}.id", "a procedure id is lower-case letters, digits and _",
                             "手続IDは半角英小文字・数字・_ で書いてください")
@@ -538,18 +585,12 @@ class _Checks:
             self.add("procedures", "a catalogue needs at least one procedure",
                      "手続が一つもありません")
         sections = {s.name_ja for s in catalogue.city.sections}
-        seen: set[str] = set()
+        seen: dict[tuple[str, bool], Procedure] = {}  # (id, for an event) → the first
         read: set[str] = set()  # facts some condition reads
         for procedure in catalogue.procedures:
             path = self.paths[id(procedure)]
-            if procedure.id in seen:
-                self.add(f"{path}.id", f"duplicate procedure id {procedure.id!r}",
-                         f"手続ID「{procedure.id}」が二つあります")
-            seen.add(procedure.id)
-            bad_kinds = set(procedure.move_kinds) - set(MOVE_KINDS)
-            if bad_kinds or not procedure.move_kinds:
-                self.add(f"{path}.move_kinds", f"must be some of {', '.join(MOVE_KINDS)}",
-                         "異動の種類を選んでください")
+            self.identity(procedure, path, seen)
+            self.kinds(procedure, path)
             if procedure.section not in sections:
                 self.add(f"{path}.section", f"unknown section {procedure.section!r}",
                          f"課「{procedure.section}」がありません")
@@ -563,16 +604,23 @@ class _Checks:
             conditions = [(f"{path}.when", procedure.when)] + [
                 (f"{path}.documents[{j}].when", d.when)
                 for j, d in enumerate(procedure.documents)]
+            if procedure.deadline is not None and procedure.deadline.when is not None:
+                conditions.append((f"{path}.deadline.when", procedure.deadline.when))
             for where, condition in conditions:
                 self.problems.extend(condition_problems(condition, where, catalogue.facts,
                                                         catalogue.city.settings))
                 for key in sorted(condition.facts_read()):
-                    read.add(key)
-                    spec = catalogue.facts[key]
-                    if spec.askable and key not in catalogue.questions \
-                            and key not in self.broken_questions:
+                    # deceased.K is asked as the deceased's own K.
+                    asked = SUBJECT_FACTS.get(key, key)
+                    read |= {key, asked}
+                    spec = catalogue.facts.get(asked)
+                    if spec is None:
+                        self.add(where, f"{key} is the deceased's {asked}, which the catalogue "
+                                        "does not declare", f"項目「{asked}」がありません")
+                    elif spec.askable and asked not in catalogue.questions \
+                            and asked not in self.broken_questions:
                         # Unanswerable, it would hold the interview open for ever.
-                        self.add(where, f"{key} may need asking but has no question",
+                        self.add(where, f"{asked} may need asking but has no question",
                                  f"「{spec.label_ja}」を聞く質問がありません")
         if form_facts is None or not self.complete or not catalogue.procedures:
             return
@@ -586,6 +634,45 @@ class _Checks:
                          "この質問の答えを使う条件や申請書がありません")
 
 
+    def identity(self, procedure: Procedure, path: str,
+                 seen: dict[tuple[str, bool], Procedure]) -> None:
+        """An id stands once among the move procedures and once among the event ones; a
+        procedure chosen by both rule sets is one row (LIFE_EVENTS.md), so both say the same
+        title, section and who. Forms may differ: a row both choose prints the forms of the
+        entry that stands first (the move's)."""
+        key = (procedure.id, procedure.for_event)
+        if key in seen:
+            self.add(f"{path}.id", f"duplicate procedure id {procedure.id!r}",
+                     f"手続ID「{procedure.id}」が二つあります")
+            return
+        seen[key] = procedure
+        other = seen.get((procedure.id, not procedure.for_event))
+        if other is not None:
+            differing = [name for name in ("title_ja", "section", "who")
+                         if getattr(other, name) != getattr(procedure, name)]
+            if differing:
+                self.add(f"{path}.{differing[0]}", f"procedure {procedure.id!r} for moves and "
+                         f"for life events must agree on {', '.join(differing)}",
+                         f"手続ID「{procedure.id}」の異動用と出来事用で内容が違います")
+
+    def kinds(self, procedure: Procedure, path: str) -> None:
+        if procedure.event_kinds:
+            if set(procedure.event_kinds) - set(EVENT_KINDS):
+                self.add(f"{path}.event_kinds", f"must be some of {', '.join(EVENT_KINDS)}",
+                         "出来事の種類を選んでください")
+            allowed = EVENT_DEADLINE_FROM
+        else:
+            if set(procedure.move_kinds) - set(MOVE_KINDS) or not procedure.move_kinds:
+                self.add(f"{path}.move_kinds", f"must be some of {', '.join(MOVE_KINDS)}",
+                         "異動の種類を選んでください")
+            allowed = MOVE_DEADLINE_FROM
+        deadline = procedure.deadline
+        if deadline is not None and deadline.start is not None \
+                and deadline.start not in allowed:
+            self.add(f"{path}.deadline.from", f"this procedure's deadline counts from one of "
+                     f"{', '.join(allowed)}", "期限の起算日がこの手続に合いません")
+
+
 def _deadline(value: Any, path: str) -> Deadline | None:
     if value is None:
         return None
@@ -596,6 +683,9 @@ def _deadline(value: Any, path: str) -> Deadline | None:
         raise RuleError(path, f"unknown keys {sorted(unknown)}; use {sorted(DEADLINE_KEYS)}")
     if "text_ja" in value and not isinstance(value["text_ja"], str):
         raise RuleError(f"{path}.text_ja", "expected a string")
+    if "when" in value and ("days" not in value or "text_ja" not in value):
+        raise RuleError(f"{path}.when", "a dated deadline with a condition needs days and the "
+                                        "words for when it does not hold (text_ja)")
     if "days" in value:
         days = value["days"]
         # bool is an int in Python: `"days": true` would mean one day.

@@ -2,7 +2,8 @@
 
     true | false
     {"and": [C, …]}  {"or": [C, …]}  {"not": C}
-    {"any_member": C}                       household rules: true if C holds for some member
+    {"any_member": C}                       true if C holds for some member (in a member rule:
+                                            some member, this one included)
     {"fact": KEY}                           KEY is true
     {"fact": KEY, "op": OP, "value": V}     OP: == != < <= > >= in not_in
     V: a JSON value, a list (for in/not_in), {"fact": KEY} or {"setting": NAME}
@@ -97,29 +98,42 @@ class Outcome:
 
 
 class Facts:
-    """Where a condition finds its facts: case facts, and one member's facts if in scope."""
+    """Where a condition finds its facts: case facts, and one member's facts if in scope.
+
+    `aliases`: case facts that are one member's fact (`deceased.health_insurance` is member
+    S's `health_insurance`); unanswered, they are reported under the member's key."""
 
     def __init__(self, case_facts: Mapping[str, object],
                  member_facts: Sequence[Mapping[str, object]],
                  settings: Mapping[str, object], member: int | None = None,
-                 scope: Sequence[int] | None = None) -> None:
+                 scope: Sequence[int] | None = None,
+                 aliases: Mapping[str, tuple[int, str]] | None = None) -> None:
         self.case_facts = case_facts
         self.member_facts = member_facts
         self.settings = settings
         self.member = member
         # The members rules may look at (move rules: the moving members only).
         self.scope = tuple(range(len(member_facts))) if scope is None else tuple(scope)
+        self.aliases = aliases or {}
 
     def for_member(self, index: int) -> Facts:
-        return Facts(self.case_facts, self.member_facts, self.settings, index, self.scope)
+        return Facts(self.case_facts, self.member_facts, self.settings, index, self.scope,
+                     self.aliases)
 
     def within(self, scope: Sequence[int]) -> Facts:
-        return Facts(self.case_facts, self.member_facts, self.settings, self.member, scope)
+        return Facts(self.case_facts, self.member_facts, self.settings, self.member, scope,
+                     self.aliases)
 
     def full_key(self, key: str) -> str:
+        if key in self.aliases:
+            index, fact = self.aliases[key]
+            return f"member.{index}.{fact}"
         return key if self.member is None or "." in key else f"member.{self.member}.{key}"
 
     def lookup(self, key: str) -> tuple[bool, object]:
+        if key in self.aliases:
+            index, fact = self.aliases[key]
+            return (fact in self.member_facts[index], self.member_facts[index].get(fact))
         if "." in key:
             return (key in self.case_facts, self.case_facts.get(key))
         assert self.member is not None, "member fact outside a member (parsing refused it)"
@@ -361,11 +375,12 @@ class Context:
     broken_facts: frozenset[str] = frozenset()
 
 
-def parse_condition(data: Any, path: str, context: Context, in_member: bool
-                    ) -> Condition | None:
-    """The typed condition, or None after adding its problems to `context.problems`."""
+def parse_condition(data: Any, path: str, context: Context, in_member: bool,
+                    in_any: bool = False) -> Condition | None:
+    """The typed condition, or None after adding its problems to `context.problems`.
+    `in_any`: inside an any_member, where another one would mean nothing more."""
     try:
-        return _parse(data, path, context, in_member)
+        return _parse(data, path, context, in_member, in_any)
     except _Skip:
         return None
     except RuleError as exc:
@@ -373,7 +388,8 @@ def parse_condition(data: Any, path: str, context: Context, in_member: bool
         return None
 
 
-def _parse(data: Any, path: str, context: Context, in_member: bool) -> Condition | None:
+def _parse(data: Any, path: str, context: Context, in_member: bool, in_any: bool
+           ) -> Condition | None:
     if isinstance(data, bool):
         return Const(data)
     if not isinstance(data, dict) or not data:
@@ -388,17 +404,18 @@ def _parse(data: Any, path: str, context: Context, in_member: bool) -> Condition
     if key in ("and", "or"):
         if not isinstance(body, list) or not body:
             raise RuleError(f"{path}.{key}", "needs a non-empty list of conditions")
-        parts = [parse_condition(part, f"{path}.{key}[{i}]", context, in_member)
+        parts = [parse_condition(part, f"{path}.{key}[{i}]", context, in_member, in_any)
                  for i, part in enumerate(body)]
         if any(p is None for p in parts):
             return None
         return (And if key == "and" else Or)(tuple(parts))  # type: ignore[arg-type]
     if key == "not":
-        part = parse_condition(body, f"{path}.not", context, in_member)
+        part = parse_condition(body, f"{path}.not", context, in_member, in_any)
         return None if part is None else Not(part)
-    if in_member:
-        raise RuleError(path, "any_member inside a member rule")
-    part = parse_condition(body, f"{path}.any_member", context, True)
+    if in_any:
+        raise RuleError(path, "any_member inside any_member")
+    # In a member rule too: LIFE_EVENTS.md's "the spouse, if any member is a child".
+    part = parse_condition(body, f"{path}.any_member", context, True, True)
     return None if part is None else AnyMember(part)
 
 

@@ -14,7 +14,14 @@ from typing import Any
 
 from counter_app.domain import Case, CaseFormatError
 from counter_app.domain.calendar import CityCalendar
-from counter_app.domain.facts import derived_case_facts, derived_member_facts, grade_label
+from counter_app.domain.facts import (
+    SUBJECT_FACTS,
+    death_subject,
+    derived_case_facts,
+    derived_member_facts,
+    grade_label,
+    moving_members,
+)
 from counter_app.rules.catalogue import Catalogue, Document, Procedure
 from counter_app.rules.conditions import OP_SYMBOLS, Check, Facts, FactSpec
 
@@ -62,7 +69,8 @@ class ChosenProcedure:
             "id": p.id, "title": p.title_ja, "section": p.section, "members": self.members,
             "forms": list(p.forms),
             "deadline": self.deadline.isoformat() if self.deadline else None,
-            "deadline_note": p.deadline.text_ja if p.deadline else None,
+            # The words where there is no date (「速やかに」, a 協議離婚's none).
+            "deadline_note": p.deadline.text_ja if p.deadline and not self.deadline else None,
             "documents": [d.text_ja for d in self.documents if not d.issued],
             "issued": [d.text_ja for d in self.documents if d.issued],
             "reasons": self.reasons(),
@@ -137,40 +145,59 @@ def check_answers(case: Case, catalogue: Catalogue) -> None:
             raise CaseFormatError(f"answers.{key}", f"{value!r} is not one of {allowed}")
 
 
-def case_facts(case: Case, catalogue: Catalogue) -> Facts:
+def case_facts(case: Case, catalogue: Catalogue, on: dt.date | None = None) -> Facts:
+    """Every fact of the case, member facts derived on the day `on` (default: the case's
+    date: the move's, else the event's)."""
     case_level = {k: v for k, v in case.answers.items() if not k.startswith("member.")}
     case_level.update(derived_case_facts(case))  # derived facts win over answers
     members = []
     for i in range(len(case.members)):
         prefix = f"member.{i}."
         facts = {k[len(prefix):]: v for k, v in case.answers.items() if k.startswith(prefix)}
-        facts.update(derived_member_facts(case, i))  # allowance_claimant included
+        facts.update(derived_member_facts(case, i, on))  # allowance_claimant included
         members.append(facts)
-    return Facts(case_level, members, catalogue.city.settings)
+    subject = death_subject(case)
+    aliases = {} if subject is None else {
+        key: (subject, fact) for key, fact in SUBJECT_FACTS.items()}
+    return Facts(case_level, members, catalogue.city.settings, aliases=aliases)
+
+
+def rule_facts(case: Case, catalogue: Catalogue, procedure: Procedure) -> Facts:
+    """The facts a procedure's rule sees: a move's rules the moving members on the move's
+    date, a life event's every member of the case on the event's date (LIFE_EVENTS.md)."""
+    if procedure.for_event:
+        assert case.event is not None
+        return case_facts(case, catalogue, case.event.date)
+    assert case.move is not None
+    return case_facts(case, catalogue, case.move.date).within(moving_members(case))
 
 
 def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = None
               ) -> Determination:
-    """The procedures this case needs. `filing_date` (default: the move date) anchors
-    deadlines counted from the day of filing."""
+    """The procedures this case needs. `filing_date` (default: the move date, else the event
+    date) anchors deadlines counted from the day of filing.
+
+    A move and a life event in one case: both rule sets are applied, and a procedure both
+    choose is one row with the members of both and the earlier deadline."""
     check_answers(case, catalogue)
-    chosen: list[ChosenProcedure] = []
+    chosen: dict[str, ChosenProcedure] = {}
     missing: set[str] = set()
-    if case.move is None:
-        return Determination(chosen, [])
-    # Move rules see the moving members only (not someone who joins them but stays put).
-    moving = [i for i, m in enumerate(case.members) if m.moves]
-    facts = case_facts(case, catalogue).within(moving)
-    filed = filing_date or case.move.date
+    facts: dict[bool, Facts] = {}  # for an event's rules (True) or the move's (False)
+    if case.move is not None:
+        facts[False] = case_facts(case, catalogue, case.move.date).within(moving_members(case))
+    if case.event is not None:
+        facts[True] = case_facts(case, catalogue, case.event.date)
+    filed = filing_date or case.date
     for procedure in catalogue.procedures:
         if not procedure.applies_to(case):
             continue
+        scoped = facts[procedure.for_event]
         if procedure.who == "household":
-            if not moving:
-                continue
-            contexts = [facts]
+            if not scoped.scope:
+                continue  # a move row needs someone who moves
+            contexts = [scoped]
         else:
-            contexts = [facts.for_member(i) for i in moving]
+            contexts = [scoped.for_member(i) for i in scoped.scope]
         members, checks, documents = [], [], []
         applies = False
         for context in contexts:
@@ -190,23 +217,53 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
                         documents.append(document)
         if not applies:
             continue
-        chosen.append(ChosenProcedure(procedure, members,
-                                      _deadline(procedure, case, filed, catalogue.city.calendar),
-                                      checks, documents))
-    return Determination(chosen, sorted(missing, key=_key_order))
+        deadline, unknown = _deadline(procedure, case, filed, catalogue.city.calendar, scoped)
+        missing |= unknown
+        row = ChosenProcedure(procedure, members, deadline, checks, documents)
+        earlier = chosen.get(procedure.id)
+        chosen[procedure.id] = row if earlier is None else _joined(earlier, row)
+    return Determination(list(chosen.values()), sorted(missing, key=_key_order))
 
 
-def _deadline(procedure: Procedure, case: Case, filed: dt.date,
-              calendar: CityCalendar) -> dt.date | None:
-    """The last day as a date, moved past the city's closed days (地方自治法 4条の2 ④)."""
+def _joined(first: ChosenProcedure, second: ChosenProcedure) -> ChosenProcedure:
+    """One row for a procedure chosen by the move's rules and the event's: the members of
+    both, the earlier deadline, the reasons and documents of both."""
+    dates = [d for d in (first.deadline, second.deadline) if d is not None]
+    return ChosenProcedure(
+        first.procedure, sorted(set(first.members) | set(second.members)),
+        min(dates) if dates else None, first.checks + second.checks,
+        first.documents + [d for d in second.documents if d not in first.documents])
+
+
+def _deadline(procedure: Procedure, case: Case, filed: dt.date, calendar: CityCalendar,
+              facts: Facts) -> tuple[dt.date | None, set[str]]:
+    """The last day as a date, moved past the city's closed days (地方自治法 4条の2 ④), and
+    the facts its condition still needs."""
     deadline = procedure.deadline
     if deadline is None or deadline.days is None:
-        return None
-    start = filed if deadline.counts_from == "filing_date" else case.date
+        return None, set()
+    if deadline.when is not None:
+        outcome = deadline.when.evaluate(facts)
+        if not outcome.value:
+            return None, outcome.missing
+    start = _start(deadline.start, procedure, case, filed)
     try:
-        return calendar.deadline(start, deadline.days, deadline.counts_first_day)
+        return calendar.deadline(start, deadline.days, deadline.counts_first_day), set()
     except OverflowError:
-        return None  # beyond the calendar (year 9999): no date rather than a crash
+        return None, set()  # beyond the calendar (year 9999): no date rather than a crash
+
+
+def _start(start: str | None, procedure: Procedure, case: Case, filed: dt.date) -> dt.date:
+    """The day a deadline counts from: by default the rule set's own (move or event) day."""
+    if start == "filing_date":
+        return filed
+    if procedure.for_event:
+        assert case.event is not None
+        if start == "known_date":
+            return case.event.known_date or case.event.date
+        return case.event.date
+    assert case.move is not None
+    return case.move.date
 
 
 def _key_order(key: str) -> tuple[int, int, str]:

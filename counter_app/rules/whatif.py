@@ -9,7 +9,6 @@ so: the facts the rule read for those members, or the reasons it held.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,8 +23,8 @@ from counter_app.rules.conditions import Check, Facts, FactSpec
 from counter_app.rules.engine import (
     ChosenProcedure,
     Determination,
-    case_facts,
     determine,
+    rule_facts,
     value_ja,
 )
 
@@ -188,20 +187,18 @@ def _differences(catalogue: Catalogue, household: TestHousehold, result: Determi
     names = [display_name(m.name) for m in case.members]
     got = {p.id: p for p in result.procedures}
     expected = dict(household.expected)
-    # The facts, worked out once and only for a household that is missing something.
-    facts = functools.cache(lambda: case_facts(case, catalogue) if case.move else None)
     found = []
     for procedure_id, members in household.expected:
         chosen = got.get(procedure_id)
         if chosen is None:
-            why, why_ja = _why_not(catalogue, procedure_id, members, case, facts(), names)
+            why, why_ja = _why_not(catalogue, procedure_id, members, case, names)
             found.append(Difference("missing", procedure_id, members, None, why, why_ja))
             continue
         if tuple(sorted(chosen.members)) != members:
             have = tuple(sorted(chosen.members))
             extra = tuple(m for m in have if m not in members)
             lacking = tuple(m for m in members if m not in have)
-            why, why_ja = _why_not(catalogue, procedure_id, lacking, case, facts(), names)
+            why, why_ja = _why_not(catalogue, procedure_id, lacking, case, names)
             held = _held(chosen, [c for c in chosen.checks if c.member in extra])
             found.append(Difference(
                 "members", procedure_id, members, have,
@@ -225,19 +222,19 @@ def _held(chosen: ChosenProcedure, checks: list[Check]) -> ChosenProcedure:
 
 
 def _why_not(catalogue: Catalogue, procedure_id: str, members: tuple[int, ...], case: Case,
-             facts: Facts | None, names: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+             names: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Why the rules did not choose the procedure (for these members): it is not in the
-    catalogue, not for this kind of move, or the facts its rule reads, with their values."""
-    procedure = catalogue.procedure(procedure_id)
-    if procedure is None:
+    catalogue, not for this kind of move or event, or the facts its rule reads, with their
+    values. A procedure for both a move and an event is explained by the rule that applies."""
+    entries = [p for p in catalogue.procedures if p.id == procedure_id]
+    if not entries:
         return ("the catalogue has no such procedure",), ("この手続はルールにありません",)
-    if not procedure.applies_to(case):
-        kinds = ", ".join(procedure.move_kinds)
-        return (f"it is for {kinds}",), (f"この異動の種類では対象外です（{kinds}）",)
-    if facts is None:
-        return (), ()
-    moving = [i for i, m in enumerate(case.members) if m.moves]
-    scoped = facts.within(moving)
+    procedure = next((p for p in entries if p.applies_to(case)), None)
+    if procedure is None:
+        kinds = ", ".join(k for p in entries for k in p.kinds)
+        return (f"it is for {kinds}",), (f"この異動・出来事の種類では対象外です（{kinds}）",)
+    scoped = rule_facts(case, catalogue, procedure)
+    moving = scoped.scope
     contexts = [(None, scoped)] if procedure.who == "household" else \
         [(i, scoped.for_member(i)) for i in members]
     lines, lines_ja = [], []
