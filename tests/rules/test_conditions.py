@@ -157,7 +157,7 @@ def test_default_catalogue_round_trips_through_export():
     catalogue = default_catalogue()
     again = Catalogue.from_json(catalogue.to_json())
     assert [p.id for p in again.procedures] == [p.id for p in catalogue.procedures]
-    assert len(catalogue.procedures) == 33
+    assert len(catalogue.procedures) == 69
 
 
 def test_a_document_condition_on_an_unaskable_fact_is_refused():
