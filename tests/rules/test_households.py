@@ -1,5 +1,5 @@
 """Whole households through `counter-app determine`, against expectations worked out by hand
-from PROCEDURES.md (tests/households/*.json)."""
+from PROCEDURES.md and LIFE_EVENTS.md (tests/households/*.json)."""
 
 import json
 from pathlib import Path
@@ -12,7 +12,7 @@ from counter_app.app import main
 pytestmark = pytest.mark.usefixtures("data_dir")
 
 HOUSEHOLDS = sorted((Path(__file__).parent.parent / "households").glob("*.json"))
-KINDS_COVERED = {"move_in", "move_within", "move_out"}
+KINDS_COVERED = {"move_in", "move_within", "move_out", "death", "birth", "marriage", "divorce"}
 
 
 def _determine(capsys, case, tmp_path):
@@ -24,7 +24,9 @@ def _determine(capsys, case, tmp_path):
 
 @pytest.mark.parametrize("household", HOUSEHOLDS, ids=[h.stem for h in HOUSEHOLDS])
 def test_household(household, capsys, tmp_path):
-    """A test household (DESIGN.md): a case file plus `expected` [[procedure id, members]]."""
+    """A test household (DESIGN.md): a case file plus `expected` [[procedure id, members]];
+    life-event households also state some deadlines as dates (`expected_deadlines`, null for
+    a procedure without one)."""
     data = json.loads(household.read_text(encoding="utf-8"))
     result = _determine(capsys, data, tmp_path)
     got = sorted([p["id"], p["members"]] for p in result["procedures"])
@@ -35,8 +37,13 @@ def test_household(household, capsys, tmp_path):
         assert document in by_id[procedure]["documents"]
     for procedure, document in data.get("expected_issued", {}).items():
         assert document in by_id[procedure]["issued"]
+    first_day = min(part["date"] for part in (data.get("move"), data.get("event")) if part)
     for p in result["procedures"]:
-        assert p["deadline"] is None or p["deadline"] >= data["move"]["date"]
+        assert p["deadline"] is None or p["deadline"] >= first_day
+        # A date, or else the words for it (when the catalogue has any).
+        assert p["deadline"] is None or p["deadline_note"] is None
+    for procedure, deadline in data.get("expected_deadlines", {}).items():
+        assert by_id[procedure]["deadline"] == deadline, procedure
 
 
 def test_households_cover_every_procedure_and_move_kind():
@@ -46,8 +53,8 @@ def test_households_cover_every_procedure_and_move_kind():
     for household in HOUSEHOLDS:
         data = json.loads(household.read_text(encoding="utf-8"))
         ids |= {procedure for procedure, _members in data["expected"]}
-        kinds.add(data["move"]["kind"])
-    assert len(HOUSEHOLDS) >= 15
+        kinds |= {part["kind"] for part in (data.get("move"), data.get("event")) if part}
+    assert len(HOUSEHOLDS) >= 24
     assert kinds == KINDS_COVERED
     assert ids == {p.id for p in default_catalogue().procedures}
 
