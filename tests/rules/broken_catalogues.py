@@ -71,6 +71,10 @@ def _text(key: str, **change: Any) -> Callable[[dict], None]:
 MOVE_IN = _where("procedures", "resident_move_in")
 NHI = _where("procedures", "nhi_enroll")
 CHILD_MEDICAL = _where("procedures", "child_medical")
+DEATH = _where("procedures", "death_registration")
+BIRTH = _where("procedures", "birth_registration")
+DIVORCE = _where("procedures", "divorce_registration")
+PROPERTY = _where("procedures", "property_heir_representative")
 N_FACTS = len(default_dict()["facts"])
 N_QUESTIONS = len(default_dict()["questions"])
 
@@ -181,6 +185,39 @@ BROKEN: list[tuple[str, Callable[[dict], None], str]] = [
      f"{MOVE_IN}.forms"),
     ("documents_object", lambda d: _procedure(d, "resident_move_in").update(documents={}),
      f"{MOVE_IN}.documents"),
+    # Life events (LIFE_EVENTS.md)
+    ("event_kinds_unknown",
+     lambda d: _procedure(d, "death_registration").update(event_kinds=["funeral"]),
+     f"{DEATH}.event_kinds"),
+    ("event_kinds_empty", lambda d: _procedure(d, "death_registration").update(event_kinds=[]),
+     f"{DEATH}.event_kinds"),
+    ("event_and_move_kinds",
+     lambda d: _procedure(d, "death_registration").update(move_kinds=["move_in"]),
+     f"{DEATH}.move_kinds"),
+    ("event_id_twice",
+     lambda d: _procedure(d, "birth_registration").update(id="death_registration"),
+     f"{BIRTH}.id"),
+    ("shared_id_other_title",
+     lambda d: _procedure(d, "birth_registration").update(id="resident_move_in"),
+     f"{BIRTH}.title_ja"),
+    ("deadline_known_date_for_a_move",
+     lambda d: _procedure(d, "nhi_enroll").update(deadline={"days": 14, "from": "known_date"}),
+     f"{NHI}.deadline.from"),
+    ("deadline_move_date_for_an_event",
+     lambda d: _procedure(d, "death_registration").update(
+         deadline={"days": 7, "from": "move_date"}), f"{DEATH}.deadline.from"),
+    ("deadline_when_without_words",
+     lambda d: _procedure(d, "divorce_registration").update(
+         deadline={"days": 10, "when": {"fact": "event.court"}}), f"{DIVORCE}.deadline.when"),
+    ("deadline_when_member_fact",
+     lambda d: _procedure(d, "divorce_registration").update(
+         deadline={"days": 10, "text_ja": "—", "when": {"fact": "spouse"}}),
+     f"{DIVORCE}.deadline.when.fact"),
+    ("any_member_in_any_member",
+     _when("resident_move_in", {"any_member": {"any_member": {"fact": "card_held"}}}),
+     f"{MOVE_IN}.when.any_member"),
+    ("deceased_fact_without_question",
+     lambda d: d["questions"].remove(_question(d, "owns_property")), f"{PROPERTY}.when"),
 ]
 
 

@@ -50,7 +50,8 @@ SHAPES = {"days_huge", "days_negative", "days_true", "days_fraction", "days_text
           "member_fact_key_dotted", "case_fact_key_bare", "choice_without_choices",
           "choice_value_number", "no_procedures", "op_unhashable", "version_text",
           "version_true", "no_city", "setting_list", "no_sections", "when_missing",
-          "move_kinds_text", "forms_number", "documents_object"}
+          "move_kinds_text", "forms_number", "documents_object", "event_kinds_unknown",
+          "event_kinds_empty", "event_and_move_kinds", "deadline_when_without_words"}
 
 
 @pytest.mark.parametrize(("name", "change"), [(n, c) for n, c, _ in BROKEN if n in SHAPES],

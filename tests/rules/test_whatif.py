@@ -126,3 +126,26 @@ def test_a_file_that_is_not_json_is_named(tmp_path):
     with pytest.raises(HouseholdError) as info:
         load_households(tmp_path)
     assert info.value.name == "broken" and info.value.path == "(file)"
+
+
+def test_a_life_event_procedure_is_explained_with_its_own_facts_and_kinds():
+    death = read_household(SHIPPED / "18_death_of_an_employee_head_with_dependents.json")
+    moving = read_household(SHIPPED / "19_death_then_the_survivor_moves_within.json")
+    rows = {"18": [["head_of_household_change", []], ["nhi_loss_deceased", [0]]],
+            "19": [["birth_registration", []], ["card_continued_use", [0, 1]]]}
+    households = []
+    for household, extra in ((death, rows["18"]), (moving, rows["19"])):
+        ids = {pid for pid, _ in extra}
+        expected = [row for row in household.data["expected"] if row[0] not in ids] + extra
+        households.append(TestHousehold.from_dict(household.name,
+                                                  {**household.data, "expected": expected}))
+    found = _differences(default_catalogue(), households)
+    assert found[death.name] == [
+        "missing head_of_household_change (household) — rule is false with "
+        "death.remaining_15plus = 1, death.was_head = true",
+        "missing nhi_loss_deceased members 0 — member 0: rule is false with "
+        "health_insurance = employee, subject = true"]
+    # The deceased is no moving member: move rules never see her.
+    assert found[moving.name] == [
+        "missing birth_registration (household) — it is for birth",
+        "card_continued_use: members 0, expected members 0, 1 — member 1: does not move"]
