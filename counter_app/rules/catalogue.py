@@ -107,10 +107,6 @@ class Deadline:
     when: Condition | None = None
 
     @property
-    def counts_from(self) -> str:
-        return self.start or "move_date"
-
-    @property
     def counts_first_day(self) -> bool:
         return bool(self.inclusive)
 
