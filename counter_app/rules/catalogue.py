@@ -652,6 +652,7 @@ class _Checks:
                          f"手続ID「{procedure.id}」の異動用と出来事用で内容が違います")
 
     def kinds(self, procedure: Procedure, path: str) -> None:
+        allowed: tuple[str, ...]
         if procedure.event_kinds:
             if set(procedure.event_kinds) - set(EVENT_KINDS):
                 self.add(f"{path}.event_kinds", f"must be some of {', '.join(EVENT_KINDS)}",
