@@ -182,7 +182,7 @@ def test_publishing_is_refused_with_every_difference_listed(database, tmp_path, 
 def test_rules_test_lists_every_difference(data_dir, tmp_path, capsys, monkeypatch):
     code, out, _ = _run(capsys, monkeypatch, "test", str(HOUSEHOLDS))
     assert code == 0
-    assert out.splitlines()[-1] == "16 households: 16 as expected, 0 differ (catalogue version 1)"
+    assert out.splitlines()[-1] == "25 households: 25 as expected, 0 differ (catalogue version 1)"
     data = json.loads(shipped_text())
     _procedure(data, "care_insurance_enroll")["when"]["value"] = 66
     _procedure(data, "voter_registration")["when"] = {"fact": "legal_age", "op": ">=",
@@ -193,7 +193,7 @@ def test_rules_test_lists_every_difference(data_dir, tmp_path, capsys, monkeypat
     assert out.count("DIFF  ") == 4
     assert "      extra voter_registration members 0, 1 — member 0: legal_age = 36 (≥ 16); " \
            "member 1: legal_age = 33 (≥ 16)" in out.splitlines()
-    assert out.splitlines()[-1].startswith("16 households: 12 as expected, 4 differ")
+    assert out.splitlines()[-1].startswith("25 households: 21 as expected, 4 differ")
 
 
 def test_a_bad_household_directory_is_named(data_dir, tmp_path, capsys, monkeypatch):
