@@ -112,6 +112,7 @@ def test_the_trainer_places_a_card_by_search_and_sees_the_try_it_spends(window, 
     qtbot.waitUntil(lambda: "あと2回" in window.reception.card_problem.text())
     qtbot.waitUntil(lambda: _cells(panel, "北見 花子")[2] == "2回")  # live, after the read
     assert "読み取り機の上" in _cells(panel, "北見 花子")[3]
+    assert panel.message.text().startswith("読み取りの結果：暗証番号が違います")
     assert window.status.reader.text() == "カードリーダー: 模擬リーダー（デモ）（カードあり）"
 
 
@@ -200,6 +201,7 @@ def test_the_reset_empties_the_demo_cases_after_a_confirmation_and_keeps_results
     assert window.current_page_key() == "reception"
     assert "リセットしました" in window.reception.hint.text()
     assert _cells(panel, "北見 太郎")[2:] == ["3回", ""]  # fresh cards, nothing on the reader
+    assert window.status.reader.text() == "カードリーダー: 模擬リーダー（デモ）"
     assert [r.trainee for r in results.all()] == ["研修 一郎"]
 
 
@@ -244,7 +246,8 @@ def test_a_scenario_from_the_picker_to_a_scored_and_stored_result(window, qtbot,
     assert ("余分（2件）\n「印鑑登録」はこの世帯には要りません\n"
             "理由：北見 太郎：印鑑登録を希望する") in text
     assert "「犬の登録事項変更」はこの世帯には要りません\n理由：世帯：犬を飼っている" in text
-    assert "届出人が違います" in text and "異動日が違います" in text
+    assert "届出人が違います" in text
+    assert "異動日が違います（正：令和8年12月7日／入力：令和8年4月1日）" in text  # 和暦
     assert {d["item"] for d in stored.details} >= {"seal_registration", "filer", "move.date",
                                                   "filer.phone"}
     dialog.grab().save(str(screenshot_dir / "training_result.png"))
@@ -289,3 +292,40 @@ def test_f1_lists_the_training_keys_in_demo_mode(window, qtbot):
     qtbot.waitUntil(lambda: window.help_box is not None and window.help_box.isVisible())
     text = window.help_box.text()
     assert all(key in text for key in ("F9", "F10", "F11", "F12"))
+
+
+TRAINING_SHOTS = ["training_panel", "scenario_picker", "training_reception", "training_result",
+                  "training_results"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["1366x768", "1920x1080"])
+def test_training_screens_fit_the_screen(size, tmp_path, screenshot_dir):
+    """Drawn by the real app in demo mode on a real X server; kept for people to look at."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import ROOT
+    from PIL import Image
+    from processes import start_xvfb, stop_process
+
+    proc, display = start_xvfb(f"{size}x24")
+    try:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("MADOGUCHI_") and k != "QT_QPA_PLATFORM"}
+        env.update(DISPLAY=display, MADOGUCHI_DATA_DIR=str(tmp_path / "data"))
+        result = subprocess.run([sys.executable, str(ROOT / "tests" / "training_screens_driver.py"),
+                                 str(screenshot_dir), size], capture_output=True, text=True,
+                                env=env, timeout=180, cwd=ROOT)
+    finally:
+        stop_process(proc)
+    assert result.returncode == 0, result.stderr[-3000:]
+    shots = result.stdout.split()
+    assert [Path(shot).stem.removeprefix(f"{size}_") for shot in shots] == TRAINING_SHOTS
+    width, height = (int(v) for v in size.split("x"))
+    for shot in shots:
+        image = Image.open(shot)
+        assert image.size == (width, height)
+        assert len(image.getcolors(1 << 16) or []) > 20, f"{shot} is blank"

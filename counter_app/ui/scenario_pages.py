@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from card_reader.monitor import PresenceEvent
+from card_reader.sources import VirtualCardSource
 from counter_app.domain import Case
 from counter_app.domain.era import default_era_table
 from counter_app.store import DatabaseError
@@ -54,7 +56,11 @@ log = logging.getLogger(__name__)
 
 RESULT_COLUMNS = ["研修者", "シナリオ", "得点", "所要時間", "開始"]
 TASK_STYLE = ("background: #e7f5ff; color: #1d3f5e; border-bottom: 2px solid #1c7ed6;"
-              " padding: 6px 16px;")
+              " padding: 4px 16px;")
+# The banner over every page: a size smaller than the pages' text, so that a long task leaves
+# the 1366x768 pages their room.
+BANNER_STYLE = TASK_STYLE + " font-size: 12pt;"
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 STORE_FAILED_JA = "研修の記録を保存できませんでした。もう一度お試しください。"
 
 
@@ -187,6 +193,17 @@ class ScenarioPicker(QDialog):
 # --- the trainee's result -------------------------------------------------------------------
 
 
+def wareki(text: str) -> str:
+    """The scoring's texts give dates as stored (ISO); staff read them as 和暦."""
+    def convert(match: re.Match[str]) -> str:
+        try:
+            return default_era_table().format(dt.date.fromisoformat(match.group(0)))
+        except ValueError:
+            return match.group(0)
+
+    return ISO_DATE.sub(convert, text)
+
+
 def findings_html(score: Score) -> str:
     """The findings by kind, each with the rules' reasons; for a QTextBrowser."""
     if not score.findings:
@@ -198,9 +215,9 @@ def findings_html(score: Score) -> str:
             continue
         parts.append(f"<h3>{KIND_LABELS[kind]}（{len(found)}件）</h3><ul>")
         for finding in found:
-            reasons = "".join(f"<br>　理由：{html.escape(reason)}"
+            reasons = "".join(f"<br>　理由：{html.escape(wareki(reason))}"
                               for reason in finding.reasons)
-            parts.append(f"<li>{html.escape(finding.text)}{reasons}</li>")
+            parts.append(f"<li>{html.escape(wareki(finding.text))}{reasons}</li>")
         parts.append("</ul>")
     return "".join(parts)
 
@@ -350,12 +367,17 @@ class TrainingDesk(QObject):
         self.task = QLabel()
         self.task.setObjectName("trainingTask")
         self.task.setWordWrap(True)
-        self.task.setStyleSheet(TASK_STYLE)
+        self.task.setStyleSheet(BANNER_STYLE)
         self.task.setVisible(False)
         window.centralWidget().layout().insertWidget(1, self.task)
 
         reception = window.reception
         reception.card_flow.busy_changed.connect(lambda _busy: self._refresh_panel())
+        # The trainer sees what the read met without looking at the counter's screen.
+        reception.card_flow.failed.connect(
+            lambda message: self.panel.message.setText(f"読み取りの結果：{message}"))
+        reception.card_flow.member_read.connect(
+            lambda _member: self.panel.message.setText("読み取りの結果：読み取れました。"))
         reception.demo_event.connect(self._reader_event)
         QShortcut(QKeySequence("F9"), window).activated.connect(self.panel.open_panel)
         if setup is not None:
@@ -369,6 +391,14 @@ class TrainingDesk(QObject):
         text = reader_status_text(event)
         if text:
             self.window.show_reader_state(text)
+        self._refresh_panel()
+
+    def _fresh_cards(self) -> None:
+        """Every card as the roster writes it and none on the reader, shown as such."""
+        card_panel = self.window.reception.card_panel
+        assert card_panel is not None
+        card_panel.reset()
+        self.window.show_reader_state(VirtualCardSource.label)
         self._refresh_panel()
 
     def _refresh_panel(self) -> None:
@@ -402,8 +432,7 @@ class TrainingDesk(QObject):
             return
         if self.picker is not None:
             self.picker.accept()
-        window.reception.card_panel.reset()  # type: ignore[union-attr]
-        self._refresh_panel()
+        self._fresh_cards()
         if attempt.case_id is not None:
             case_id = attempt.case_id
             window.resume(case_id)
@@ -482,10 +511,9 @@ class TrainingDesk(QObject):
             window.reception.hint.setText("研修をリセットできませんでした。もう一度F12を押してください。")
             return
         log.info("demo reset by the trainer: %d cases removed", removed)
-        window.reception.card_panel.reset()  # type: ignore[union-attr]
+        self._fresh_cards()
         self.running = None
         self.task.setVisible(False)
-        self._refresh_panel()
         window.open_cases.reload()
         window.show_page_key("reception")
         window.reception.hint.setText("研修をリセットしました。案件は消え、カードは名簿のとおりに"
