@@ -3,6 +3,7 @@ panel (F9), the reset (F12), a scenario from the picker (F10) to its scored resu
 trainer's results with the CSV export (F11)."""
 
 import csv
+import dataclasses
 import functools
 
 import pytest
@@ -169,7 +170,8 @@ def test_the_trainer_sets_pin_tries_faults_and_the_reader_by_keyboard(window, qt
 def test_the_reset_empties_the_demo_cases_after_a_confirmation_and_keeps_results(
         window, qtbot, demo_sessions):
     results = window.training.setup.results
-    results.start("研修 一郎", load_scenarios()[0])
+    window.training.start(load_scenarios()[0], "研修 一郎")
+    assert window.training.task.isVisible()
     panel = _open_panel(window, qtbot)
     _type(qtbot, "きたみ たろう")
     _key(Qt.Key.Key_Return)
@@ -202,6 +204,7 @@ def test_the_reset_empties_the_demo_cases_after_a_confirmation_and_keeps_results
     assert "リセットしました" in window.reception.hint.text()
     assert _cells(panel, "北見 太郎")[2:] == ["3回", ""]  # fresh cards, nothing on the reader
     assert window.status.reader.text() == "カードリーダー: 模擬リーダー（デモ）"
+    assert not window.training.task.isVisible()  # the attempt ended with the reset
     assert [r.trainee for r in results.all()] == ["研修 一郎"]
 
 
@@ -275,6 +278,26 @@ def test_a_scenario_from_the_picker_to_a_scored_and_stored_result(window, qtbot,
     assert rows[0] == CSV_COLUMNS
     assert rows[1][0] == "研修 花子" and rows[1][6] == str(stored.score)
     assert listing.message.text() == "研修の結果1件をCSVファイルに保存しました。"
+
+
+def test_a_scenario_that_opens_a_case_starts_the_trainee_in_it(make_window, demo_sessions,
+                                                                qtbot):
+    """A case a colleague began (`open_case`): the trainee resumes it, task in view."""
+    scenario = dataclasses.replace(load_scenarios()[1], open_case=True)
+    setup = TrainingSetup([scenario], TrainingResults(demo_sessions), lambda: 0, {})
+    window = make_window(demo_sessions, residents=load_demo_residents(), training=setup)
+    _key(Qt.Key.Key_F10)
+    picker = window.training.picker
+    _shown(picker, qtbot)
+    _key(Qt.Key.Key_Return)
+    _type(qtbot, "研修 次郎")
+    _key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(window.reception.household) == 2)
+    (attempt,) = setup.results.all()
+    assert window.controller.session.case.id == attempt.case_id
+    assert [m.name for m in window.reception.household] == [
+        m.name for m in scenario.case().members]
+    assert window.training.task.isVisible() and "佐藤一男さん" in window.training.task.text()
 
 
 def test_a_csv_that_cannot_be_written_says_so_and_leaves_nothing(window, qtbot, tmp_path):

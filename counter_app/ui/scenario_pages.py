@@ -39,7 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from card_reader.monitor import PresenceEvent
 from card_reader.sources import VirtualCardSource
-from counter_app.domain import Case
+from counter_app.domain import Case, CaseStatus
 from counter_app.domain.era import default_era_table
 from counter_app.store import DatabaseError
 from counter_app.training.results import TraineeNameError, TrainingResult, TrainingResults
@@ -368,6 +368,7 @@ class TrainingDesk(QObject):
         self.task.setObjectName("trainingTask")
         self.task.setWordWrap(True)
         self.task.setStyleSheet(BANNER_STYLE)
+        self.task.setTextFormat(Qt.TextFormat.RichText)
         self.task.setVisible(False)
         window.centralWidget().layout().insertWidget(1, self.task)
 
@@ -433,6 +434,7 @@ class TrainingDesk(QObject):
         if self.picker is not None:
             self.picker.accept()
         self._fresh_cards()
+        left = window.controller.session.case
         if attempt.case_id is not None:
             case_id = attempt.case_id
             window.resume(case_id)
@@ -441,9 +443,11 @@ class TrainingDesk(QObject):
             case_id = window.controller.session.case.id
             window.show_page_key("reception")
             window.reception.focus_first()
+        if left.status is CaseStatus.OPEN and left.members and left.id != case_id:
+            window.reception.hint.setText("前の受付は「受付中の案件」に残しました。")
         self.running = Running(attempt.id, scenario, " ".join(trainee.split()), case_id)
-        self.task.setText(f"研修中（{self.running.trainee}さん）：{scenario.title}\n"
-                          f"{scenario.task}")
+        self.task.setText(f"<b>研修中（{html.escape(self.running.trainee)}さん）："
+                          f"{html.escape(scenario.title)}</b><br>{html.escape(scenario.task)}")
         self.task.setVisible(True)
 
     def _picker_message(self, text: str) -> None:
