@@ -296,7 +296,7 @@ def build_gui(runtime: Runtime) -> Gui:
 
     from card_reader.sources import PcscCardSource, VirtualCardSource
     from card_reader.transport import list_readers
-    from counter_app.demo import load_demo_residents
+    from counter_app.demo import clear_demo_database, load_roster
     from counter_app.reception.gate import PrintGate
     from counter_app.reception.packet import FormsMismatch, check_templates, form_facts
     from counter_app.store import CaseRepository
@@ -309,6 +309,7 @@ def build_gui(runtime: Runtime) -> Gui:
     from counter_app.ui.controller import CaseSaver, CounterController
     from counter_app.ui.errors import install_error_handling
     from counter_app.ui.main_window import StatusSources
+    from counter_app.ui.scenario_pages import TrainingSetup
     from forms.templates import load_templates
     from printing.printers import available_printers, choose_printer
 
@@ -336,14 +337,20 @@ def build_gui(runtime: Runtime) -> Gui:
                                    gate=PrintGate(catalogue, templates),
                                    catalogues=published_catalogue(runtime.sessions).current)
     watcher = None
-    residents = None
+    residents = training = None
     if options.demo:
-        # Trainers place fictional cards on a simulated reader; no PC/SC involved.
-        card_source = VirtualCardSource()
-        residents = load_demo_residents()
+        # Trainers place fictional cards on a simulated reader (the card panel, F9); no PC/SC.
+        from counter_app.training.results import TrainingResults
+        from counter_app.training.scenarios import load_scenarios
 
-        def readers() -> list[str]:
-            return [card_source.label]
+        card_source = VirtualCardSource()
+        roster = load_roster()
+        residents = [card for household in roster for card in household.cards]
+        training = TrainingSetup(
+            load_scenarios(), TrainingResults(runtime.sessions),
+            functools.partial(clear_demo_database, runtime.sessions.kw["bind"]),
+            {household.key: household.title for household in roster})
+        readers = card_source.readers  # the status bar follows the trainer's reader faults
     else:
         card_source = PcscCardSource(preferences.reader_name)
         readers = list_readers
@@ -358,7 +365,7 @@ def build_gui(runtime: Runtime) -> Gui:
     print_setup = PrintSetup(templates, available_printers, preferences.printer_name,
                              runtime.data_dir / ("demo/pdf" if options.demo else "pdf"))
     window = CounterWindow(sources, preferences, controller, card_source, residents,
-                           print_setup)
+                           print_setup, training)
     if repository.open_cases():
         window.show_page_key("open_cases")  # after a crash or restart: resume, not retype
     if watcher is not None:

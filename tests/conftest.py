@@ -199,7 +199,7 @@ def make_window(qapp, qtbot, tmp_path):
 
     savers = []
 
-    def build(sessions, demo=True, residents=None, print_setup=None):
+    def build(sessions, demo=True, residents=None, print_setup=None, training=None):
         configure_application(qapp)
         repository = CaseRepository(sessions)
         saver = CaseSaver(repository)
@@ -210,7 +210,7 @@ def make_window(qapp, qtbot, tmp_path):
                                        gate=PrintGate(catalogue, templates))
         sources = StatusSources(demo, "SQLite", lambda: [], lambda: None)
         window = CounterWindow(sources, Preferences(tmp_path), controller, VirtualCardSource(),
-                               residents, print_setup)
+                               residents, print_setup, training)
         qtbot.addWidget(window)
         window.show()
         window.activateWindow()

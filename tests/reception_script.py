@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from card_reader.monitor import INSERTED, PresenceEvent
-
 FAMILY = [("北見 太郎", "1234"), ("北見 花子", "5678"), ("北見 一郎", "1111"),
           ("北見 さくら", "2222")]
 # How staff answer each question of this household (keys for the focused interview row).
@@ -127,8 +125,7 @@ def read_family_cards(window: object, qtbot: object) -> None:
     page = window.reception
     residents = {r.label.split("（")[0]: r for r in page._demo_residents}
     for count, (name, pin) in enumerate(FAMILY, start=1):
-        page._demo_source.place(residents[name].new_card())  # the resident places the card
-        page.on_presence(PresenceEvent(INSERTED, page._demo_source.label))
+        page.card_panel.place(residents[name].key)  # the resident places the card
         qtbot.waitUntil(lambda: page.card_flow.pin_dialog is not None
                         and page.card_flow.pin_dialog.isVisible())
         dialog = page.card_flow.pin_dialog

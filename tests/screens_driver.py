@@ -68,7 +68,7 @@ def main() -> None:
     window.help_box.accept()
     window.activateWindow()
     bot.waitUntil(lambda: QApplication.activeWindow() is window)
-    page.remove_demo_card()
+    page.card_panel.take_off()
     page.card_flow.start()  # no card on the reader now
     bot.waitUntil(lambda: page.card_problem.isVisible())
     shoot("reception_card_problem")

@@ -36,10 +36,9 @@ def demo_page(qapp, qtbot, controller):
 
 
 def _place(page, qtbot, label_start):
-    combo = page.demo_reader.residents
-    index = next(i for i in range(combo.count()) if combo.itemText(i).startswith(label_start))
-    combo.setCurrentIndex(index)
-    qtbot.mouseClick(page.demo_reader.place, Qt.MouseButton.LeftButton)
+    """The trainer places the card through the card panel model (its window: test_training)."""
+    (card,) = [c for c in page.card_panel.search("") if c.label.startswith(label_start)]
+    page.card_panel.place(card.key)
 
 
 def _pin_dialog(page, qtbot):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
@@ -26,6 +26,7 @@ from counter_app.ui.main_window import MainWindow, StatusSources
 from counter_app.ui.open_cases import OpenCasesPage
 from counter_app.ui.printing_page import PrintingPage
 from counter_app.ui.reception import ReceptionPage
+from counter_app.ui.scenario_pages import TrainingDesk, TrainingSetup
 from counter_app.ui.statistics_page import StatisticsPage
 from counter_app.ui.tasks import run_task
 from forms.templates import Template, load_templates
@@ -46,12 +47,16 @@ class CounterWindow(MainWindow):
     """The main window with the reception flow: 受付 → 聞き取り → 手続一覧 → 印刷, and
     resuming."""
 
+    case_closed = Signal(object)  # the Case just closed (the next resident's has started)
+
     def __init__(self, sources: StatusSources, preferences: Preferences,
                  controller: CounterController, card_source: CardSource,
                  demo_residents: list[DemoResident] | None = None,
-                 print_setup: PrintSetup | None = None) -> None:
+                 print_setup: PrintSetup | None = None,
+                 training: TrainingSetup | None = None) -> None:
         self.controller = controller
-        self.reception = ReceptionPage(controller, card_source, demo_residents)
+        self.reception = ReceptionPage(controller, card_source, demo_residents,
+                                       training.titles if training else None)
         self.interview = InterviewPage(controller)
         self.checklist = ChecklistPage(controller)
         self.open_cases = OpenCasesPage(controller.repository)
@@ -84,6 +89,9 @@ class CounterWindow(MainWindow):
         controller.saver.offline.connect(self._offline)
         controller.saver.online.connect(self._online)
         QShortcut(QKeySequence("Ctrl+N"), self).activated.connect(self.new_case)
+        # Demo mode: the trainer's card panel (F9) and, with a training setup, scenarios.
+        self.training = (TrainingDesk(self, training) if self.reception.card_panel is not None
+                         else None)
         QTimer.singleShot(0, self.reception.focus_first)  # the first case starts in 異動日
 
     def _statistics(self, since: dt.date, until: dt.date) -> tuple[Summary, list[str]]:
@@ -172,8 +180,9 @@ class CounterWindow(MainWindow):
     def _closed(self) -> None:
         """The next resident at once; what happened is said on the page, not in a box to
         click away."""
-        number = reception_number(self.controller.session.case.id)
-        self._start_next(f"{CLOSED_JA}（受付番号 {number}）")
+        case = self.controller.session.case
+        self._start_next(f"{CLOSED_JA}（受付番号 {reception_number(case.id)}）")
+        self.case_closed.emit(case)  # a training scenario's result opens over the next case
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the window with a case under way says so (the case is kept either way)."""

@@ -84,6 +84,10 @@ KEYS: dict[str, list[tuple[str, str]]] = {
                    ("QRコード", "申請書のQRを読み取ると、その案件を開きます")],
     "statistics": [("1～5", "期間を選ぶ（今日・7日・30日・今月・1年）"), ("Ctrl+S", "CSVに保存")],
     "all": [("Ctrl+1～6", "画面を切り替える"), ("Ctrl+N", "次の方の受付"), ("F1", "このキー一覧")],
+    # Demo mode only (counter_app/ui/scenario_pages.py).
+    "training": [("F9", "研修担当：カードの操作（検索して置く・暗証番号・故障）"),
+                 ("F10", "研修シナリオを選んで始める"), ("F11", "研修の結果一覧（CSV出力）"),
+                 ("F12", "研修をリセット（確認あり）")],
 }
 
 
@@ -145,6 +149,8 @@ class MainWindow(MainWindowView):
     def show_keys(self) -> None:
         """F1: the keys of the page on screen."""
         keys = KEYS.get(self.current_page_key(), []) + KEYS["all"]
+        if self._sources.demo:
+            keys += KEYS["training"]
         rows = "".join(f"<tr><td style='padding-right:24px'><b>{key}</b></td><td>{action}</td>"
                        "</tr>" for key, action in keys)
         box = QMessageBox(QMessageBox.Icon.Information, "キー操作",

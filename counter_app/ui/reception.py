@@ -22,6 +22,7 @@ from counter_app.domain.dates import DateInputError, DateKind
 from counter_app.domain.era import default_era_table
 from counter_app.domain.facts import RELATIONSHIPS
 from counter_app.domain.text import display_name, sex_label
+from counter_app.training.panel import CardPanel
 from counter_app.ui.card_reading import CardReadFlow
 from counter_app.ui.controller import CounterController
 from counter_app.ui.member_details import MemberDetailsDialog
@@ -58,10 +59,12 @@ class SelectOnFocus(QObject):
 
 class ReceptionPage(ReceptionView):
     next_requested = Signal()  # go on to the interview
+    demo_event = Signal(object)  # a PresenceEvent of the simulated reader, after the page's
 
     def __init__(self, controller: CounterController, source: CardSource,
-                 demo_residents: list[DemoResident] | None = None) -> None:
-        super().__init__(with_demo_reader=demo_residents is not None)
+                 demo_residents: list[DemoResident] | None = None,
+                 demo_titles: dict[str, str] | None = None) -> None:
+        super().__init__()
         self.controller = controller
         self.card_flow = CardReadFlow(source, self)
         self.card_flow.hint.connect(self.hint.setText)
@@ -124,15 +127,14 @@ class ReceptionPage(ReceptionView):
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
 
+        # Demo mode: the trainer's card panel (F9, counter_app/ui/training_panel.py) is the one
+        # way cards reach the simulated reader; its events come here as a real reader's do.
         self._demo_source = source if isinstance(source, VirtualCardSource) else None
         self._demo_residents = demo_residents or []
-        if self.demo_reader is not None:
-            for resident in self._demo_residents:
-                self.demo_reader.residents.addItem(resident.label)
-            self.demo_reader.residents.currentIndexChanged.connect(self._show_demo_note)
-            self.demo_reader.place.clicked.connect(self.place_demo_card)
-            self.demo_reader.take_off.clicked.connect(self.remove_demo_card)
-            self._show_demo_note(0)
+        self.card_panel: CardPanel | None = None
+        if self._demo_source is not None and demo_residents is not None:
+            self.card_panel = CardPanel(demo_residents, self._demo_source, self._demo_event,
+                                        demo_titles)
 
         self.scanner = ScanCatcher(self)
         self.scanner.scanned.connect(self.apply_preentry)
@@ -310,6 +312,10 @@ class ReceptionPage(ReceptionView):
         elif event.kind == REMOVED and not self.card_flow.busy:
             self.hint.setText("")
 
+    def _demo_event(self, event: PresenceEvent) -> None:
+        self.on_presence(event)
+        self.demo_event.emit(event)
+
     def _show_card_problem(self, message: str) -> None:
         self.card_problem.setText(message)
         self.card_problem.setVisible(bool(message))
@@ -457,21 +463,3 @@ class ReceptionPage(ReceptionView):
         """Where a new case starts: the move date (cards are read as residents place them)."""
         self.move.date.setFocus()
         self.move.date.selectAll()
-
-    # --- demo reader -------------------------------------------------------------------------
-
-    def _show_demo_note(self, index: int) -> None:
-        if self.demo_reader is not None and 0 <= index < len(self._demo_residents):
-            self.demo_reader.note.setText(self._demo_residents[index].note)
-
-    def place_demo_card(self) -> None:
-        if self._demo_source is None or self.demo_reader is None:
-            return
-        resident = self._demo_residents[self.demo_reader.residents.currentIndex()]
-        self._demo_source.place(resident.new_card())
-        self.on_presence(PresenceEvent(INSERTED, self._demo_source.label))
-
-    def remove_demo_card(self) -> None:
-        if self._demo_source is not None:
-            self._demo_source.remove()
-            self.on_presence(PresenceEvent(REMOVED, self._demo_source.label))

@@ -1,4 +1,4 @@
-"""Layout of the reception page: the move, the demo reader, the household and its roles.
+"""Layout of the reception page: the move, the household and its roles.
 
 Laid out for a 1366x768 counter PC first: one column, nothing wider than the window, long text
 wraps; every action shows its key.
@@ -25,29 +25,6 @@ from counter_app.ui.views.common import page_layout, row_table
 
 MEMBER_COLUMNS = ["続柄", "氏名", "フリガナ", "生年月日", "性別", "役割", "入力"]
 ERROR_STYLE = "color: #c92a2a;"
-
-
-class DemoReaderView(QGroupBox):
-    def __init__(self) -> None:
-        super().__init__("デモ：模擬カードリーダー（研修用の架空の住民）")
-        self.setObjectName("demoReader")
-        row = QHBoxLayout(self)
-        self.residents = QComboBox()
-        self.residents.setObjectName("demoResidents")
-        self.residents.setMinimumContentsLength(16)
-        self.residents.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.place = QPushButton("カードを置く")
-        self.place.setObjectName("placeCard")
-        self.take_off = QPushButton("カードを外す")
-        self.take_off.setObjectName("removeCard")
-        self.note = QLabel()
-        self.note.setObjectName("demoNote")
-        self.note.setWordWrap(True)
-        row.addWidget(self.residents, 1)
-        row.addWidget(self.place)
-        row.addWidget(self.take_off)
-        row.addWidget(self.note, 1)
 
 
 class MoveView(QGroupBox):
@@ -110,16 +87,12 @@ class MoveView(QGroupBox):
 
 
 class ReceptionView(QWidget):
-    def __init__(self, with_demo_reader: bool) -> None:
+    def __init__(self) -> None:
         super().__init__()
         layout = page_layout(self, "reception", "受付")
 
         self.move = MoveView()
         layout.addWidget(self.move)
-
-        self.demo_reader = DemoReaderView() if with_demo_reader else None
-        if self.demo_reader is not None:
-            layout.addWidget(self.demo_reader)
 
         household = QGroupBox("世帯員（異動する方）")
         household_layout = QVBoxLayout(household)
