@@ -44,12 +44,13 @@ class PrintSetup:
 
 class CounterWindow(MainWindow):
     """The main window with the reception flow: 受付 → 聞き取り → 手続一覧 → 印刷, and
-    resuming."""
+    resuming; `config` is the supervisors' page (counter_app.ui.config_page)."""
 
     def __init__(self, sources: StatusSources, preferences: Preferences,
                  controller: CounterController, card_source: CardSource,
                  demo_residents: list[DemoResident] | None = None,
-                 print_setup: PrintSetup | None = None) -> None:
+                 print_setup: PrintSetup | None = None,
+                 config: QWidget | None = None) -> None:
         self.controller = controller
         self.reception = ReceptionPage(controller, card_source, demo_residents)
         self.interview = InterviewPage(controller)
@@ -64,7 +65,8 @@ class CounterWindow(MainWindow):
         super().__init__(sources, preferences, {
             "reception": self.reception, "interview": self.interview,
             "checklist": self.checklist, "printing": self.printing,
-            "open_cases": self.open_cases, "statistics": self.statistics})
+            "open_cases": self.open_cases, "statistics": self.statistics,
+            **({"config": config} if config else {})})
         self.question_box: QWidget | None = None
         self.ask_before_closing = False  # the composition root turns it on for the real app
         self._closing_confirmed = False
