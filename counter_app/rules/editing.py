@@ -376,5 +376,16 @@ def change_lines_ja(lines: Sequence[str], data: Mapping[str, Any]) -> list[str]:
         if mark is None:
             found.append(line)
             continue
+        value = _ISO_DATE.sub(lambda m: _date_or_text(m.group(0)), value)
         found.append(f"{mark}：{path_ja(where, data)}" + (f"：{value}" if colon else ""))
     return found
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_or_text(text: str) -> str:
+    try:
+        return default_era_table().display(dt.date.fromisoformat(text))
+    except ValueError:
+        return text

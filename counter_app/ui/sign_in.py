@@ -62,7 +62,7 @@ class SignInPanel(QWidget):
         self.again_label = QLabel("パスワード（確認）")
         form.addRow(self.again_label, self.again)
         for field in (self.name, self.password, self.again):
-            field.setMinimumWidth(420)
+            field.setFixedWidth(480)
         self.message = QLabel()
         self.message.setObjectName("signInMessage")
         self.message.setWordWrap(True)
@@ -168,8 +168,8 @@ class IdleWatch(QObject):
         self.expired.emit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
-                            QEvent.Type.Wheel):
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.InputMethod,
+                            QEvent.Type.MouseButtonPress, QEvent.Type.Wheel):
             self._timer.start()  # restart the quiet time
         return False
 
