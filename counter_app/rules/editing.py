@@ -338,7 +338,7 @@ def _who(account: str | None) -> str:
     return "システム" if account in (None, "system") else account
 
 
-def test_rows(results: Sequence[Any], data: Mapping[str, Any]) -> tuple[str, list[str]]:
+def result_rows(results: Sequence[Any], data: Mapping[str, Any]) -> tuple[str, list[str]]:
     """A summary and one line per difference (with its reasons) of the test households."""
     titles = {p.get("id"): p.get("title_ja") for p in data.get("procedures", [])
               if isinstance(p, dict)}
@@ -347,7 +347,7 @@ def test_rows(results: Sequence[Any], data: Mapping[str, Any]) -> tuple[str, lis
                f"違い {len(failing)} 件")
     lines = []
     for result in failing:
-        lines.append(f"■ {result.household.name}")
+        lines.append(f"■ {household_label(result.household)}")
         for d in result.differences:
             title = titles.get(d.procedure) or d.procedure or ""
             kind = {"missing": "足りない手続", "extra": "余分な手続",
@@ -356,6 +356,15 @@ def test_rows(results: Sequence[Any], data: Mapping[str, Any]) -> tuple[str, lis
             lines.append(f"　{kind}：{title}" if title else f"　{kind}")
             lines.extend(f"　　理由：{why}" for why in d.reasons_ja)
     return summary, lines
+
+
+def household_label(household: Any) -> str:
+    """A test household as a supervisor knows it: テスト世帯 15（転居・5人）. Its file name
+    and description are English, written for developers."""
+    number = household.name.split("_", 1)[0]
+    case = household.case
+    kind = case.move.kind.label if case.move is not None else "異動なし"
+    return f"テスト世帯 {number}（{kind}・{len(case.members)}人）"
 
 
 def change_lines_ja(lines: Sequence[str], data: Mapping[str, Any]) -> list[str]:

@@ -53,8 +53,9 @@ from counter_app.rules.editing import (
     deadline_fields,
     document_lines,
     editor_problems,
+    household_label,
     problem_rows,
-    test_rows,
+    result_rows,
     version_rows,
     when_ja,
 )
@@ -736,7 +737,7 @@ class ConfigPage(QWidget):
             self.check()
             self.say("問題があるためテストできません。先に問題を直してください。", error=True)
             return
-        summary, lines = test_rows(results, self.edit.data)
+        summary, lines = result_rows(results, self.edit.data)
         self._show_tests(summary, lines)
         self.say(summary, error=any(not r.passed for r in results))
 
@@ -763,10 +764,11 @@ class ConfigPage(QWidget):
         try:
             self.store.publish(number, name)
         except PublishRefused as exc:
-            summary, lines = test_rows(exc.failing, self.edit.data)
+            summary, lines = result_rows(exc.failing, self.edit.data)
             self._show_tests(summary, lines)
             self.say("テスト世帯の結果が期待と違うため公開できません："
-                     + "、".join(r.household.name for r in exc.failing), error=True)
+                     + "、".join(household_label(r.household) for r in exc.failing),
+                     error=True)
             return
         except CatalogueStoreError as exc:
             self.say(exc.message_ja, error=True)
@@ -789,7 +791,7 @@ class ConfigPage(QWidget):
         try:
             new = self.store.restore(number, name)
         except PublishRefused as exc:
-            summary, lines = test_rows(exc.failing, self.store.document(number))
+            summary, lines = result_rows(exc.failing, self.store.document(number))
             self._show_tests(summary, lines)
             self.say("テスト世帯の結果が期待と違うため復元できません。", error=True)
             return
