@@ -89,6 +89,7 @@ def _type(qtbot, widget, text):
 
 
 def _retype(qtbot, field, text):
+    """Select all, delete, type: a line or a text box."""
     field.setFocus()
     field.selectAll()
     qtbot.keyClick(field, Qt.Key.Key_Backspace)
@@ -409,17 +410,47 @@ def test_import_refused_changes_nothing_and_export_round_trips(signed_in, store,
     assert page.city_name.text() == "みどり市"
 
 
-def test_the_window_opens_the_config_page_with_ctrl_6(make_window, sessions, qtbot,
-                                                      accounts, store):
+def test_the_window_opens_the_config_page_with_ctrl_6(qapp, qtbot, tmp_path, sessions, store,
+                                                      accounts):
+    """The page inside the counter window: Ctrl+6 opens it with the name field focused (the
+    reception needs no sign-in), F1 lists its keys."""
+    from card_reader.sources import VirtualCardSource
+    from counter_app.preferences import Preferences
+    from counter_app.reception.gate import PrintGate
+    from counter_app.reception.packet import form_facts
+    from counter_app.rules import default_catalogue
+    from counter_app.store import CaseRepository
+    from counter_app.ui.application import configure_application
     from counter_app.ui.assembly import CounterWindow
+    from counter_app.ui.controller import CaseSaver, CounterController
+    from counter_app.ui.main_window import StatusSources
+    from forms.templates import load_templates
 
-    window = make_window(sessions)
-    assert isinstance(window, CounterWindow)
-    # The window of the fixture has no config page: the app's own is built by app.build_gui
-    # (see tests/test_config_screens.py); here the keys list names the page's keys.
-    qtbot.keyClick(window, Qt.Key.Key_6, CTRL)
-    assert window.current_page_key() == "config"
-    qtbot.keyClick(window, Qt.Key.Key_F1)
-    qtbot.waitUntil(lambda: window.help_box is not None and window.help_box.isVisible())
-    assert "新しい下書き" in window.help_box.text()
-    window.help_box.accept()
+    configure_application(qapp)
+    repository = CaseRepository(sessions)
+    saver = CaseSaver(repository)
+    catalogue, templates = default_catalogue(), load_templates()
+    controller = CounterController(catalogue, repository, saver,
+                                   form_facts=form_facts(templates),
+                                   gate=PrintGate(catalogue, templates))
+    page = ConfigPage(store, accounts)
+    window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
+                           Preferences(tmp_path), controller, VirtualCardSource(),
+                           config=page)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        assert window.current_page_key() == "reception"  # the counter starts without a sign-in
+        qtbot.keyClick(window, Qt.Key.Key_6, CTRL)
+        assert window.current_page_key() == "config" and window.stack.currentWidget() is page
+        qtbot.waitUntil(lambda: page.sign_in.name.hasFocus())
+        _type_sign_in(qtbot, page, "kansa", PASSWORD, again=PASSWORD)
+        assert page.account is not None
+        qtbot.keyClick(page.versions, Qt.Key.Key_F1)
+        qtbot.waitUntil(lambda: window.help_box is not None and window.help_box.isVisible())
+        assert "新しい下書き" in window.help_box.text()
+        window.help_box.accept()
+    finally:
+        saver.shutdown()

@@ -179,7 +179,6 @@ class ConfigPage(QWidget):
         self.problem_heading = QLabel()
         self.problem_list = QListWidget()
         self.problem_list.setObjectName("problems")
-        self.problem_list.setMaximumHeight(76)
         self.problem_list.setWordWrap(True)
         self.problem_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.problem_list.itemActivated.connect(
@@ -259,6 +258,7 @@ class ConfigPage(QWidget):
         self.procedure_list.setObjectName("procedureList")
         self.procedure_list.setFixedWidth(330)
         self.procedure_list.setWordWrap(True)
+        self.procedure_list.setSpacing(2)
         self.procedure_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.procedure_list.currentRowChanged.connect(self._show_procedure)
         form = QFormLayout()
@@ -278,10 +278,10 @@ class ConfigPage(QWidget):
         deadline.addWidget(self.proc_words, 1)
         self.proc_documents = QPlainTextEdit()
         self.proc_documents.setTabChangesFocus(True)
-        self.proc_documents.setFixedHeight(78)
+        self.proc_documents.setFixedHeight(70)
         self.proc_guide = QPlainTextEdit()
         self.proc_guide.setTabChangesFocus(True)
-        self.proc_guide.setFixedHeight(78)
+        self.proc_guide.setFixedHeight(70)
         self.proc_condition = QLabel()
         self.proc_condition.setObjectName("conditionRows")
         self.proc_condition.setWordWrap(True)
@@ -289,9 +289,9 @@ class ConfigPage(QWidget):
         form.addRow("名称", self.proc_title)
         form.addRow("担当課", self.proc_section)
         form.addRow("期限", deadline)
+        form.addRow("条件（表示のみ）", self.proc_condition)
         form.addRow("持ち物（1行に1つ）", self.proc_documents)
         form.addRow("案内文", self.proc_guide)
-        form.addRow("条件（表示のみ）", self.proc_condition)
         self.proc_title.textEdited.connect(
             lambda t: self._change_procedure(lambda e, i: e.set_procedure(i, "title_ja", t)))
         self.proc_section.activated.connect(
@@ -323,22 +323,27 @@ class ConfigPage(QWidget):
         self.question_list.setObjectName("questionList")
         self.question_list.setFixedWidth(330)
         self.question_list.setWordWrap(True)
+        self.question_list.setSpacing(2)
         self.question_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.question_list.currentRowChanged.connect(self._show_question)
-        self.question_text = QLineEdit()
-        self.question_household = QLineEdit()
+        self.question_text = QPlainTextEdit()
+        self.question_household = QPlainTextEdit()
         self.question_household.setPlaceholderText("配慮が必要な質問を世帯全体に尋ねるときの文")
+        for text in (self.question_text, self.question_household):
+            text.setTabChangesFocus(True)
+            text.setFixedHeight(70)
         self.choice_table = QTableWidget(0, 1)
         self.choice_table.setObjectName("choices")
         self.choice_table.setHorizontalHeaderLabels(["選択肢（表示名）"])
         self.choice_table.horizontalHeader().setStretchLastSection(True)
         self.choice_table.verticalHeader().setVisible(False)
         self.choice_table.itemChanged.connect(self._choice_changed)
-        self.question_text.textEdited.connect(
-            lambda t: self._change_question(lambda e, i: e.set_question(i, "text_ja", t)))
-        self.question_household.textEdited.connect(
-            lambda t: self._change_question(
-                lambda e, i: e.set_question(i, "household_text_ja", t)))
+        self.question_text.textChanged.connect(
+            lambda: self._change_question(lambda e, i: e.set_question(
+                i, "text_ja", self.question_text.toPlainText())))
+        self.question_household.textChanged.connect(
+            lambda: self._change_question(lambda e, i: e.set_question(
+                i, "household_text_ja", self.question_household.toPlainText())))
         form = QFormLayout()
         form.addRow("質問文（{name} は氏名）", self.question_text)
         form.addRow("世帯向けの質問文", self.question_household)
@@ -423,10 +428,10 @@ class ConfigPage(QWidget):
         self.dirty = False
         editable = version.status is Status.DRAFT
         for widget in (self.city_name, self.grade_cap, self.retention, self.new_day,
-                       self.proc_title, self.proc_days, self.proc_words, self.question_text,
-                       self.question_household):
+                       self.proc_title, self.proc_days, self.proc_words):
             widget.setReadOnly(not editable)
-        for text in (self.proc_documents, self.proc_guide):
+        for text in (self.proc_documents, self.proc_guide, self.question_text,
+                     self.question_household):
             text.setReadOnly(not editable)
         for combo in (self.proc_section, self.proc_from):
             combo.setEnabled(editable)
@@ -465,7 +470,7 @@ class ConfigPage(QWidget):
             self._procedure = -1
             self.procedure_list.setCurrentRow(0)
             self.question_list.clear()
-            self.question_list.addItems([str(q.get("text_ja", "")) for q in edit.questions()])
+            self.question_list.addItems([_question_shown(q) for q in edit.questions()])
             self._question = -1
             self.question_list.setCurrentRow(0)
         finally:
@@ -524,7 +529,7 @@ class ConfigPage(QWidget):
         self._change(lambda e: apply(e, index))
         if not self._loading and self.edit is not None:
             item = self.question_list.item(index)
-            item.setText(str(self.edit.questions()[index].get("text_ja", "")))
+            item.setText(_question_shown(self.edit.questions()[index]))
 
     def _deadline_edited(self) -> None:
         self._change_procedure(lambda e, i: e.set_deadline(
@@ -608,8 +613,8 @@ class ConfigPage(QWidget):
             return
         self._question = -1
         question = self.edit.questions()[index]
-        self.question_text.setText(str(question.get("text_ja", "")))
-        self.question_household.setText(str(question.get("household_text_ja", "")))
+        self.question_text.setPlainText(str(question.get("text_ja", "")))
+        self.question_household.setPlainText(str(question.get("household_text_ja", "")))
         loading, self._loading = self._loading, True
         choices = self.edit.choices(str(question.get("fact", "")))
         self.choice_table.setRowCount(len(choices))
@@ -651,6 +656,9 @@ class ConfigPage(QWidget):
         self.problem_heading.setText(f"問題が {len(rows)} 件あります（Enterでその場所へ）")
         self.problem_heading.setStyleSheet("color: #c92a2a; font-weight: bold;")
         self.problem_list.addItems([f"{r.place_ja}：{r.message_ja}" for r in rows])
+        # As high as its rows, three at most: the editors above need the height.
+        row_height = self.problem_list.sizeHintForRow(0)
+        self.problem_list.setFixedHeight(min(len(rows), 3) * row_height + 8)
 
     def _go_to_problem(self, row: int) -> None:
         if not 0 <= row < len(self.problems):
@@ -899,6 +907,11 @@ def _stacked(*widgets: QWidget) -> QWidget:
     for widget in widgets:
         column.addWidget(widget, 1 if isinstance(widget, QListWidget | QTableWidget) else 0)
     return box
+
+
+def _question_shown(question: dict[str, Any]) -> str:
+    """The question as the list shows it: {name} as ○○, the way staff will read it."""
+    return str(question.get("text_ja", "")).replace("{name}", "○○")
 
 
 def _text(value: Any) -> str:
