@@ -93,7 +93,10 @@ def main() -> None:
     bot.waitUntil(lambda: window.help_box is not None and window.help_box.isVisible())
     shoot("keys")
     window.help_box.accept()
+    window.activateWindow()  # no window manager hands activation back after a dialog
+    bot.waitUntil(lambda: QApplication.activeWindow() is window)
     bot.keyClick(page.versions, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    bot.waitUntil(lambda: sign_in.name.hasFocus())
     bot.keyClicks(sign_in.name, "kansa")
     bot.keyClick(sign_in.name, Qt.Key.Key_Return)
     bot.keyClicks(sign_in.password, "wrong-horse")

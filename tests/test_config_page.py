@@ -10,11 +10,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
 
 from counter_app.accounts import Role
 from counter_app.catalogue_cli import _form_checks
 from counter_app.store.accounts import LOCKED_JA, MAX_FAILURES, WRONG_JA, AccountRepository
 from counter_app.store.catalogues import CatalogueStore, Status, published_catalogue
+from counter_app.store.models import AuditRow
 from counter_app.ui.config_page import IDLE_NOTE_JA, ConfigPage
 from counter_app.ui.sign_in import MISMATCH_JA, NOT_SUPERVISOR_JA
 
@@ -236,6 +238,15 @@ def test_edit_problem_fix_save_test_publish_restore(signed_in, store, qtbot, ses
     assert store.document(restored)["city"]["settings"]["retention_days"] == 30
     assert page.number == restored and page.versions.item(0, 1).text() == "公開中"
 
+    with sessions() as session:
+        audited = [(r.action, r.account) for r in session.scalars(
+            select(AuditRow).where(AuditRow.action.in_(
+                ["sign_in", "catalogue.draft", "catalogue.edit", "catalogue.publish",
+                 "catalogue.restore"])).order_by(AuditRow.id))]
+    assert audited == [("sign_in", "kansa"), ("catalogue.draft", "kansa"),
+                       ("catalogue.edit", "kansa"), ("catalogue.edit", "kansa"),
+                       ("catalogue.publish", "kansa"), ("catalogue.restore", "kansa")]
+
     page.tabs.setCurrentIndex(5)
     history = [page.history.item(i).text() for i in range(page.history.count())]
     assert history[0].startswith(f"版 {restored}　復元　kansa　令和")
@@ -405,7 +416,11 @@ def test_import_refused_changes_nothing_and_export_round_trips(signed_in, store,
     good = json.loads(exported.read_text(encoding="utf-8"))
     good["city"]["name_ja"] = "みどり市"
     exported.write_text(json.dumps(good, ensure_ascii=False), encoding="utf-8")
-    page.import_file(exported)
+    qtbot.keyClick(page.versions, Qt.Key.Key_O, CTRL)
+    dialog = page.file_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.selectFile(str(exported))
+    dialog.accept()
     assert page.status is Status.DRAFT and page.number == before + 1
     assert page.city_name.text() == "みどり市"
 

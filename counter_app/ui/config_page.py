@@ -373,6 +373,7 @@ class ConfigPage(QWidget):
         self.versions.setFocus()
 
     def sign_out(self, note: str = "サインアウトしました。") -> None:
+        log.info("config page signed out (%s)", "idle" if note == IDLE_NOTE_JA else "asked")
         self.idle.stop()
         self.account = None
         self.edit = None
@@ -675,6 +676,16 @@ class ConfigPage(QWidget):
             self.procedure_list.setFocus()
         elif path.startswith(("questions", "facts")):
             self.tabs.setCurrentIndex(3)
+            index = _index(path)
+            if index is not None and path.startswith("facts") and self.edit is not None:
+                facts = self.edit.data.get("facts")
+                fact = facts[index] if isinstance(facts, list) and index < len(facts) else None
+                key = fact.get("key") if isinstance(fact, dict) else None
+                index = next((i for i, q in enumerate(self.edit.questions())
+                              if isinstance(q, dict) and q.get("fact") == key),
+                             None)  # the question that asks it
+            if index is not None:
+                self.question_list.setCurrentRow(index)
             self.question_list.setFocus()
         elif path.startswith("city"):
             self.tabs.setCurrentIndex(0)
