@@ -467,5 +467,12 @@ def test_the_window_opens_the_config_page_with_ctrl_6(qapp, qtbot, tmp_path, ses
         qtbot.waitUntil(lambda: window.help_box is not None and window.help_box.isVisible())
         assert "新しい下書き" in window.help_box.text()
         window.help_box.accept()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        qtbot.keyClick(page.versions, Qt.Key.Key_D, CTRL)
+        qtbot.keyClick(page.versions, Qt.Key.Key_P, CTRL)  # the page's, not the printing's
+        assert page.question_box is not None and page.question_box.isVisible()
+        assert window.current_page_key() == "config"
+        page.question_box.reject()
     finally:
         saver.shutdown()
