@@ -310,6 +310,7 @@ def build_gui(runtime: Runtime) -> Gui:
     from counter_app.ui.controller import CaseSaver, CounterController
     from counter_app.ui.errors import install_error_handling
     from counter_app.ui.main_window import StatusSources
+    from counter_app.ui.views.lazy_page import LazyPage
     from forms.templates import load_templates
     from printing.printers import available_printers, choose_printer
 
@@ -359,7 +360,7 @@ def build_gui(runtime: Runtime) -> Gui:
     print_setup = PrintSetup(templates, available_printers, preferences.printer_name,
                              runtime.data_dir / ("demo/pdf" if options.demo else "pdf"))
     window = CounterWindow(sources, preferences, controller, card_source, residents,
-                           print_setup, _config_page(runtime, templates))
+                           print_setup, LazyPage(lambda: _config_page(runtime, templates)))
     if repository.open_cases():
         window.show_page_key("open_cases")  # after a crash or restart: resume, not retype
     if watcher is not None:

@@ -427,8 +427,8 @@ def test_import_refused_changes_nothing_and_export_round_trips(signed_in, store,
 
 def test_the_window_opens_the_config_page_with_ctrl_6(qapp, qtbot, tmp_path, sessions, store,
                                                       accounts):
-    """The page inside the counter window: Ctrl+6 opens it with the name field focused (the
-    reception needs no sign-in), F1 lists its keys."""
+    """The page inside the counter window, built when first opened: Ctrl+6 opens it with the
+    name field focused (the reception needs no sign-in), F1 lists its keys."""
     from card_reader.sources import VirtualCardSource
     from counter_app.preferences import Preferences
     from counter_app.reception.gate import PrintGate
@@ -448,18 +448,28 @@ def test_the_window_opens_the_config_page_with_ctrl_6(qapp, qtbot, tmp_path, ses
     controller = CounterController(catalogue, repository, saver,
                                    form_facts=form_facts(templates),
                                    gate=PrintGate(catalogue, templates))
-    page = ConfigPage(store, accounts)
+    from counter_app.ui.views.lazy_page import LazyPage
+
+    built = []
+
+    def build():
+        built.append(ConfigPage(store, accounts))
+        return built[-1]
+
     window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
                            Preferences(tmp_path), controller, VirtualCardSource(),
-                           config=page)
+                           config=LazyPage(build))
     qtbot.addWidget(window)
     try:
         window.show()
         window.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
         assert window.current_page_key() == "reception"  # the counter starts without a sign-in
+        assert built == []  # nor the cost of the config page
         qtbot.keyClick(window, Qt.Key.Key_6, CTRL)
-        assert window.current_page_key() == "config" and window.stack.currentWidget() is page
+        assert window.current_page_key() == "config" and len(built) == 1
+        page = built[0]
+        assert window.stack.currentWidget().page is page
         qtbot.waitUntil(lambda: page.sign_in.name.hasFocus())
         _type_sign_in(qtbot, page, "kansa", PASSWORD, again=PASSWORD)
         assert page.account is not None
