@@ -199,7 +199,8 @@ def test_edit_problem_fix_save_test_publish_restore(signed_in, store, qtbot, ses
     assert page.grade_hint.text() == "高校3年生の年代まで"
     qtbot.keyClick(page.grade_cap, Qt.Key.Key_S, CTRL)
     assert page.problem_heading.text() == "問題はありません。"
-    assert page.message.text() == f"下書き 版 {draft} を保存しました。"
+    assert page.message.text() == (f"下書き 版 {draft} を保存しました。テスト（Ctrl+T）で確かめて"
+                                   "から公開（Ctrl+P）できます。")
     settings = store.document(draft)["city"]["settings"]
     assert settings == {"child_medical_grade_cap": 12, "retention_days": 45}
 
@@ -220,6 +221,8 @@ def test_edit_problem_fix_save_test_publish_restore(signed_in, store, qtbot, ses
     qtbot.keyClick(page.grade_cap, Qt.Key.Key_S, CTRL)
     qtbot.keyClick(page.grade_cap, Qt.Key.Key_T, CTRL)
     assert "違い 0 件" in page.test_summary.text()
+    assert page.message.text().endswith("公開（Ctrl+P）できます。")
+    assert page.test_lines.item(0).text() == "すべてのテスト世帯が期待どおりです。"
     qtbot.keyClick(page.tabs, Qt.Key.Key_P, CTRL)
     qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
     assert store.latest_published_number() == draft
@@ -262,7 +265,7 @@ def test_a_conflicting_save_keeps_the_edits(signed_in, store, accounts, qtbot):
     _activate(qtbot, first)  # two counters: the keys go to the window in front
     _retype(qtbot, first.city_name, "みどり市")
     qtbot.keyClick(first.city_name, Qt.Key.Key_S, CTRL)
-    assert first.message.text().endswith("を保存しました。")
+    assert first.message.text().startswith(f"下書き 版 {first.number} を保存しました。")
     _activate(qtbot, second)
     _retype(qtbot, second.city_name, "あおぞら市")
     qtbot.keyClick(second.city_name, Qt.Key.Key_S, CTRL)
@@ -313,7 +316,8 @@ def test_closed_days_added_and_removed_by_keyboard(signed_in, store, qtbot):
 def test_sections_renamed_and_reordered(signed_in, store, qtbot):
     page = signed_in()
     _new_draft(qtbot, page)
-    page.tabs.setCurrentIndex(1)
+    qtbot.keyClick(page.versions, Qt.Key.Key_Tab, CTRL)  # from outside the tabs, too
+    assert page.tabs.currentIndex() == 1 and page.sections.hasFocus()
     table = page.sections
     table.setFocus()
     table.setCurrentCell(0, 0)
@@ -327,7 +331,7 @@ def test_sections_renamed_and_reordered(signed_in, store, qtbot):
     qtbot.keyClick(table, Qt.Key.Key_Down, CTRL)
     assert table.item(1, 0).text() == "住民課" and table.currentRow() == 1
     qtbot.keyClick(table, Qt.Key.Key_S, CTRL)
-    assert page.message.text().endswith("を保存しました。"), page.message.text()
+    assert page.message.text().startswith(f"下書き 版 {page.number} を保存しました。")
     data = store.document(page.number)
     assert [s["name_ja"] for s in data["city"]["sections"][:2]] == ["保険年金課", "住民課"]
     assert {p["section"] for p in data["procedures"]} >= {"住民課"}

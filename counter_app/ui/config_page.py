@@ -93,6 +93,7 @@ class ConfigPage(QWidget):
         self.question_box: QWidget | None = None
         self.file_dialog: QFileDialog | None = None
         self._loading = False
+        self._rows: list[int] = []  # the version numbers, as the table lists them
         self._procedure = -1
         self._question = -1
         self._catalogue: Catalogue | None = None
@@ -175,6 +176,10 @@ class ConfigPage(QWidget):
         self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tabs.addTab(self.history, TABS[5])
         column.addWidget(self.tabs, 1)
+        # From anywhere on the page (a tab widget only switches when it has the focus).
+        for keys, step in (("Ctrl+Tab", 1), ("Ctrl+Shift+Tab", -1)):
+            QShortcut(QKeySequence(keys), self.editor).activated.connect(
+                lambda s=step: self.show_tab((self.tabs.currentIndex() + s) % self.tabs.count()))
 
         self.problem_heading = QLabel()
         self.problem_list = QListWidget()
@@ -353,6 +358,12 @@ class ConfigPage(QWidget):
         row.addWidget(self.question_list)
         row.addLayout(form, 1)
         return tab
+
+    def show_tab(self, index: int) -> None:
+        """A tab, with the focus on its first field."""
+        self.tabs.setCurrentIndex(index)
+        (self.city_name, self.sections, self.procedure_list, self.question_list,
+         self.test_lines, self.history)[index].setFocus()
 
     # --- signing in and out --------------------------------------------------------------------
 
@@ -744,7 +755,8 @@ class ConfigPage(QWidget):
         self.dirty = False
         number = self.number
         self.refresh_versions(number)
-        self.say(f"下書き 版 {number} を保存しました。")
+        self.say(f"下書き 版 {number} を保存しました。テスト（Ctrl+T）で確かめてから公開（Ctrl+P）"
+                 "できます。")
         return True
 
     def run_tests(self) -> None:
@@ -758,12 +770,17 @@ class ConfigPage(QWidget):
             return
         summary, lines = result_rows(results, self.edit.data)
         self._show_tests(summary, lines)
-        self.say(summary, error=any(not r.passed for r in results))
+        if any(not r.passed for r in results):
+            self.say(f"{summary}。違いを下の一覧で確かめてください。", error=True)
+        elif self.dirty:
+            self.say(f"{summary}。保存（Ctrl+S）してから公開（Ctrl+P）できます。")
+        else:
+            self.say(f"{summary}。公開（Ctrl+P）できます。")
 
     def _show_tests(self, summary: str, lines: list[str]) -> None:
         self.test_summary.setText(summary)
         self.test_lines.clear()
-        self.test_lines.addItems(lines)
+        self.test_lines.addItems(lines or ["すべてのテスト世帯が期待どおりです。"])
         self.tabs.setCurrentIndex(4)
 
     def ask_publish(self) -> None:
@@ -850,7 +867,7 @@ class ConfigPage(QWidget):
         if saving:
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
             dialog.setDefaultSuffix("json")
-            dialog.selectFile(f"catalogue-v{self.number}.json")
+            dialog.selectFile(f"手続ルール_版{self.number}.json")
         else:
             dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.resize(1000, 600)
