@@ -311,8 +311,11 @@ class ConfigPage(QWidget):
         self.proc_guide.textChanged.connect(
             lambda: self._change_procedure(lambda e, i: e.set_procedure(
                 i, "guide_ja", self.proc_guide.toPlainText())))
+        self.proc_condition.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         details = QWidget()
-        details.setLayout(form)
+        stacked = QVBoxLayout(details)
+        stacked.addLayout(form)
+        stacked.addStretch(1)  # a large screen leaves the room below, not between the rows
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(details)
