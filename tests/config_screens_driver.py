@@ -76,7 +76,7 @@ def main() -> None:
         page.tabs.setCurrentIndex(index)
         shoot(name)
     page.tabs.setCurrentIndex(2)
-    page.procedure_list.setCurrentRow(5)
+    page.procedure_list.setCurrentRow(8)  # 後期高齢者医療 資格取得: a nested condition
     page.proc_title.setFocus()
     shoot("procedure_detail")
     bot.keyClick(page.versions, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
