@@ -277,14 +277,23 @@ def test_a_conflicting_save_keeps_the_edits(signed_in, store, accounts, qtbot):
     assert second.city_name.text() == "みどり市" and not second.dirty
 
 
-def test_switching_versions_with_unsaved_edits_is_refused(signed_in, qtbot):
+def test_unsaved_edits_are_not_lost_by_a_switch_or_sign_out(signed_in, qtbot):
     page = signed_in()
+    qtbot.keyClick(page.versions, Qt.Key.Key_R, CTRL)  # version 1 is the published one
+    assert page.message.text().startswith("復元できるのは過去の版だけです")
     _new_draft(qtbot, page)
     _retype(qtbot, page.city_name, "みどり市")
     page.versions.setFocus()
     qtbot.keyClick(page.versions, Qt.Key.Key_Down)
     assert page.number == 2 and page.city_name.text() == "みどり市"
     assert "保存していない変更" in page.message.text()
+    qtbot.keyClick(page.versions, Qt.Key.Key_Q, CTRL)  # signing out asks first
+    assert page.account is not None and page.question_box.isVisible()
+    qtbot.keyClick(page.question_box, Qt.Key.Key_Escape)
+    assert page.account is not None and page.city_name.text() == "みどり市"
+    qtbot.keyClick(page.versions, Qt.Key.Key_Q, CTRL)
+    qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+    assert page.account is None and page.sign_in.message.text() == "サインアウトしました。"
 
 
 # --- the editors ------------------------------------------------------------------------------

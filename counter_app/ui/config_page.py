@@ -133,7 +133,7 @@ class ConfigPage(QWidget):
                 (top, "import", "読込", "Ctrl+O", self.ask_import),
                 (top, "export", "書出", "Ctrl+E", self.ask_export),
                 (top, "reload", "読み直す", "F5", self.reload),
-                (top, "sign_out", "サインアウト", "Ctrl+Q", self.sign_out)):
+                (top, "sign_out", "サインアウト", "Ctrl+Q", self.ask_sign_out)):
             button = QPushButton(f"{text}（{keys}）")
             button.setObjectName(key)
             button.clicked.connect(lambda _=False, s=slot: s())
@@ -385,6 +385,13 @@ class ConfigPage(QWidget):
         self.message.clear()
         self.refresh_versions()
         self.versions.setFocus()
+
+    def ask_sign_out(self) -> None:
+        if self.dirty:
+            self._confirm("保存していない変更があります。変更を破棄してサインアウトしますか？",
+                          "破棄してサインアウト（Enter）", self.sign_out)
+        else:
+            self.sign_out()
 
     def sign_out(self, note: str = "サインアウトしました。") -> None:
         log.info("config page signed out (%s)", "idle" if note == IDLE_NOTE_JA else "asked")
@@ -787,7 +794,11 @@ class ConfigPage(QWidget):
         self.tabs.setCurrentIndex(4)
 
     def ask_publish(self) -> None:
-        if self._signed() is None or self.number is None or self.status is not Status.DRAFT:
+        if self._signed() is None or self.number is None:
+            return
+        if self.status is not Status.DRAFT:
+            self.say("公開できるのは下書きだけです。新しい下書き（Ctrl+D）を作って変更してください。",
+                     error=True)
             return
         if self.dirty:
             self.say("保存していない変更があります。保存（Ctrl+S）してから公開してください。",
@@ -817,7 +828,11 @@ class ConfigPage(QWidget):
         self.say(f"版 {number} を公開しました。各窓口は次の受付からこの版を使います。")
 
     def ask_restore(self) -> None:
-        if self._signed() is None or self.number is None or self.status is not Status.RETIRED:
+        if self._signed() is None or self.number is None:
+            return
+        if self.status is not Status.RETIRED:
+            self.say("復元できるのは過去の版だけです。版の一覧で過去の版を選んでください。",
+                     error=True)
             return
         self._confirm(f"過去の版 {self.number} を新しい版として公開し直しますか？"
                       "各窓口は次の受付からこの内容で判定します。", "復元する（Enter）",
