@@ -49,7 +49,7 @@ def main() -> None:
                              f"{screen_width}")
         print(path, flush=True)
 
-    bot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    bot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     page = window.stack.currentWidget().page  # built on first showing (views.lazy_page)
     sign_in = page.sign_in
     bot.waitUntil(lambda: sign_in.name.hasFocus())

@@ -438,9 +438,9 @@ def test_import_refused_changes_nothing_and_export_round_trips(signed_in, store,
     assert page.city_name.text() == "みどり市"
 
 
-def test_the_window_opens_the_config_page_with_ctrl_6(qapp, qtbot, tmp_path, sessions, store,
+def test_the_window_opens_the_config_page_with_ctrl_7(qapp, qtbot, tmp_path, sessions, store,
                                                       accounts):
-    """The page inside the counter window, built when first opened: Ctrl+6 opens it with the
+    """The page inside the counter window, built when first opened: Ctrl+7 opens it with the
     name field focused (the reception needs no sign-in), F1 lists its keys."""
     from card_reader.sources import VirtualCardSource
     from counter_app.preferences import Preferences
@@ -479,7 +479,7 @@ def test_the_window_opens_the_config_page_with_ctrl_6(qapp, qtbot, tmp_path, ses
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
         assert window.current_page_key() == "reception"  # the counter starts without a sign-in
         assert built == []  # nor the cost of the config page
-        qtbot.keyClick(window, Qt.Key.Key_6, CTRL)
+        qtbot.keyClick(window, Qt.Key.Key_7, CTRL)
         assert window.current_page_key() == "config" and len(built) == 1
         page = built[0]
         assert window.stack.currentWidget().page is page
