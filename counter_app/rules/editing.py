@@ -76,7 +76,8 @@ def path_ja(path: str, data: Mapping[str, Any]) -> str:
     """Where a problem or a change is, as a supervisor reads it: 手続「転入届」 › 期限 › 日数."""
     tokens = [(name, index) for name, index in _TOKEN.findall(path)]
     parts: list[str] = []
-    city = data.get("city") if isinstance(data.get("city"), dict) else {}
+    found = data.get("city")
+    city: dict[str, Any] = found if isinstance(found, dict) else {}
     i = 0
     while i < len(tokens):
         name, _ = tokens[i]
@@ -101,7 +102,8 @@ def path_ja(path: str, data: Mapping[str, Any]) -> str:
             fact = _pick(data.get("facts"), index, "key")
             parts.append(f"項目「{_named(fact, 'label_ja', index)}」")
         elif name == "forms" and index is not None and not index.isdigit():
-            forms = data.get("forms") if isinstance(data.get("forms"), dict) else {}
+            named = data.get("forms")
+            forms: dict[str, Any] = named if isinstance(named, dict) else {}
             parts.append(f"申請書「{forms.get(index, index)}」")
         elif name == "name_ja" and parts == ["市の設定"]:
             parts.append("市の名前")
@@ -227,7 +229,8 @@ class DraftEdit:
     def set_deadline(self, index: int, days: str, start: str, words: str) -> None:
         """Days from the move (or the filing), or words only (「速やかに」), or none."""
         procedure = self.procedures()[index]
-        old = procedure.get("deadline") if isinstance(procedure.get("deadline"), dict) else {}
+        found = procedure.get("deadline")
+        old: dict[str, Any] = found if isinstance(found, dict) else {}
         deadline: dict[str, Any] = {}
         if days.strip():
             deadline["days"] = typed_value(days)
@@ -242,7 +245,8 @@ class DraftEdit:
         """Documents to bring, one per line. The n-th line replaces the n-th document's text
         and keeps its condition; empty lines are dropped."""
         procedure = self.procedures()[index]
-        old = procedure.get("documents") if isinstance(procedure.get("documents"), list) else []
+        found = procedure.get("documents")
+        old: list[Any] = found if isinstance(found, list) else []
         texts = [line.strip() for line in lines if line.strip()]
         documents = []
         for n, text in enumerate(texts):
