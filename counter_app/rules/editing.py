@@ -24,7 +24,8 @@ ACTION_JA = {"catalogue.seed": "初版", "catalogue.draft": "下書き作成",
              "catalogue.publish": "公開", "catalogue.restore": "復元"}
 SETTING_LABELS = {"child_medical_grade_cap": "子ども医療費の対象（学年の上限）",
                   "retention_days": "個人情報の保存日数"}
-START_JA = {"move_date": "異動日から", "filing_date": "届出日から"}
+START_JA = {"move_date": "異動日から", "event_date": "出来事の日から", "known_date": "知った日から",
+            "filing_date": "届出日から"}
 MAX_GRADE = 12  # 高校3年生の年代: the oldest grade a child's medical subsidy can reach
 _FIELDS_JA = {
     "title_ja": "名称", "section": "担当課", "who": "対象", "move_kinds": "異動の種類",
@@ -231,7 +232,9 @@ class DraftEdit:
         procedure = self.procedures()[index]
         found = procedure.get("deadline")
         old: dict[str, Any] = found if isinstance(found, dict) else {}
-        deadline: dict[str, Any] = {}
+        # What the editor does not show (its condition, whether the first day counts) is kept.
+        deadline: dict[str, Any] = {k: v for k, v in old.items()
+                                    if k not in ("days", "from", "text_ja", "inclusive")}
         if days.strip():
             deadline["days"] = typed_value(days)
             deadline["from"] = start

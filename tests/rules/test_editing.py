@@ -150,3 +150,13 @@ def test_change_lines_in_japanese_with_wareki_dates():
         "変更：市の設定 › 個人情報の保存日数：30 → 45",
         '変更：市の設定 › 休日 › 市の休日：[] → ["令和9年1月5日"]',
         "削除：手続「転入届」"]
+
+
+def test_an_event_deadline_keeps_its_start_and_condition():
+    index = next(i for i, p in enumerate(SHIPPED["procedures"])
+                 if (p.get("deadline") or {}).get("from") == "event_date")
+    edit = DraftEdit(SHIPPED)
+    edit.procedures()[index]["deadline"]["when"] = {"fact": "move.other_prefecture"}
+    edit.set_deadline(index, "20", "event_date", "")
+    assert edit.procedures()[index]["deadline"] == {
+        "when": {"fact": "move.other_prefecture"}, "days": 20, "from": "event_date"}
