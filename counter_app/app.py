@@ -15,7 +15,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -42,6 +42,7 @@ from counter_app.preferences import Preferences, PreferencesError
 
 if TYPE_CHECKING:
     from counter_app.rules import Catalogue
+    from counter_app.ui.config_page import ConfigPage
 
 log = logging.getLogger("counter_app")
 
@@ -310,6 +311,7 @@ def build_gui(runtime: Runtime) -> Gui:
     from counter_app.ui.errors import install_error_handling
     from counter_app.ui.main_window import StatusSources
     from counter_app.ui.scenario_pages import TrainingSetup
+    from counter_app.ui.views.lazy_page import LazyPage
     from forms.templates import load_templates
     from printing.printers import available_printers, choose_printer
 
@@ -365,7 +367,8 @@ def build_gui(runtime: Runtime) -> Gui:
     print_setup = PrintSetup(templates, available_printers, preferences.printer_name,
                              runtime.data_dir / ("demo/pdf" if options.demo else "pdf"))
     window = CounterWindow(sources, preferences, controller, card_source, residents,
-                           print_setup, training)
+                           print_setup, training,
+                           config=LazyPage(lambda: _config_page(runtime, templates)))
     if repository.open_cases():
         window.show_page_key("open_cases")  # after a crash or restart: resume, not retype
     if watcher is not None:
@@ -379,6 +382,25 @@ def build_gui(runtime: Runtime) -> Gui:
         watcher.event.connect(show_presence)
         watcher.start()
     return Gui(app, window, saver, watcher)
+
+
+def _config_page(runtime: Runtime, templates: Mapping[str, Any]) -> ConfigPage:
+    """設定（監督者）: the catalogue store with the form templates' say, and the accounts."""
+    from counter_app.reception.packet import FormsMismatch, check_templates, form_facts
+    from counter_app.rules import RuleError
+    from counter_app.store.accounts import AccountRepository
+    from counter_app.store.catalogues import CatalogueStore
+    from counter_app.ui.config_page import ConfigPage
+
+    def check(catalogue: Catalogue) -> None:
+        try:
+            check_templates(catalogue, templates)
+        except FormsMismatch as exc:
+            raise RuleError("forms", str(exc), "申請書の様式と合いません") from None
+
+    store = CatalogueStore(runtime.sessions, form_facts=form_facts(templates), check=check)
+    return ConfigPage(store, AccountRepository(runtime.sessions),
+                      counter=runtime.preferences.counter_name)
 
 
 def catalogue_in_force(sessions: sessionmaker[Session]) -> Catalogue:

@@ -45,7 +45,7 @@ class PrintSetup:
 
 class CounterWindow(MainWindow):
     """The main window with the reception flow: 受付 → 聞き取り → 手続一覧 → 印刷, and
-    resuming."""
+    resuming; `config` is the supervisors' page (counter_app.ui.config_page)."""
 
     case_closed = Signal(object)  # the Case just closed (the next resident's has started)
 
@@ -53,7 +53,8 @@ class CounterWindow(MainWindow):
                  controller: CounterController, card_source: CardSource,
                  demo_residents: list[DemoResident] | None = None,
                  print_setup: PrintSetup | None = None,
-                 training: TrainingSetup | None = None) -> None:
+                 training: TrainingSetup | None = None,
+                 config: QWidget | None = None) -> None:
         self.controller = controller
         self.reception = ReceptionPage(controller, card_source, demo_residents,
                                        training.titles if training else None)
@@ -69,7 +70,8 @@ class CounterWindow(MainWindow):
         super().__init__(sources, preferences, {
             "reception": self.reception, "interview": self.interview,
             "checklist": self.checklist, "printing": self.printing,
-            "open_cases": self.open_cases, "statistics": self.statistics})
+            "open_cases": self.open_cases, "statistics": self.statistics,
+            **({"config": config} if config is not None else {})})
         self.question_box: QWidget | None = None
         self.ask_before_closing = False  # the composition root turns it on for the real app
         self._closing_confirmed = False

@@ -1,0 +1,407 @@
+"""What the supervisor's config screen does to a draft catalogue, without Qt.
+
+The editor works on the draft's JSON (a dict) so that a half-done edit can still be shown
+and checked: every typed value goes in as typed (a number when it reads as one), and the
+catalogue's own validation (`CatalogueStore.problems`) plus the editor's checks below say
+what is wrong, each problem with its place in Japanese.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from counter_app.domain.era import default_era_table
+from counter_app.rules.conditions import RuleError
+
+STATUS_JA = {"draft": "下書き", "published": "公開中", "retired": "過去"}
+ACTION_JA = {"catalogue.seed": "初版", "catalogue.draft": "下書き作成",
+             "catalogue.import": "読込", "catalogue.edit": "保存",
+             "catalogue.publish": "公開", "catalogue.restore": "復元"}
+SETTING_LABELS = {"child_medical_grade_cap": "子ども医療費の対象（学年の上限）",
+                  "retention_days": "個人情報の保存日数"}
+START_JA = {"move_date": "異動日から", "event_date": "出来事の日から", "known_date": "知った日から",
+            "filing_date": "届出日から"}
+MAX_GRADE = 12  # 高校3年生の年代: the oldest grade a child's medical subsidy can reach
+_FIELDS_JA = {
+    "title_ja": "名称", "section": "担当課", "who": "対象", "move_kinds": "異動の種類",
+    "when": "条件", "forms": "申請書", "deadline": "期限", "days": "日数", "from": "起算日",
+    "inclusive": "初日算入", "text_ja": "文言", "documents": "持ち物", "guide_ja": "案内文",
+    "visit": "来庁", "name_ja": "名前", "counter_ja": "窓口", "floor_ja": "場所",
+    "household_text_ja": "世帯向けの質問文", "sensitive": "配慮", "choices": "選択肢",
+    "label_ja": "表示名", "prefecture_ja": "都道府県", "calendar": "休日",
+    "closed_dates": "市の休日", "closed_weekdays": "休みの曜日", "closed_yearly": "毎年の休み",
+    "national_holidays": "祝日", "settings": "", "issued": "交付", "and": "条件の一部",
+    "or": "条件の一部", "not": "条件の一部", "any_member": "条件の一部", "fact": "項目",
+    "sections": "課", "households": "テスト世帯", "_comment": "説明", "root": "全体",
+}
+_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]*)\]")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－", "0123456789-")
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    place_ja: str
+    message_ja: str
+    path: str  # the problem's path in the catalogue, to find its editor
+
+
+def typed_value(text: str) -> int | str:
+    """A number when the text reads as a whole number (full-width digits too), else the
+    text as typed, so that the validation can say what is wrong with it."""
+    compact = text.strip().translate(_FULL_WIDTH)
+    if re.fullmatch(r"-?\d{1,9}", compact):
+        return int(compact)
+    return compact
+
+
+def _pick(items: Any, key: str, identity: str) -> Any:
+    """An item of a list by its position ("3") or its identity (a diff's "nhi_enroll")."""
+    if not isinstance(items, list):
+        return None
+    if key.isdigit() and int(key) < len(items):
+        return items[int(key)]
+    return next((i for i in items if isinstance(i, dict) and i.get(identity) == key), None)
+
+
+def _named(item: Any, field: str, fallback: str) -> str:
+    value = item.get(field) if isinstance(item, dict) else None
+    return value if isinstance(value, str) and value.strip() else fallback
+
+
+def path_ja(path: str, data: Mapping[str, Any]) -> str:
+    """Where a problem or a change is, as a supervisor reads it: 手続「転入届」 › 期限 › 日数."""
+    tokens = [(name, index) for name, index in _TOKEN.findall(path)]
+    parts: list[str] = []
+    found = data.get("city")
+    city: dict[str, Any] = found if isinstance(found, dict) else {}
+    i = 0
+    while i < len(tokens):
+        name, _ = tokens[i]
+        index = tokens[i + 1][1] if i + 1 < len(tokens) and tokens[i + 1][0] == "" else None
+        step = 2 if index is not None else 1
+        if name == "city" and i == 0:
+            parts.append("市の設定")
+        elif name == "settings" and index is not None:
+            parts.append(SETTING_LABELS.get(index, index))
+        elif name in SETTING_LABELS:
+            parts.append(SETTING_LABELS[name])
+        elif name == "sections" and index is not None:
+            section = _pick(city.get("sections"), index, "name_ja")
+            parts.append(f"課「{_named(section, 'name_ja', index)}」")
+        elif name == "procedures" and index is not None:
+            procedure = _pick(data.get("procedures"), index, "id")
+            parts.append(f"手続「{_named(procedure, 'title_ja', index)}」")
+        elif name == "questions" and index is not None:
+            question = _pick(data.get("questions"), index, "fact")
+            parts.append(f"質問「{_short(_named(question, 'text_ja', index))}」")
+        elif name == "facts" and index is not None:
+            fact = _pick(data.get("facts"), index, "key")
+            parts.append(f"項目「{_named(fact, 'label_ja', index)}」")
+        elif name == "forms" and index is not None and not index.isdigit():
+            named = data.get("forms")
+            forms: dict[str, Any] = named if isinstance(named, dict) else {}
+            parts.append(f"申請書「{forms.get(index, index)}」")
+        elif name == "name_ja" and parts == ["市の設定"]:
+            parts.append("市の名前")
+        elif name:
+            label = _FIELDS_JA.get(name, name)
+            if label:
+                parts.append(label + (f" {int(index) + 1}番目" if index and index.isdigit()
+                                      else ""))
+        i += step
+    return " › ".join(parts) or "全体"
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+def editor_problems(data: Mapping[str, Any]) -> list[RuleError]:
+    """What the catalogue's validation lets through but a counter could not use: the
+    child-medical cap is compared with a school grade, so it must be one."""
+    city = data.get("city")
+    settings = city.get("settings") if isinstance(city, dict) else None
+    if not isinstance(settings, dict) or "child_medical_grade_cap" not in settings:
+        return []
+    cap = settings["child_medical_grade_cap"]
+    if isinstance(cap, bool) or not isinstance(cap, int) or not 0 <= cap <= MAX_GRADE:
+        return [RuleError("city.settings.child_medical_grade_cap",
+                          f"a school grade, 0 to {MAX_GRADE}",
+                          f"対象の学年は0（就学前）～{MAX_GRADE}（高校3年生の年代）の整数です")]
+    return []
+
+
+def problem_rows(problems: Sequence[RuleError], data: Mapping[str, Any]) -> list[ProblemRow]:
+    return [ProblemRow(path_ja(p.path, data), p.message_ja, p.path) for p in problems]
+
+
+# --- the draft's content ---------------------------------------------------------------------
+
+
+class DraftEdit:
+    """The draft being edited: a copy of its JSON, changed field by field."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.data: dict[str, Any] = copy.deepcopy(dict(document))
+
+    # city
+    @property
+    def city(self) -> dict[str, Any]:
+        return self.data.setdefault("city", {})
+
+    def set_city_name(self, text: str) -> None:
+        self.city["name_ja"] = text.strip()
+
+    def setting(self, name: str) -> Any:
+        return self.city.get("settings", {}).get(name)
+
+    def set_setting(self, name: str, text: str) -> None:
+        self.city.setdefault("settings", {})[name] = typed_value(text)
+
+    def closed_dates(self) -> list[dt.date]:
+        found = []
+        for text in self.city.get("calendar", {}).get("closed_dates", []):
+            try:
+                found.append(dt.date.fromisoformat(text))
+            except (TypeError, ValueError):
+                continue  # the validation names it
+        return sorted(found)
+
+    def add_closed_date(self, day: dt.date) -> bool:
+        """False when the day is already one of the city's closed days."""
+        dates = self.city.setdefault("calendar", {}).setdefault("closed_dates", [])
+        if day.isoformat() in dates:
+            return False
+        dates.append(day.isoformat())
+        dates.sort()
+        return True
+
+    def remove_closed_date(self, day: dt.date) -> None:
+        dates = self.city.setdefault("calendar", {}).setdefault("closed_dates", [])
+        if day.isoformat() in dates:
+            dates.remove(day.isoformat())
+
+    # sections
+    def sections(self) -> list[dict[str, Any]]:
+        return self.city.setdefault("sections", [])
+
+    def set_section(self, index: int, field: str, text: str) -> None:
+        """A section's name, counter or floor. A renamed section keeps its procedures."""
+        section = self.sections()[index]
+        value = text.strip()
+        if field == "name_ja":
+            old = section.get("name_ja")
+            for procedure in self.procedures():
+                if procedure.get("section") == old and value:
+                    procedure["section"] = value
+        section[field] = value
+
+    def move_section(self, index: int, delta: int) -> int:
+        """Up or down in the order sections are listed on screen and on the guide sheet;
+        the section's new index."""
+        items = self.sections()
+        target = index + delta
+        if not 0 <= target < len(items):
+            return index
+        items[index], items[target] = items[target], items[index]
+        return target
+
+    # procedures
+    def procedures(self) -> list[dict[str, Any]]:
+        return self.data.setdefault("procedures", [])
+
+    def set_procedure(self, index: int, field: str, text: str) -> None:
+        """Title, section or guide text; an empty guide text is left out."""
+        procedure = self.procedures()[index]
+        value = text.strip()
+        if field == "guide_ja" and not value:
+            procedure.pop("guide_ja", None)
+        else:
+            procedure[field] = value
+
+    def set_deadline(self, index: int, days: str, start: str, words: str) -> None:
+        """Days from the move (or the filing), or words only (「速やかに」), or none."""
+        procedure = self.procedures()[index]
+        found = procedure.get("deadline")
+        old: dict[str, Any] = found if isinstance(found, dict) else {}
+        # What the editor does not show (its condition, whether the first day counts) is kept.
+        deadline: dict[str, Any] = {k: v for k, v in old.items()
+                                    if k not in ("days", "from", "text_ja", "inclusive")}
+        if days.strip():
+            deadline["days"] = typed_value(days)
+            deadline["from"] = start
+            if "inclusive" in old:
+                deadline["inclusive"] = old["inclusive"]
+        if words.strip():
+            deadline["text_ja"] = words.strip()
+        procedure["deadline"] = deadline or None
+
+    def set_documents(self, index: int, lines: Sequence[str]) -> None:
+        """Documents to bring, one per line. The n-th line replaces the n-th document's text
+        and keeps its condition; empty lines are dropped."""
+        procedure = self.procedures()[index]
+        found = procedure.get("documents")
+        old: list[Any] = found if isinstance(found, list) else []
+        texts = [line.strip() for line in lines if line.strip()]
+        documents = []
+        for n, text in enumerate(texts):
+            base = dict(old[n]) if n < len(old) and isinstance(old[n], dict) else {}
+            base["text_ja"] = text
+            documents.append(base)
+        if documents:
+            procedure["documents"] = documents
+        else:
+            procedure.pop("documents", None)
+
+    # questions
+    def questions(self) -> list[dict[str, Any]]:
+        return self.data.setdefault("questions", [])
+
+    def set_question(self, index: int, field: str, text: str) -> None:
+        question = self.questions()[index]
+        value = text.strip()
+        if field == "household_text_ja" and not value:
+            question.pop(field, None)
+        else:
+            question[field] = value
+
+    def choices(self, fact_key: str) -> list[dict[str, Any]]:
+        """The choices of a question's fact (their labels are what the screen shows)."""
+        fact = next((f for f in self.data.get("facts", [])
+                     if isinstance(f, dict) and f.get("key") == fact_key), None)
+        choices = fact.get("choices") if isinstance(fact, dict) else None
+        return choices if isinstance(choices, list) else []
+
+    def set_choice_label(self, fact_key: str, index: int, text: str) -> None:
+        self.choices(fact_key)[index]["label_ja"] = text.strip()
+
+
+def deadline_fields(procedure: Mapping[str, Any]) -> tuple[str, str, str]:
+    """(days, from, words) as the editor shows them."""
+    deadline = procedure.get("deadline")
+    if not isinstance(deadline, dict):
+        return "", "move_date", ""
+    days = deadline.get("days")
+    return ("" if days is None else str(days), str(deadline.get("from") or "move_date"),
+            str(deadline.get("text_ja") or ""))
+
+
+def document_lines(procedure: Mapping[str, Any]) -> list[str]:
+    documents = procedure.get("documents")
+    if not isinstance(documents, list):
+        return []
+    return [str(d.get("text_ja", "")) for d in documents if isinstance(d, dict)]
+
+
+# --- versions, tests, changes as rows ----------------------------------------------------------
+
+
+def when_ja(moment: dt.datetime | None) -> str:
+    """A moment in 和暦 and local time: 令和8年12月1日 10:40."""
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    return f"{default_era_table().display(local.date())} {local:%H:%M}"
+
+
+def date_ja(day: dt.date) -> str:
+    weekday = "月火水木金土日"[day.weekday()]
+    return f"{default_era_table().display(day)}（{weekday}）"
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    number: int
+    status_ja: str
+    who: str
+    when_ja: str
+    note_ja: str
+
+
+def version_rows(versions: Sequence[Any]) -> list[VersionRow]:
+    """Newest first: 番号, 状態, who saved or published it, when, and where it came from."""
+    rows = []
+    for v in sorted(versions, key=lambda v: v.number, reverse=True):
+        published = v.published_at is not None and v.status != "draft"
+        who = v.published_by if published else v.saved_by
+        moment = v.published_at if published else v.saved_at
+        note = {"shipped": "出荷時の手続ルール", "import": "ファイルから読込",
+                "copy": f"版 {v.based_on} から作成", "restore": f"版 {v.based_on} を復元"
+                }.get(str(v.origin), "")
+        rows.append(VersionRow(v.number, STATUS_JA.get(str(v.status), str(v.status)),
+                               _who(who), when_ja(moment), note))
+    return rows
+
+
+def _who(account: str | None) -> str:
+    return "システム" if account in (None, "system") else account
+
+
+def result_rows(results: Sequence[Any], data: Mapping[str, Any]) -> tuple[str, list[str]]:
+    """A summary and one line per difference (with its reasons) of the test households."""
+    titles = {p.get("id"): p.get("title_ja") for p in data.get("procedures", [])
+              if isinstance(p, dict)}
+    failing = [r for r in results if not r.passed]
+    summary = (f"テスト世帯 {len(results)} 件：期待どおり {len(results) - len(failing)} 件、"
+               f"違い {len(failing)} 件")
+    lines = []
+    for result in failing:
+        lines.append(f"■ {household_label(result.household)}")
+        for d in result.differences:
+            title = titles.get(d.procedure) or d.procedure or ""
+            kind = {"missing": "足りない手続", "extra": "余分な手続",
+                    "members": "対象者が違う手続", "unanswered": "残る質問が違う",
+                    "error": "判定できない"}.get(d.kind, d.kind)
+            lines.append(f"　{kind}：{title}" if title else f"　{kind}")
+            lines.extend(f"　　理由：{why}" for why in d.reasons_ja)
+    return summary, lines
+
+
+def household_label(household: Any) -> str:
+    """A test household as a supervisor knows it: テスト世帯 15（転居・5人）. Its file name
+    and description are English, written for developers."""
+    number = household.name.split("_", 1)[0]
+    case = household.case
+    kind = case.move.kind.label if case.move is not None else "異動なし"
+    return f"テスト世帯 {number}（{kind}・{len(case.members)}人）"
+
+
+def change_lines_ja(lines: Sequence[str], data: Mapping[str, Any]) -> list[str]:
+    """A change record's diff lines with their places in Japanese."""
+    found = []
+    for line in lines:
+        based = re.fullmatch(r"(based on|in place of) version (\d+)", line)
+        if based:
+            word = "をもとに作成" if based.group(1) == "based on" else "に代わって公開"
+            found.append(f"版 {based.group(2)} {word}")
+            continue
+        if line == "+ the whole catalogue":
+            found.append("全体を新しく作成")
+            continue
+        sign, _, rest = line.partition(" ")
+        where, colon, value = rest.partition(": ")
+        mark = {"~": "変更", "+": "追加", "-": "削除"}.get(sign)
+        if mark is None:
+            found.append(line)
+            continue
+        value = _ISO_DATE.sub(lambda m: _date_or_text(m.group(0)), value)
+        found.append(f"{mark}：{path_ja(where, data)}" + (f"：{value}" if colon else ""))
+    return found
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date_or_text(text: str) -> str:
+    try:
+        return default_era_table().display(dt.date.fromisoformat(text))
+    except ValueError:
+        return text

@@ -1,0 +1,162 @@
+"""The config screen's logic without Qt: problem places in Japanese, typed values, the draft's
+fields (a renamed section keeps its procedures, documents keep their conditions), the versions,
+test results and the change log as rows a supervisor reads."""
+
+import datetime as dt
+import json
+
+from counter_app.rules.catalogue import shipped_text
+from counter_app.rules.editing import (
+    DraftEdit,
+    change_lines_ja,
+    date_ja,
+    editor_problems,
+    household_label,
+    path_ja,
+    problem_rows,
+    result_rows,
+    typed_value,
+    version_rows,
+)
+from counter_app.rules.whatif import households_from_json, run_households, shipped_households
+from counter_app.store.catalogues import CatalogueVersion, Origin, Status, catalogue_problems
+
+SHIPPED = json.loads(shipped_text())
+
+
+def _index(key, value):
+    return next(i for i, item in enumerate(SHIPPED[key])
+                if item.get("id", item.get("fact")) == value)
+
+
+def test_paths_read_as_places():
+    move_in = _index("procedures", "resident_move_in")
+    assert path_ja(f"procedures[{move_in}].deadline.days", SHIPPED) == \
+        "手続「転入届」 › 期限 › 日数"
+    assert path_ja("procedures[resident_move_in].when.and[1]", SHIPPED) == \
+        "手続「転入届」 › 条件 › 条件の一部 2番目"
+    assert path_ja("city.settings.retention_days", SHIPPED) == "市の設定 › 個人情報の保存日数"
+    assert path_ja("city.settings[child_medical_grade_cap]", SHIPPED) == \
+        "市の設定 › 子ども医療費の対象（学年の上限）"
+    assert path_ja("city.sections[0].counter_ja", SHIPPED) == "市の設定 › 課「市民課」 › 窓口"
+    assert path_ja("city.name_ja", SHIPPED) == "市の設定 › 市の名前"
+    assert path_ja("forms[resident_move]", SHIPPED) == "申請書「住民異動届」"
+    assert path_ja("(root)", SHIPPED) == "全体"
+    assert path_ja("procedures[99].title_ja", SHIPPED) == "手続「99」 › 名称"  # gone: no crash
+
+
+def test_typed_values_are_numbers_when_they_read_as_one():
+    assert typed_value(" １２ ") == 12
+    assert typed_value("30") == 30
+    assert typed_value("1万") == "1万"
+    assert typed_value("") == ""
+
+
+def test_a_bad_setting_is_a_problem_with_its_place():
+    edit = DraftEdit(SHIPPED)
+    edit.set_setting("retention_days", "0")
+    edit.set_setting("child_medical_grade_cap", "高校")
+    found = catalogue_problems(edit.data) + editor_problems(edit.data)
+    rows = problem_rows(found, edit.data)
+    assert [(r.place_ja, r.message_ja) for r in rows] == [
+        ("市の設定 › 個人情報の保存日数", "保存日数は1〜3650日の整数です"),
+        ("市の設定 › 子ども医療費の対象（学年の上限）",
+         "対象の学年は0（就学前）～12（高校3年生の年代）の整数です")]
+    edit.set_setting("retention_days", "45")
+    edit.set_setting("child_medical_grade_cap", "12")
+    assert catalogue_problems(edit.data) + editor_problems(edit.data) == []
+    assert SHIPPED["city"]["settings"]["retention_days"] == 30  # the original is a copy
+
+
+def test_closed_days_are_kept_sorted_once():
+    edit = DraftEdit(SHIPPED)
+    assert edit.add_closed_date(dt.date(2027, 8, 13))
+    assert edit.add_closed_date(dt.date(2027, 1, 5))
+    assert not edit.add_closed_date(dt.date(2027, 1, 5))
+    assert edit.city["calendar"]["closed_dates"] == ["2027-01-05", "2027-08-13"]
+    edit.remove_closed_date(dt.date(2027, 1, 5))
+    assert edit.closed_dates() == [dt.date(2027, 8, 13)]
+    assert date_ja(dt.date(2027, 1, 2)) == "令和9年1月2日（土）"
+
+
+def test_a_renamed_section_keeps_its_procedures_and_moves_in_order():
+    edit = DraftEdit(SHIPPED)
+    before = sum(1 for p in SHIPPED["procedures"] if p["section"] == "市民課")
+    edit.set_section(0, "name_ja", "住民課")
+    assert sum(1 for p in edit.procedures() if p["section"] == "住民課") == before
+    assert edit.move_section(0, -1) == 0  # already first
+    assert edit.move_section(0, 1) == 1
+    assert [s["name_ja"] for s in edit.sections()[:2]] == ["保険年金課", "住民課"]
+    assert catalogue_problems(edit.data) == []
+
+
+def test_documents_keep_their_conditions_and_deadlines_their_kind():
+    edit = DraftEdit(SHIPPED)
+    index = next(i for i, p in enumerate(SHIPPED["procedures"])
+                 if any("when" in d for d in p.get("documents", [])))
+    old = SHIPPED["procedures"][index]["documents"]
+    conditioned = next(j for j, d in enumerate(old) if "when" in d)
+    lines = [d["text_ja"] for d in old]
+    lines[conditioned] = "書き直した持ち物"
+    edit.set_documents(index, [*lines, "", "新しい持ち物"])
+    documents = edit.procedures()[index]["documents"]
+    assert documents[conditioned] == {**old[conditioned], "text_ja": "書き直した持ち物"}
+    assert documents[-1] == {"text_ja": "新しい持ち物"}
+    edit.set_deadline(index, "", "move_date", "速やかに")
+    assert edit.procedures()[index]["deadline"] == {"text_ja": "速やかに"}
+    edit.set_deadline(index, "", "move_date", "")
+    assert edit.procedures()[index]["deadline"] is None
+    edit.set_deadline(index, "14", "filing_date", "")
+    assert edit.procedures()[index]["deadline"] == {"days": 14, "from": "filing_date"}
+    assert catalogue_problems(edit.data) == []
+
+
+def test_versions_newest_first_in_wareki():
+    at = dt.datetime(2026, 12, 1, 1, 40, tzinfo=dt.UTC)
+    versions = [
+        CatalogueVersion(1, Status.RETIRED, Origin.SHIPPED, None, 1, "system", at, "system", at,
+                         "system", at),
+        CatalogueVersion(2, Status.DRAFT, Origin.COPY, 1, 3, "kansa", at, "kansa2", at, None,
+                         None)]
+    rows = version_rows(versions)
+    assert [(r.number, r.status_ja, r.who, r.note_ja) for r in rows] == [
+        (2, "下書き", "kansa2", "版 1 から作成"), (1, "過去", "システム", "出荷時の手続ルール")]
+    assert rows[0].when_ja.startswith("令和8年12月1日")
+
+
+def test_test_results_name_households_and_reasons_in_japanese():
+    edit = DraftEdit(SHIPPED)
+    edit.set_setting("child_medical_grade_cap", "12")
+    from counter_app.rules import Catalogue
+
+    results = run_households(Catalogue.from_dict(edit.data),
+                             households_from_json(shipped_households()))
+    summary, lines = result_rows(results, edit.data)
+    assert summary == f"テスト世帯 {len(results)} 件：期待どおり {len(results) - 1} 件、違い 1 件"
+    failing = next(r for r in results if not r.passed)
+    assert lines[0] == f"■ {household_label(failing.household)}"
+    assert household_label(failing.household).startswith("テスト世帯 15（")
+    assert lines[1] == "　対象者が違う手続：子ども医療費 受給資格登録"
+    assert lines[2].startswith("　　理由：")
+
+
+def test_change_lines_in_japanese_with_wareki_dates():
+    assert change_lines_ja([
+        "based on version 1", "in place of version 2", "+ the whole catalogue",
+        "~ city.settings[retention_days]: 30 → 45",
+        '~ city.calendar.closed_dates: [] → ["2027-01-05"]',
+        "- procedures[resident_move_in]"], SHIPPED) == [
+        "版 1 をもとに作成", "版 2 に代わって公開", "全体を新しく作成",
+        "変更：市の設定 › 個人情報の保存日数：30 → 45",
+        '変更：市の設定 › 休日 › 市の休日：[] → ["令和9年1月5日"]',
+        "削除：手続「転入届」"]
+
+
+def test_an_event_deadline_keeps_its_start_and_condition():
+    index = next(i for i, p in enumerate(SHIPPED["procedures"])
+                 if (p.get("deadline") or {}).get("from") == "event_date")
+    edit = DraftEdit(SHIPPED)
+    edit.procedures()[index]["deadline"]["when"] = {"fact": "move.other_prefecture"}
+    edit.set_deadline(index, "20", "event_date", "")
+    assert edit.procedures()[index]["deadline"] == {
+        "when": {"fact": "move.other_prefecture"}, "days": 20, "from": "event_date"}

@@ -1,0 +1,501 @@
+"""設定（監督者） by keyboard on real widgets over a real SQLite store: the first supervisor,
+refused sign-ins and lockout, idle sign-out, editing a draft with its problems shown, saving,
+testing, publishing, restoring, a conflicting save, closed days, sections, procedures,
+questions, import and export."""
+
+import json
+import logging
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import select
+
+from counter_app.accounts import Role
+from counter_app.catalogue_cli import _form_checks
+from counter_app.store.accounts import LOCKED_JA, MAX_FAILURES, WRONG_JA, AccountRepository
+from counter_app.store.catalogues import CatalogueStore, Status, published_catalogue
+from counter_app.store.models import AuditRow
+from counter_app.ui.config_page import IDLE_NOTE_JA, ConfigPage
+from counter_app.ui.sign_in import MISMATCH_JA, NOT_SUPERVISOR_JA
+
+PASSWORD = "correct-horse-9"
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def store(sessions):
+    published_catalogue(sessions).seed()  # version 1, as the app does at start
+    return CatalogueStore(sessions, **_form_checks())
+
+
+@pytest.fixture
+def accounts(sessions):
+    return AccountRepository(sessions)
+
+
+@pytest.fixture
+def open_page(qapp, qtbot, store, accounts):
+    from counter_app.ui.application import configure_application
+
+    configure_application(qapp)
+
+    def build(idle_minutes=10.0):
+        page = ConfigPage(store, accounts, idle_minutes=idle_minutes)
+        qtbot.addWidget(page)
+        page.resize(1366, 768)
+        page.show()
+        page.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+        qtbot.waitUntil(lambda: page.sign_in.name.hasFocus())
+        return page
+
+    return build
+
+
+def _type_sign_in(qtbot, page, name, password, again=None):
+    form = page.sign_in
+    qtbot.keyClicks(form.name, name)
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    assert form.password.hasFocus()
+    qtbot.keyClicks(form.password, password)
+    qtbot.keyClick(form.password, Qt.Key.Key_Return)
+    if again is not None:
+        assert form.again.hasFocus()
+        qtbot.keyClicks(form.again, again)
+        qtbot.keyClick(form.again, Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def signed_in(open_page, accounts, qtbot):
+    accounts.create("kansa", Role.SUPERVISOR, PASSWORD)
+
+    def build(name="kansa", idle_minutes=10.0):
+        page = open_page(idle_minutes)
+        _type_sign_in(qtbot, page, name, PASSWORD)
+        assert page.account is not None and page.account.name == name
+        return page
+
+    return build
+
+
+def _type(qtbot, widget, text):
+    """ASCII as keys; Japanese as the IME delivers it, one committed string."""
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+        return
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def _retype(qtbot, field, text):
+    """Select all, delete, type: a line or a text box."""
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    _type(qtbot, field, text)
+
+
+def _activate(qtbot, page):
+    page.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+
+
+def _new_draft(qtbot, page):
+    qtbot.keyClick(page.versions, Qt.Key.Key_D, CTRL)
+    assert page.status is Status.DRAFT, page.message.text()
+
+
+# --- signing in -------------------------------------------------------------------------------
+
+
+def test_first_run_creates_the_first_supervisor(open_page, accounts, qtbot, caplog, db_url):
+    caplog.set_level(logging.DEBUG)
+    page = open_page()
+    assert page.sign_in.creating and page.sign_in.again.isVisible()
+    assert "最初の監督者" in page.sign_in.heading.text()
+
+    _type_sign_in(qtbot, page, "kansa", PASSWORD, again="correct-horse-0")
+    assert page.sign_in.message.text() == MISMATCH_JA
+    assert not accounts.any_supervisor() and page.account is None
+
+    _type_sign_in(qtbot, page, "", "short", again="short")
+    assert "8文字以上" in page.sign_in.message.text()
+    assert not accounts.any_supervisor()
+
+    _type_sign_in(qtbot, page, "", PASSWORD, again=PASSWORD)
+    assert page.account is not None and page.account.role is Role.SUPERVISOR
+    assert accounts.any_supervisor()
+    assert page.stack.currentWidget() is page.editor
+    assert page.versions.rowCount() == 1 and page.versions.item(0, 1).text() == "公開中"
+    assert page.sign_in.password.text() == "" and page.sign_in.again.text() == ""
+    database = db_url.removeprefix("sqlite:///")
+    with open(database, "rb") as handle:
+        assert PASSWORD.encode() not in handle.read()
+    assert PASSWORD not in caplog.text
+
+
+def test_wrong_password_then_lockout(open_page, accounts, qtbot):
+    accounts.create("kansa", Role.SUPERVISOR, PASSWORD)
+    page = open_page()
+    assert not page.sign_in.creating and not page.sign_in.again.isVisible()
+    _type_sign_in(qtbot, page, "kansa", "wrong-horse-1")
+    assert page.sign_in.message.text() == WRONG_JA
+    assert page.account is None and page.sign_in.password.hasFocus()
+    for _ in range(MAX_FAILURES - 1):
+        qtbot.keyClicks(page.sign_in.password, "wrong-horse-1")
+        qtbot.keyClick(page.sign_in.password, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.sign_in.password, PASSWORD)  # right, but too late
+    qtbot.keyClick(page.sign_in.password, Qt.Key.Key_Return)
+    assert page.sign_in.message.text() == LOCKED_JA
+    assert page.account is None and page.stack.currentWidget() is page.sign_in
+
+
+def test_staff_cannot_open_the_config_page(open_page, accounts, qtbot):
+    accounts.create("kansa", Role.SUPERVISOR, PASSWORD)
+    accounts.create("madoguchi1", Role.STAFF, PASSWORD)
+    page = open_page()
+    _type_sign_in(qtbot, page, "madoguchi1", PASSWORD)
+    assert page.sign_in.message.text() == NOT_SUPERVISOR_JA
+    assert page.account is None and page.stack.currentWidget() is page.sign_in
+
+
+def test_idle_sign_out_after_a_quiet_while(signed_in, store, qtbot):
+    page = signed_in(idle_minutes=0.5 / 60)  # half a second
+    _new_draft(qtbot, page)
+    for _ in range(4):  # typing keeps the supervisor signed in
+        qtbot.wait(200)
+        _type(qtbot, page.city_name, "市")
+    assert page.account is not None
+    qtbot.waitUntil(lambda: page.account is None, timeout=3000)
+    assert page.stack.currentWidget() is page.sign_in
+    assert page.sign_in.message.text() == IDLE_NOTE_JA
+    assert page.edit is None
+    assert store.document(2)["city"]["name_ja"] == "あおば市"  # nothing saved by the way out
+
+
+# --- the flow ---------------------------------------------------------------------------------
+
+
+def test_edit_problem_fix_save_test_publish_restore(signed_in, store, qtbot, sessions):
+    page = signed_in()
+    _new_draft(qtbot, page)
+    assert page.versions.item(0, 1).text() == "下書き"
+    draft = page.number
+    revision = store.version(draft).revision
+
+    _retype(qtbot, page.retention, "0")
+    qtbot.waitUntil(lambda: bool(page.problems))
+    rows = [page.problem_list.item(i).text() for i in range(page.problem_list.count())]
+    assert rows == ["市の設定 › 個人情報の保存日数：保存日数は1〜3650日の整数です"]
+    qtbot.keyClick(page.retention, Qt.Key.Key_S, CTRL)
+    assert "保存できません" in page.message.text()
+    assert store.version(draft).revision == revision
+
+    _retype(qtbot, page.retention, "45")
+    _retype(qtbot, page.grade_cap, "12")
+    assert page.grade_hint.text() == "高校3年生の年代まで"
+    qtbot.keyClick(page.grade_cap, Qt.Key.Key_S, CTRL)
+    assert page.problem_heading.text() == "問題はありません。"
+    assert page.message.text() == (f"下書き 版 {draft} を保存しました。テスト（Ctrl+T）で確かめて"
+                                   "から公開（Ctrl+P）できます。")
+    settings = store.document(draft)["city"]["settings"]
+    assert settings == {"child_medical_grade_cap": 12, "retention_days": 45}
+
+    qtbot.keyClick(page.grade_cap, Qt.Key.Key_T, CTRL)
+    assert page.tabs.currentIndex() == 4
+    lines = [page.test_lines.item(i).text() for i in range(page.test_lines.count())]
+    assert "違い 1 件" in page.test_summary.text()
+    assert any("子ども医療費" in line for line in lines)
+    assert any(line.strip().startswith("理由：") for line in lines)
+
+    qtbot.keyClick(page.tabs, Qt.Key.Key_P, CTRL)
+    qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+    assert "公開できません" in page.message.text()
+    assert store.version(draft).status is Status.DRAFT
+    assert store.latest_published_number() == 1
+
+    _retype(qtbot, page.grade_cap, "9")
+    qtbot.keyClick(page.grade_cap, Qt.Key.Key_S, CTRL)
+    qtbot.keyClick(page.grade_cap, Qt.Key.Key_T, CTRL)
+    assert "違い 0 件" in page.test_summary.text()
+    assert page.message.text().endswith("公開（Ctrl+P）できます。")
+    assert page.test_lines.item(0).text() == "すべてのテスト世帯が期待どおりです。"
+    qtbot.keyClick(page.tabs, Qt.Key.Key_P, CTRL)
+    qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+    assert store.latest_published_number() == draft
+    assert page.message.text().startswith(f"版 {draft} を公開しました")
+    assert [page.versions.item(r, 1).text() for r in range(2)] == ["公開中", "過去"]
+    assert published_catalogue(sessions).current().version == draft  # the counters' next case
+
+    page.versions.setFocus()
+    qtbot.keyClick(page.versions, Qt.Key.Key_Down)  # version 1, retired
+    assert page.number == 1 and page.buttons["restore"].isEnabled()
+    assert page.city_name.isReadOnly()
+    qtbot.keyClick(page.versions, Qt.Key.Key_R, CTRL)
+    qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+    restored = store.latest_published_number()
+    assert restored == draft + 1
+    assert store.document(restored)["city"]["settings"]["retention_days"] == 30
+    assert page.number == restored and page.versions.item(0, 1).text() == "公開中"
+
+    with sessions() as session:
+        audited = [(r.action, r.account) for r in session.scalars(
+            select(AuditRow).where(AuditRow.action.in_(
+                ["sign_in", "catalogue.draft", "catalogue.edit", "catalogue.publish",
+                 "catalogue.restore"])).order_by(AuditRow.id))]
+    assert audited == [("sign_in", "kansa"), ("catalogue.draft", "kansa"),
+                       ("catalogue.edit", "kansa"), ("catalogue.edit", "kansa"),
+                       ("catalogue.publish", "kansa"), ("catalogue.restore", "kansa")]
+
+    page.tabs.setCurrentIndex(5)
+    history = [page.history.item(i).text() for i in range(page.history.count())]
+    assert history[0].startswith(f"版 {restored}　復元　kansa　令和")
+    assert any("変更：市の設定 › 個人情報の保存日数：30 → 45" in h for h in history)
+
+
+def test_a_conflicting_save_keeps_the_edits(signed_in, store, accounts, qtbot):
+    accounts.create("kansa2", Role.SUPERVISOR, PASSWORD)
+    first = signed_in()
+    _new_draft(qtbot, first)
+    second = signed_in("kansa2")
+    assert second.number == first.number  # both edit the draft
+    _activate(qtbot, first)  # two counters: the keys go to the window in front
+    _retype(qtbot, first.city_name, "みどり市")
+    qtbot.keyClick(first.city_name, Qt.Key.Key_S, CTRL)
+    assert first.message.text().startswith(f"下書き 版 {first.number} を保存しました。")
+    _activate(qtbot, second)
+    _retype(qtbot, second.city_name, "あおぞら市")
+    qtbot.keyClick(second.city_name, Qt.Key.Key_S, CTRL)
+    assert "kansa さんが" in second.message.text()
+    assert "保存されていません" in second.message.text()
+    assert second.city_name.text() == "あおぞら市" and second.dirty
+    assert store.document(first.number)["city"]["name_ja"] == "みどり市"
+    qtbot.keyClick(second.city_name, Qt.Key.Key_F5)  # read again: the other's save
+    assert second.city_name.text() == "みどり市" and not second.dirty
+
+
+def test_unsaved_edits_are_not_lost_by_a_switch_or_sign_out(signed_in, qtbot):
+    page = signed_in()
+    qtbot.keyClick(page.versions, Qt.Key.Key_R, CTRL)  # version 1 is the published one
+    assert page.message.text().startswith("復元できるのは過去の版だけです")
+    _new_draft(qtbot, page)
+    _retype(qtbot, page.city_name, "みどり市")
+    page.versions.setFocus()
+    qtbot.keyClick(page.versions, Qt.Key.Key_Down)
+    assert page.number == 2 and page.city_name.text() == "みどり市"
+    assert "保存していない変更" in page.message.text()
+    qtbot.keyClick(page.versions, Qt.Key.Key_Q, CTRL)  # signing out asks first
+    assert page.account is not None and page.question_box.isVisible()
+    qtbot.keyClick(page.question_box, Qt.Key.Key_Escape)
+    assert page.account is not None and page.city_name.text() == "みどり市"
+    qtbot.keyClick(page.versions, Qt.Key.Key_Q, CTRL)
+    qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+    assert page.account is None and page.sign_in.message.text() == "サインアウトしました。"
+
+
+# --- the editors ------------------------------------------------------------------------------
+
+
+def test_closed_days_added_and_removed_by_keyboard(signed_in, store, qtbot):
+    page = signed_in()
+    _new_draft(qtbot, page)
+    page.new_day.setFocus()
+    qtbot.keyClicks(page.new_day, "5090105")
+    qtbot.keyClick(page.new_day, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.new_day, "2027-08-13")
+    qtbot.keyClick(page.new_day, Qt.Key.Key_Return)
+    assert [page.closed_days.item(i).text() for i in range(page.closed_days.count())] == \
+        ["令和9年1月5日（火）", "令和9年8月13日（金）"]
+    qtbot.keyClicks(page.new_day, "5090105")
+    qtbot.keyClick(page.new_day, Qt.Key.Key_Return)
+    assert "すでに市の休日" in page.message.text()
+    _retype(qtbot, page.new_day, "5091340")
+    qtbot.keyClick(page.new_day, Qt.Key.Key_Return)
+    assert page.message.text().startswith("日付を読み取れません")
+    page.closed_days.setFocus()
+    page.closed_days.setCurrentRow(0)
+    qtbot.keyClick(page.closed_days, Qt.Key.Key_Delete)
+    qtbot.keyClick(page.closed_days, Qt.Key.Key_S, CTRL)
+    assert store.document(page.number)["city"]["calendar"]["closed_dates"] == ["2027-08-13"]
+
+
+def test_sections_renamed_and_reordered(signed_in, store, qtbot):
+    page = signed_in()
+    _new_draft(qtbot, page)
+    qtbot.keyClick(page.versions, Qt.Key.Key_Tab, CTRL)  # from outside the tabs, too
+    assert page.tabs.currentIndex() == 1 and page.sections.hasFocus()
+    table = page.sections
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    _type(qtbot, editor, "住民課")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.item(0, 0).text() == "住民課")  # the view commits queued
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Down, CTRL)
+    assert table.item(1, 0).text() == "住民課" and table.currentRow() == 1
+    qtbot.keyClick(table, Qt.Key.Key_S, CTRL)
+    assert page.message.text().startswith(f"下書き 版 {page.number} を保存しました。")
+    data = store.document(page.number)
+    assert [s["name_ja"] for s in data["city"]["sections"][:2]] == ["保険年金課", "住民課"]
+    assert {p["section"] for p in data["procedures"]} >= {"住民課"}
+    assert "市民課" not in {p["section"] for p in data["procedures"]}
+
+
+def test_procedure_fields_and_their_problems(signed_in, store, qtbot):
+    page = signed_in()
+    _new_draft(qtbot, page)
+    page.tabs.setCurrentIndex(2)
+    page.procedure_list.setFocus()
+    page.procedure_list.setCurrentRow(5)  # 在留カード住居地届出: a condition and a guide text
+    assert page.proc_condition.text() == "外国籍の方"
+    _retype(qtbot, page.proc_title, "在留カードの住居地届出")
+    assert page.procedure_list.item(5).text() == "在留カードの住居地届出"
+    _retype(qtbot, page.proc_days, "1万")
+    page.check()
+    assert [p.place_ja for p in page.problems] == ["手続「在留カードの住居地届出」 › 期限 › 日数"]
+    qtbot.keyClick(page.proc_days, Qt.Key.Key_S, CTRL)
+    assert "保存できません" in page.message.text()
+    _retype(qtbot, page.proc_days, "20")
+    page.proc_documents.setFocus()
+    page.proc_documents.selectAll()
+    _type(qtbot, page.proc_documents, "在留カード")
+    qtbot.keyClick(page.proc_documents, Qt.Key.Key_Return)
+    _type(qtbot, page.proc_documents, "パスポート")
+    qtbot.keyClick(page.proc_documents, Qt.Key.Key_S, CTRL)
+    procedure = store.document(page.number)["procedures"][5]
+    assert procedure["title_ja"] == "在留カードの住居地届出"
+    assert procedure["deadline"] == {"days": 20, "from": "move_date"}
+    assert procedure["documents"] == [{"text_ja": "在留カード"}, {"text_ja": "パスポート"}]
+
+
+def test_question_text_and_choice_labels(signed_in, store, qtbot):
+    page = signed_in()
+    _new_draft(qtbot, page)
+    page.tabs.setCurrentIndex(3)
+    texts = [q["text_ja"] for q in store.document(page.number)["questions"]]
+    row = texts.index("{name}さんが加入する健康保険はどれですか？")
+    page.question_list.setCurrentRow(row)
+    _retype(qtbot, page.question_text, "{name}さんの健康保険はどれですか？")
+    table = page.choice_table
+    assert table.rowCount() > 1
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    _type(qtbot, editor, "国民健康保険（国保）")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.item(0, 0).text() == "国民健康保険（国保）")  # queued commit
+    qtbot.keyClick(table, Qt.Key.Key_S, CTRL)
+    data = store.document(page.number)
+    assert data["questions"][row]["text_ja"] == "{name}さんの健康保険はどれですか？"
+    fact = next(f for f in data["facts"] if f["key"] == data["questions"][row]["fact"])
+    assert fact["choices"][0]["label_ja"] == "国民健康保険（国保）"
+
+
+# --- files ------------------------------------------------------------------------------------
+
+
+def test_import_refused_changes_nothing_and_export_round_trips(signed_in, store, qtbot,
+                                                               tmp_path):
+    page = signed_in()
+    before = len(store.versions())
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    page.import_file(bad)
+    assert page.message.text().startswith("読み込めません") and "何も変更していません" in \
+        page.message.text()
+    unknown = store.document(1)
+    unknown["procedures"][0]["when"] = {"fact": "no_such_fact"}
+    wrong = tmp_path / "unknown.json"
+    wrong.write_text(json.dumps(unknown, ensure_ascii=False), encoding="utf-8")
+    page.import_file(wrong)
+    assert "問題が" in page.message.text() and page.problems
+    assert page.problems[0].place_ja.startswith("手続「転入届」 › 条件")
+    assert len(store.versions()) == before
+
+    exported = tmp_path / "out.json"
+    qtbot.keyClick(page.versions, Qt.Key.Key_E, CTRL)
+    assert page.file_dialog is not None and page.file_dialog.isVisible()
+    page.file_dialog.reject()
+    page.export_file(exported)
+    assert json.loads(exported.read_text(encoding="utf-8")) == store.document(1)
+    good = json.loads(exported.read_text(encoding="utf-8"))
+    good["city"]["name_ja"] = "みどり市"
+    exported.write_text(json.dumps(good, ensure_ascii=False), encoding="utf-8")
+    qtbot.keyClick(page.versions, Qt.Key.Key_O, CTRL)
+    dialog = page.file_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.selectFile(str(exported))
+    dialog.accept()
+    assert page.status is Status.DRAFT and page.number == before + 1
+    assert page.city_name.text() == "みどり市"
+
+
+def test_the_window_opens_the_config_page_with_ctrl_7(qapp, qtbot, tmp_path, sessions, store,
+                                                      accounts):
+    """The page inside the counter window, built when first opened: Ctrl+7 opens it with the
+    name field focused (the reception needs no sign-in), F1 lists its keys."""
+    from card_reader.sources import VirtualCardSource
+    from counter_app.preferences import Preferences
+    from counter_app.reception.gate import PrintGate
+    from counter_app.reception.packet import form_facts
+    from counter_app.rules import default_catalogue
+    from counter_app.store import CaseRepository
+    from counter_app.ui.application import configure_application
+    from counter_app.ui.assembly import CounterWindow
+    from counter_app.ui.controller import CaseSaver, CounterController
+    from counter_app.ui.main_window import StatusSources
+    from forms.templates import load_templates
+
+    configure_application(qapp)
+    repository = CaseRepository(sessions)
+    saver = CaseSaver(repository)
+    catalogue, templates = default_catalogue(), load_templates()
+    controller = CounterController(catalogue, repository, saver,
+                                   form_facts=form_facts(templates),
+                                   gate=PrintGate(catalogue, templates))
+    from counter_app.ui.views.lazy_page import LazyPage
+
+    built = []
+
+    def build():
+        built.append(ConfigPage(store, accounts))
+        return built[-1]
+
+    window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
+                           Preferences(tmp_path), controller, VirtualCardSource(),
+                           config=LazyPage(build))
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        assert window.current_page_key() == "reception"  # the counter starts without a sign-in
+        assert built == []  # nor the cost of the config page
+        qtbot.keyClick(window, Qt.Key.Key_7, CTRL)
+        assert window.current_page_key() == "config" and len(built) == 1
+        page = built[0]
+        assert window.stack.currentWidget().page is page
+        qtbot.waitUntil(lambda: page.sign_in.name.hasFocus())
+        _type_sign_in(qtbot, page, "kansa", PASSWORD, again=PASSWORD)
+        assert page.account is not None
+        qtbot.keyClick(page.versions, Qt.Key.Key_F1)
+        qtbot.waitUntil(lambda: window.help_box is not None and window.help_box.isVisible())
+        assert "新しい下書き" in window.help_box.text()
+        window.help_box.accept()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        qtbot.keyClick(page.versions, Qt.Key.Key_D, CTRL)
+        qtbot.keyClick(page.versions, Qt.Key.Key_P, CTRL)  # the page's, not the printing's
+        assert page.question_box is not None and page.question_box.isVisible()
+        assert window.current_page_key() == "config"
+        page.question_box.reject()
+    finally:
+        saver.shutdown()
