@@ -19,11 +19,13 @@ def test_an_event_only_case_derives_member_facts_but_no_move_facts():
                     relationship="世帯主", source=MemberSource.MANUAL)
     case = Case(event=Event(EventKind.DEATH, dt.date(2026, 3, 1), subject=0), members=[member])
 
-    assert derived_case_facts(case) == {}
+    facts = derived_case_facts(case)
+    assert not any(key.startswith("move.") for key in facts)  # unknown, not a crash
+    assert facts["event.kind"] == "death" and facts["death.was_head"] is True
     assert derived_member_facts(case, 0)["age"] == 86  # on the event's date
 
 
-def test_render_of_an_event_only_case_writes_the_packet(tmp_path, data_dir, capsys):
+def test_render_of_an_event_only_case_says_what_is_missing(tmp_path, data_dir, capsys):
     path = tmp_path / "case.json"
     path.write_text(json.dumps({"event": DEATH, "members": [MEMBER]}, ensure_ascii=False),
                     encoding="utf-8")
@@ -32,5 +34,7 @@ def test_render_of_an_event_only_case_writes_the_packet(tmp_path, data_dir, caps
     code = main(["render", str(path), "--out", str(out)])
 
     captured = capsys.readouterr()
-    assert code == ExitCode.OK, captured.err
-    assert len(list(out.glob("packet-*.pdf"))) == 1
+    # The print gate's refusal (the event's questions are open), not a crash (exit 70).
+    assert code == ExitCode.USAGE, captured.err
+    assert "聞き取りが終わっていません" in captured.err
+    assert not out.exists()
