@@ -6,7 +6,6 @@ its sign-in and every editor: run in a child process under Xvfb by tests/test_co
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -18,19 +17,9 @@ def main() -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
-    from reception_script import QTestBot
+    from reception_script import demo_window_on_screen
 
-    from counter_app.app import build_gui, start
-    from counter_app.config import parse_options
-
-    gui = build_gui(start(parse_options(["--demo"]), os.environ))
-    window = gui.window
-    screen = QGuiApplication.primaryScreen()
-    window.setGeometry(screen.availableGeometry())  # maximized (no window manager here)
-    window.show()
-    window.activateWindow()
-    bot = QTestBot()
-    bot.waitUntil(lambda: QApplication.activeWindow() is window)
+    gui, window, screen, bot = demo_window_on_screen()
     screen_width = screen.availableGeometry().width()
 
     def shoot(name: str) -> None:

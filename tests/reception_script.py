@@ -193,3 +193,24 @@ def run_four_person_move_in(window: object, qtbot: object) -> Staff:
     staff.key("Return", Qt.KeyboardModifier.ControlModifier)  # 受付を完了
     staff.questions = asked  # type: ignore[attr-defined]
     return staff
+
+
+def demo_window_on_screen() -> tuple:
+    """The real application in demo mode, maximized on the X display and active (the screen
+    drivers' common start): returns the gui, its window, the screen and a QTestBot."""
+    import os
+
+    from PySide6.QtGui import QGuiApplication
+
+    from counter_app.app import build_gui, start
+    from counter_app.config import parse_options
+
+    gui = build_gui(start(parse_options(["--demo"]), os.environ))
+    window = gui.window
+    screen = QGuiApplication.primaryScreen()
+    window.setGeometry(screen.availableGeometry())  # maximized (no window manager here)
+    window.show()
+    window.activateWindow()
+    bot = QTestBot()
+    bot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return gui, window, screen, bot

@@ -6,7 +6,6 @@ screens and dialogs: run in a child process under Xvfb by tests/test_screens_xvf
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -16,21 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 def main() -> None:
     out, label = Path(sys.argv[1]), sys.argv[2]
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
-    from reception_script import QTestBot, read_family_cards
+    from reception_script import demo_window_on_screen, read_family_cards
 
-    from counter_app.app import build_gui, start
-    from counter_app.config import parse_options
-
-    gui = build_gui(start(parse_options(["--demo"]), os.environ))
-    window = gui.window
-    screen = QGuiApplication.primaryScreen()
-    window.setGeometry(screen.availableGeometry())  # maximized (no window manager here)
-    window.show()
-    window.activateWindow()
-    bot = QTestBot()
-    bot.waitUntil(lambda: QApplication.activeWindow() is window)
+    gui, window, screen, bot = demo_window_on_screen()
     bot.wait(300)
 
     def shoot(name: str) -> None:

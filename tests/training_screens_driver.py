@@ -8,7 +8,6 @@ Xvfb by tests/test_training_screens.py.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -18,19 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 def main() -> None:
     out, label = Path(sys.argv[1]), sys.argv[2]
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+    from PySide6.QtGui import QInputMethodEvent
     from PySide6.QtWidgets import QApplication
-    from reception_script import QTestBot, run_four_person_move_in
+    from reception_script import demo_window_on_screen, run_four_person_move_in
 
-    from counter_app.app import build_gui, start
-    from counter_app.config import parse_options
-
-    gui = build_gui(start(parse_options(["--demo"]), os.environ))
-    window = gui.window
-    screen = QGuiApplication.primaryScreen()
-    window.setGeometry(screen.availableGeometry())  # maximized (no window manager here)
-    window.show()
-    bot = QTestBot()
+    gui, window, screen, bot = demo_window_on_screen()
 
     def activate(widget: object) -> None:
         bot.waitUntil(lambda: widget.isVisible())
