@@ -137,23 +137,27 @@ class Move:
     certificate_date: dt.date | None = None
 
     @property
+    def city_side(self) -> str:
+        """Which of the two addresses is in this city: "new" after a 転入/転居, "previous"
+        (where the household still lives) before a 転出."""
+        return "previous" if self.kind is MoveKind.MOVE_OUT else "new"
+
+    @property
     def city_address(self) -> str:
-        """The address in this city: where the household lives after a 転入/転居, and where it
-        still lives before a 転出."""
-        return self.previous_address if self.kind is MoveKind.MOVE_OUT else self.new_address
+        return self.previous_address if self.city_side == "previous" else self.new_address
 
     @property
     def city_building(self) -> str:
-        return self.previous_building if self.kind is MoveKind.MOVE_OUT else self.new_building
+        return self.previous_building if self.city_side == "previous" else self.new_building
 
     @property
     def other_address(self) -> str:
         """前住所 on a 転入/転居, 転出先 on a 転出."""
-        return self.new_address if self.kind is MoveKind.MOVE_OUT else self.previous_address
+        return self.new_address if self.city_side == "previous" else self.previous_address
 
     @property
     def other_building(self) -> str:
-        return self.new_building if self.kind is MoveKind.MOVE_OUT else self.previous_building
+        return self.new_building if self.city_side == "previous" else self.previous_building
 
 
 @dataclass

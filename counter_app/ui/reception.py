@@ -437,14 +437,13 @@ class ReceptionPage(ReceptionView):
         """Put the focus where a problem of the print gate is put right
         (reception.problems.place_of)."""
         move = self.controller.session.case.move
-        city_is_new = move is None or move.kind is not MoveKind.MOVE_OUT
+        addresses = {"previous": self.move.previous_address, "new": self.move.new_address}
+        city = move.city_side if move is not None else "new"
+        other = "new" if city == "previous" else "previous"
         fields = {"move.date": self.move.date, "move.postal_code": self.move.postal_code,
-                  "move.previous_address": self.move.previous_address,
-                  "move.new_address": self.move.new_address,
-                  "move.city_address": self.move.new_address if city_is_new
-                  else self.move.previous_address,
-                  "move.other_address": self.move.previous_address if city_is_new
-                  else self.move.new_address}
+                  "move.previous_address": addresses["previous"],
+                  "move.new_address": addresses["new"],
+                  "move.city_address": addresses[city], "move.other_address": addresses[other]}
         if target in fields:
             fields[target].setFocus()
             fields[target].selectAll()
