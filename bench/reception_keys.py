@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 
 def main():
-    from reception_script import QTestBot, run_four_person_move_in
+    from reception_script import VISIT_DAY, QTestBot, run_four_person_move_in
 
     from card_reader.sources import VirtualCardSource
     from counter_app.demo import load_demo_residents
@@ -47,6 +47,7 @@ def main():
         saver = CaseSaver(repository)
         catalogue, templates = default_catalogue(), load_templates()
         controller = CounterController(catalogue, repository, saver,
+                                       today=lambda: VISIT_DAY,  # a week after the move
                                        form_facts=form_facts(templates),
                                        gate=PrintGate(catalogue, templates))
         window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),

@@ -1,6 +1,7 @@
 """Shared test set-up: offscreen Qt, a private data directory, real services started per run."""
 
 import atexit
+import datetime as dt
 import gc
 import os
 import shutil
@@ -199,13 +200,15 @@ def make_window(qapp, qtbot, tmp_path):
 
     savers = []
 
-    def build(sessions, demo=True, residents=None, print_setup=None, training=None):
+    def build(sessions, demo=True, residents=None, print_setup=None, training=None,
+              today=None):
         configure_application(qapp)
         repository = CaseRepository(sessions)
         saver = CaseSaver(repository)
         savers.append(saver)
         catalogue, templates = default_catalogue(), load_templates()
         controller = CounterController(catalogue, repository, saver,
+                                       today=today or dt.date.today,
                                        form_facts=form_facts(templates),
                                        gate=PrintGate(catalogue, templates))
         sources = StatusSources(demo, "SQLite", lambda: [], lambda: None)

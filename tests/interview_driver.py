@@ -90,13 +90,15 @@ def main():
 
     key(Qt.Key.Key_Return)  # the フリガナ proposals
     key(Qt.Key.Key_Return)  # 外国籍: nobody
+    key(Qt.Key.Key_Right)  # from ▶ 全員 to one by one
     key(Qt.Key.Key_1)  # 太郎: 被用者保険
     key(Qt.Key.Key_A)
     key(Qt.Key.Key_2)  # the others: 国民健康保険
     shots.append(shoot(out, f"interview_pension_{suffix}.png", interview))
 
-    for pressed in ([Qt.Key.Key_1], [Qt.Key.Key_3], [Qt.Key.Key_2], [Qt.Key.Key_Return],
-                    [Qt.Key.Key_2, Qt.Key.Key_Return], [Qt.Key.Key_1], [Qt.Key.Key_2],
+    # 年金 one by one (太郎 第1号, 花子 第3号), 介護 いいえ, 障害 nobody, 妊娠 (花子) いいえ, …
+    for pressed in ([Qt.Key.Key_Right, Qt.Key.Key_1], [Qt.Key.Key_3], [Qt.Key.Key_2],
+                    [Qt.Key.Key_Return], [Qt.Key.Key_2], [Qt.Key.Key_1], [Qt.Key.Key_2],
                     [Qt.Key.Key_1, Qt.Key.Key_Return], [Qt.Key.Key_1], [Qt.Key.Key_2]):
         for each in pressed:
             key(each)

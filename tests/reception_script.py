@@ -7,6 +7,7 @@ resident: neither is counted.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -18,17 +19,21 @@ FAMILY = [("北見 太郎", "1234"), ("北見 花子", "5678"), ("北見 一郎"
 ANSWER_KEYS = {
     "kana": ["Return"],  # the フリガナ the app proposes, all confirmed at once
     "foreign_resident": ["Return"],  # nobody
-    "health_insurance": ["A", "2"],  # everyone 国民健康保険: A, then the choice, for all
-    "pension_category": ["A", "1"],  # both parents 第1号
+    "health_insurance": ["2"],  # ▶ starts on 全員: everyone 国民健康保険
+    "pension_category": ["1"],  # both parents 第1号 (▶ 全員)
     "care_certified": ["2"],  # いいえ
     "disability_certificate": ["Return"],  # nobody
-    "pregnant": ["1", "Return"],  # 北見 花子 (the only one asked), then Enter
+    "pregnant": ["1"],  # 北見 花子, the only one asked: はい
     "needs_childcare": ["1"],  # はい
     "allowance_claimant": ["2"],  # 北見 花子 claims the child allowance
     "wants_seal_registration": ["1", "Return"],  # 北見 太郎
     "household.has_dog": ["1"],
     "household.has_moped": ["2"],
 }
+MOVE_DATE = dt.date(2026, 4, 1)  # 令和8年4月1日
+# The day the family comes to the counter, a week after moving in (within the 14 days): the
+# move date is then typed as MMDD. Windows built with another day get the full 和暦 date.
+VISIT_DAY = dt.date(2026, 4, 8)
 # The readings the interview proposes for this household (and staff confirm with Enter).
 KANA = ["キタミ　タロウ", "キタミ　ハナコ", "キタミ　イチロウ", "キタミ　サクラ"]
 
@@ -137,16 +142,30 @@ def read_family_cards(window: object, qtbot: object) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
+def _typed_move_date(today: dt.date) -> str:
+    """MMDD when the counter's date reads it as the move date (a recent move), else 和暦."""
+    from counter_app.domain.dates import DateInputError, DateKind
+    from counter_app.domain.era import default_era_table
+
+    short = MOVE_DATE.strftime("%m%d")
+    try:
+        if default_era_table().parse_typed(short, DateKind.MOVE, today) == MOVE_DATE:
+            return short
+    except DateInputError:
+        pass
+    return "5080401"
+
+
 def run_four_person_move_in(window: object, qtbot: object) -> Staff:
     staff = Staff(qtbot)
     page = window.reception
     read_family_cards(window, qtbot)
 
-    # The move: a new case starts in 異動日 (typed as 和暦, 令和8年4月1日); Enter goes on to the
-    # 〒 (the previous address came from the first card): the city's code by its last four
-    # digits, then the block number; Ctrl+Enter goes on to the interview.
+    # The move: a new case starts in 異動日 (4月1日: MMDD or 和暦, see VISIT_DAY); Enter goes on
+    # to the 〒 (the previous address came from the first card): the city's code by its last
+    # four digits, then the block number; Ctrl+Enter goes on to the interview.
     assert QApplication.focusWidget() is page.move.date
-    staff.type("5080401")
+    staff.type(_typed_move_date(window.controller.today()))
     staff.key("Return")
     assert QApplication.focusWidget() is page.move.postal_code
     staff.type("9901")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from counter_app.domain import Case, CaseStatus, Member, MemberSource, Move, MoveKind, Step
 from counter_app.store.cases import CaseWriter
+from counter_app.ui.interview import EVERYONE
 
 FAMILY = [("北見\u3000太郎", "1985-06-15", "male"), ("北見\u3000花子", "1987-02-28", "female"),
           ("北見\u3000一郎", "2016-05-05", "male"), ("北見\u3000さくら", "2024-01-10", "female")]
@@ -193,6 +194,8 @@ def test_a_question_for_each_member_is_one_row_a_digit_answers_the_marked_member
     assert sum(r.row_id == "health_insurance" for r in page.rows) == 1
     go_to(page, qtbot, "health_insurance")
     insurance = row(page, "health_insurance")
+    assert insurance.member_slots[EVERYONE].text() == "▶ 全員（4名）"  # all unanswered
+    press(qtbot, Qt.Key.Key_Right)  # one by one: ▶ 太郎
     assert insurance.member_slots[0].text() == "▶ 北見 太郎：—"
     press(qtbot, Qt.Key.Key_1)  # 太郎: 被用者保険, and ▶ moves on to 花子
     qtbot.waitUntil(lambda: answers(window).get("member.0.health_insurance") == "employee")
@@ -218,9 +221,43 @@ def test_a_question_for_each_member_is_one_row_a_digit_answers_the_marked_member
     qtbot.waitUntil(lambda: page.items["health_insurance"].is_open)
 
 
+def test_one_digit_on_everyone_answers_the_whole_household(window, qtbot):
+    page = start(window, qtbot)
+    go_to(page, qtbot, "health_insurance")
+    assert "番号：全員に同じ回答" in row(page, "health_insurance").hint.text()
+    press(qtbot, Qt.Key.Key_2)  # ▶ 全員: 国民健康保険 for the four
+    qtbot.waitUntil(lambda: not page.items["health_insurance"].is_open)
+    assert [answers(window)[f"member.{i}.health_insurance"] for i in range(4)] == ["nhi"] * 4
+    assert focused().row_id != "health_insurance"  # done: on to the next open question
+    go_to(page, qtbot, "health_insurance")  # answered: ▶ on the first member, to change one
+    assert row(page, "health_insurance").member_slots[0].text().startswith("▶ 北見 太郎")
+    press(qtbot, Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: answers(window)["member.0.health_insurance"] == "employee")
+    assert answers(window)["member.1.health_insurance"] == "nhi"
+
+
+def test_a_who_question_about_one_member_is_answered_yes_or_no_with_one_key(window, qtbot):
+    page = start(window, qtbot)
+    go_to(page, qtbot, "pregnant")  # only 北見 花子 is asked
+    pregnant = row(page, "pregnant")
+    assert pregnant.title.text().startswith("世帯の中に")  # still asked of the household
+    assert [b.text() for b in pregnant.choice_buttons] == ["1  はい（北見 花子）",
+                                                            "2  いいえ（該当なし）"]
+    press(qtbot, Qt.Key.Key_1)  # one key, no Enter
+    qtbot.waitUntil(lambda: answers(window).get("member.1.pregnant") is True)
+    qtbot.waitUntil(lambda: row(page, "pregnant").answer.text() == "回答：北見 花子")
+    assert focused().row_id != "pregnant"
+    go_to(page, qtbot, "pregnant")
+    press(qtbot, Qt.Key.Key_2)  # changed at once
+    qtbot.waitUntil(lambda: answers(window)["member.1.pregnant"] is False)
+    assert "prenatal_vouchers" not in {
+        p.id for p in window.controller.session.determination.procedures}
+
+
 def test_children_get_their_parents_insurance_with_one_key(window, qtbot):
     page = start(window, qtbot)
     go_to(page, qtbot, "health_insurance")
+    press(qtbot, Qt.Key.Key_Right)  # one by one
     press(qtbot, Qt.Key.Key_1)  # 太郎: 被用者保険
     press(qtbot, Qt.Key.Key_1)  # 花子: his dependant, the same
     insurance = row(page, "health_insurance")
@@ -236,6 +273,7 @@ def test_children_get_their_parents_insurance_with_one_key(window, qtbot):
 def test_all_same_answers_only_members_not_yet_answered_and_esc_cancels(window, qtbot):
     page = start(window, qtbot)
     go_to(page, qtbot, "health_insurance")
+    press(qtbot, Qt.Key.Key_Right)
     press(qtbot, Qt.Key.Key_2)  # 太郎: 国民健康保険
     qtbot.waitUntil(lambda: "member.0.health_insurance" in answers(window))
     press(qtbot, Qt.Key.Key_A)

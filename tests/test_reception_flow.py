@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from reception_script import FAMILY, KANA, run_four_person_move_in
+from reception_script import FAMILY, KANA, VISIT_DAY, run_four_person_move_in
 
 from counter_app.demo import load_demo_residents
 from counter_app.domain import CaseStatus, ChecklistStatus, Step
@@ -16,7 +16,8 @@ from forms.templates import load_templates
 @pytest.fixture
 def window(make_window, sessions, tmp_path):
     return make_window(sessions, residents=load_demo_residents(), print_setup=PrintSetup(
-        load_templates(), lambda: [], None, tmp_path / "pdf"))  # no printer: PDF
+        load_templates(), lambda: [], None, tmp_path / "pdf"),  # no printer: PDF
+        today=lambda: VISIT_DAY)
 
 
 def test_four_person_move_in_from_cards_to_a_closed_case(window, qtbot, screenshot_dir,

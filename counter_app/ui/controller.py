@@ -62,9 +62,13 @@ class CounterController(QObject):
             self._catalogue_timer.timeout.connect(self.refresh_catalogue)
             self._catalogue_timer.start()
 
+    def today(self) -> dt.date:
+        """The counter's date: the day a case is filed and typed dates are read against."""
+        return self._today()
+
     def new_case(self) -> None:
         self._leave()
-        self.session = ReceptionSession.new(self.catalogue, self.saver.save, self._today(),
+        self.session = ReceptionSession.new(self.catalogue, self.saver.save, self.today(),
                                             form_facts=self._form_facts, gate=self._gate)
         self.saver.hold(self.session.case.id)  # its first save claims it
         log.info("new reception case %s", self.session.case.id)
@@ -131,7 +135,7 @@ class CounterController(QObject):
             return False
         if case.id != self.session.case.id:
             self._leave()
-        self.session = ReceptionSession(case, self.catalogue, self.saver.save, self._today(),
+        self.session = ReceptionSession(case, self.catalogue, self.saver.save, self.today(),
                                         self._form_facts, self._gate)
         if claim and case.status is CaseStatus.OPEN:
             self.saver.claim(case.id, lambda holder: self._claim_result.emit(case.id, holder))

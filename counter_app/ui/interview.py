@@ -3,11 +3,13 @@
 Keyboard (the row with focus shows its own keys; F1 lists them all, `main_window.KEYS`): ↑/↓
 move between questions, answered ones included; a digit answers, or changes an answer at once
 (the determination follows); Del takes an answer back. A question about several members is one
-row: a digit answers the member marked ▶ and moves on to the next one not yet answered, A then
-a digit gives every member not yet answered the same answer, Enter gives them the answer just
-before ▶ (children their parents' insurance), ←/→ choose the member. A household question (who
-among you…?) ticks members with digits and Enter sends. The top row confirms the フリガナ the
-app proposes (Enter); a digit opens one member's reading to type or correct.
+row whose ▶ starts on 全員 while two or more are unanswered: a digit there answers them all at
+once (the same for the household); →/← move ▶ to one member, whom a digit answers before ▶ moves
+on to the next one not yet answered; A then a digit gives everyone not yet answered the same
+answer, Enter gives them the answer just before ▶ (children their parents' insurance). A
+household question (who among you…?) ticks members with digits and Enter sends; when it
+concerns one member only, 1 answers はい (that member) and 2 いいえ. The top row confirms the
+フリガナ the app proposes (Enter); a digit opens one member's reading to type or correct.
 
 Rules stay in `counter_app.reception`: the page only reads `session.interview()` and runs
 session operations through the controller (a refused one shows its message, nothing changes).
@@ -51,6 +53,8 @@ KANA_ROW = "kana"
 FIRST_OPEN = ""  # focus goes to the first row still waiting for an answer
 SET_ASIDE_TITLE = "前の手続ルールでの回答（再度確認してください）"
 ALL_SAME_HINT = "A：まだ回答のない方全員に同じ回答をします。番号を押してください（Escで取消）"
+EVERYONE = -1  # ▶ on the 全員 slot of a question about several members
+YES_NO = ((True, "はい"), (False, "いいえ"))
 
 Operation = Callable[[ReceptionSession], object]
 
@@ -239,7 +243,17 @@ class InterviewPage(InterviewView):
         frame.answer.setText("回答：" + row.summary_ja(names))
         frame.answer.setVisible(not row.is_open)
         change = "番号キーで回答を変える（すぐに反映）／Del：回答を取消／Enter：次の質問へ"
-        if prompt.kind is PromptKind.WHO:
+        if prompt.kind is PromptKind.WHO and len(prompt.members) == 1:
+            # One member concerned: still asked of the household (it is a sensitive question),
+            # answered yes (that member) or no with one key.
+            member = prompt.members[0]
+            for number, (value, label) in enumerate(YES_NO, start=1):
+                button = frame.add_choice(
+                    number, f"{label}（{names[member]}）" if value else f"{label}（該当なし）",
+                    not row.is_open and (row.value(member) is True) == value)
+                button.clicked.connect(lambda _=False, f=frame, n=number: self._yes_no(f, n))
+            frame.set_hint(f"1：はい（{names[member]}）／2：いいえ" if row.is_open else change)
+        elif prompt.kind is PromptKind.WHO:
             ticked = self._ticked(row)
             for number, member in enumerate(prompt.members, start=1):
                 box = frame.add_tick(number, names[member], member in ticked)
@@ -256,6 +270,7 @@ class InterviewPage(InterviewView):
         else:
             if len(prompt.members) > 1:
                 frame.answer.setVisible(False)  # each member's slot shows their answer
+                frame.add_slot(EVERYONE)
                 for member in prompt.members:
                     frame.add_slot(member)
             else:
@@ -271,9 +286,13 @@ class InterviewPage(InterviewView):
         """Show which member ▶ a digit answers, and that member's answer among the choices."""
         member = self._cursor_of(row)
         labels = dict(row.prompt.choices())
-        frame.set_slots({other: f"{names[other]}：{labels.get(row.value(other), '—')}"
-                         for other in frame.member_slots}, member)
-        current = row.value(member)
+        texts = {other: f"{names[other]}：{labels.get(row.value(other), '—')}"
+                 for other in frame.member_slots if other != EVERYONE}
+        left, everyone = len(row.unanswered()), len(row.prompt.members)
+        texts[EVERYONE] = (f"全員（{everyone}名）" if left in (0, everyone)
+                           else f"未回答の全員（{left}名）")
+        frame.set_slots(texts, member)
+        current = row.value(member) if member != EVERYONE else None
         for button, (value, _label) in zip(frame.choice_buttons, row.prompt.choices(),
                                            strict=True):
             button.setChecked(value == current and current is not None)
@@ -281,13 +300,17 @@ class InterviewPage(InterviewView):
             same = self._same_as_before(row)
             frame.set_hint(
                 (f"Enter：未回答の方を「{labels.get(same, same)}」に／" if same is not None else "")
-                + "番号：▶の方に回答／A→番号：未回答の全員に同じ回答／←→：▶を移す"
-                "／Del：▶の回答を取消")
+                + ("番号：全員に同じ回答／→：一人ずつ答える／Del：全員の回答を取消"
+                   if member == EVERYONE else
+                   "番号：▶の方に回答／A→番号：未回答の全員に同じ回答／←→：▶を移す"
+                   "／Del：▶の回答を取消"))
 
     def _same_as_before(self, row: InterviewRow) -> object | None:
         """What Enter gives the members not yet answered: the answer just before ▶."""
         member = self._cursor_of(row)
-        return row.previous_answer(member) if member in row.unanswered() else None
+        if member == EVERYONE or member not in row.unanswered():
+            return None
+        return row.previous_answer(member)
 
     def _focus(self, place: str, index: int) -> None:
         target = None
@@ -346,7 +369,7 @@ class InterviewPage(InterviewView):
         kind, multi = row.prompt.kind, len(row.prompt.members) > 1
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             same = self._same_as_before(row) if multi else None
-            if kind is PromptKind.WHO and row.is_open:
+            if kind is PromptKind.WHO and row.is_open and multi:
                 self._send_who(frame)
             elif same is not None:  # the rest as the one before (children as their parents)
                 members = row.unanswered()
@@ -369,7 +392,9 @@ class InterviewPage(InterviewView):
         number = _digit(event)
         if not number:
             return False
-        if kind is PromptKind.WHO:
+        if kind is PromptKind.WHO and not multi:
+            self._yes_no(frame, number)
+        elif kind is PromptKind.WHO:
             self._tick(frame, number)
         elif kind is PromptKind.WHICH_ONE:
             self._pick(frame, number)
@@ -433,6 +458,9 @@ class InterviewPage(InterviewView):
             self._run(lambda s: s.answer(row.key(), value), self._after(row, False))
             return
         member = self._cursor_of(row)
+        if member == EVERYONE:
+            self._answer_all(frame, number)
+            return
         left = [i for i in row.unanswered() if i != member]
         self._cursor[row.prompt.fact] = self._next_member(row, member, left)
         if not self._run(lambda s: s.answer(row.key(member), value),
@@ -459,17 +487,21 @@ class InterviewPage(InterviewView):
         return members[min(position + 1, len(members) - 1)]
 
     def _move_cursor(self, frame: QuestionFrame, row: InterviewRow, step: int) -> None:
-        members = row.prompt.members
-        position = members.index(self._cursor_of(row)) + step
-        if 0 <= position < len(members):
-            self._cursor[row.prompt.fact] = members[position]
+        places = (EVERYONE, *row.prompt.members)
+        position = places.index(self._cursor_of(row)) + step
+        if 0 <= position < len(places):
+            self._cursor[row.prompt.fact] = places[position]
             self._mark_member(frame, row, self._names())
 
     def _cursor_of(self, row: InterviewRow) -> int:
+        """The member ▶ marks: 全員 while two or more are unanswered (the household's answer
+        is most often one for all), else the first one not yet answered."""
         members = row.prompt.members or (0,)
         cursor = self._cursor.get(row.prompt.fact)
-        if cursor not in members:
-            cursor = (row.unanswered() or members)[0]
+        several = row.prompt.kind is PromptKind.EACH_MEMBER and len(members) > 1
+        if cursor not in members and not (several and cursor == EVERYONE):
+            left = row.unanswered()
+            cursor = EVERYONE if several and len(left) > 1 else (left or members)[0]
             self._cursor[row.prompt.fact] = cursor
         return cursor
 
@@ -492,6 +524,16 @@ class InterviewPage(InterviewView):
             return
         self._run(lambda s: s.answer_who(row.prompt, ticked), row.prompt.fact)  # a change
 
+    def _yes_no(self, frame: QuestionFrame, number: int) -> None:
+        """A question about one member: 1 はい (they are the one), 2 いいえ."""
+        row = self.items[frame.row_id]
+        if number > len(YES_NO):
+            self.message.setText("選べる番号は 1〜2 です")
+            return
+        chosen = set(row.prompt.members) if YES_NO[number - 1][0] else set()
+        self._run(lambda s: s.answer_who(row.prompt, chosen),
+                  self._after(row, False) if row.is_open else row.prompt.fact)
+
     def _send_who(self, frame: QuestionFrame) -> None:
         row = self.items[frame.row_id]
         ticked = self._ticked(row)
@@ -509,8 +551,10 @@ class InterviewPage(InterviewView):
 
     def _clear(self, row: InterviewRow) -> None:
         """Take the answer back (on a question about several members, the ▶ member's)."""
-        if row.prompt.kind is PromptKind.EACH_MEMBER and len(row.prompt.members) > 1:
-            keys = [row.key(self._cursor_of(row))]
+        member = self._cursor_of(row)
+        if (row.prompt.kind is PromptKind.EACH_MEMBER and len(row.prompt.members) > 1
+                and member != EVERYONE):
+            keys = [row.key(member)]
         else:
             keys = list(row.values)
         keys = [k for k in keys if k in row.values]

@@ -238,7 +238,7 @@ class ReceptionPage(ReceptionView):
         case_move = self.controller.session.case.move
         if case_move is not None and text == default_era_table().display(case_move.date):
             return case_move.date  # what the page shows for the stored date
-        return default_era_table().parse_typed(text, DateKind.MOVE)
+        return default_era_table().parse_typed(text, DateKind.MOVE, self.controller.today())
 
     def _apply_move(self) -> None:
         try:
