@@ -23,27 +23,33 @@ from counter_app.store import open_database
 KILLED = 137  # what a shell reports for SIGKILL
 
 
-def count_steps(on_step: Callable[[int], None]) -> Callable[[], None]:
-    """Call `on_step(n)` before every statement and COMMIT; returns a function to stop."""
+def count_steps(on_step: Callable[[int, str], None]) -> Callable[[], None]:
+    """Call `on_step(n, sql)` before every statement and COMMIT (sql "COMMIT"); returns a
+    function to stop."""
     steps = 0
 
-    def step(*_args: object) -> None:
+    def statement(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
         nonlocal steps
         steps += 1
-        on_step(steps)
+        on_step(steps, sql)
 
-    event.listen(Engine, "before_cursor_execute", step)
-    event.listen(Engine, "commit", step)
+    def commit(_conn: object) -> None:
+        nonlocal steps
+        steps += 1
+        on_step(steps, "COMMIT")
+
+    event.listen(Engine, "before_cursor_execute", statement)
+    event.listen(Engine, "commit", commit)
 
     def remove() -> None:
-        event.remove(Engine, "before_cursor_execute", step)
-        event.remove(Engine, "commit", step)
+        event.remove(Engine, "before_cursor_execute", statement)
+        event.remove(Engine, "commit", commit)
 
     return remove
 
 
 def _open_and_die(url: str, kill_at: int) -> None:
-    def kill(step: int) -> None:
+    def kill(step: int, _sql: str) -> None:
         if step == kill_at:
             os._exit(KILLED)
 
