@@ -49,7 +49,7 @@ def main():
         controller = CounterController(catalogue, repository, saver,
                                        today=lambda: VISIT_DAY,  # a week after the move
                                        form_facts=form_facts(templates),
-                                       gate=PrintGate(catalogue, templates))
+                                       gate=PrintGate(templates))
         window = CounterWindow(StatusSources(True, "SQLite", lambda: [], lambda: None),
                                Preferences(Path(tmp)), controller, VirtualCardSource(),
                                load_demo_residents(),

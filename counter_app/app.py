@@ -336,7 +336,7 @@ def build_gui(runtime: Runtime) -> Gui:
     saver.start_retrying()
     controller = CounterController(catalogue, repository, saver,
                                    form_facts=form_facts(templates),
-                                   gate=PrintGate(catalogue, templates),
+                                   gate=PrintGate(templates),
                                    catalogues=published_catalogue(runtime.sessions).current)
     watcher = None
     residents = training = None

@@ -314,10 +314,10 @@ def _render(case: Case, result: Determination, catalogue: Catalogue,
     except FormsMismatch as exc:
         raise StartupError(str(exc), "申請書の様式に誤りがあります", ExitCode.USAGE) from None
     printed_on = args.printed_on or dt.date.today()
-    gate = PrintGate(catalogue, templates, lambda: printed_on)
+    gate = PrintGate(templates, lambda: printed_on)
     session = ReceptionSession(case, catalogue, lambda _case: None, printed_on,
                                {f: t.facts() for f, t in templates.items()}, gate)
-    problems = case_problems(case, len(session.prompts())) + gate(case, result)
+    problems = case_problems(case, len(session.prompts())) + gate(case, result, catalogue)
     if problems:
         for problem in problems:
             print(f"counter-app: {printable(problem.message_ja)} ({printable(problem.path)})",

@@ -210,7 +210,7 @@ def make_window(qapp, qtbot, tmp_path):
         controller = CounterController(catalogue, repository, saver,
                                        today=today or dt.date.today,
                                        form_facts=form_facts(templates),
-                                       gate=PrintGate(catalogue, templates))
+                                       gate=PrintGate(templates))
         sources = StatusSources(demo, "SQLite", lambda: [], lambda: None)
         window = CounterWindow(sources, Preferences(tmp_path), controller, VirtualCardSource(),
                                residents, print_setup, training)

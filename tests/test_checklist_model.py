@@ -26,7 +26,7 @@ TODAY = dt.date(2026, 4, 3)
 @pytest.fixture(scope="module")
 def setup():
     catalogue, templates = default_catalogue(), load_templates()
-    return catalogue, templates, PrintGate(catalogue, templates, lambda: TODAY)
+    return catalogue, templates, PrintGate(templates, lambda: TODAY)
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ def test_a_change_after_printing_makes_the_form_unprinted_again(session, setup):
     # What the printing page prints (a demo packet): the same fingerprints as the gate's.
     packet = build_packet(session.case, session.determination, catalogue, templates, True, TODAY)
     printed = form_fingerprints(packet)
-    assert printed == gate.fingerprints(session.case, session.determination)
+    assert printed == gate.fingerprints(session.case, session.determination, session.catalogue)
     session.record_output(printed, "saved", "packet.pdf")
     outputs = {o.form: o for o in session.gate_check()().outputs}
     assert {o.label for o in outputs.values()} == {"PDF保存済"}

@@ -460,7 +460,7 @@ def test_the_window_opens_the_config_page_with_ctrl_7(qapp, qtbot, tmp_path, ses
     catalogue, templates = default_catalogue(), load_templates()
     controller = CounterController(catalogue, repository, saver,
                                    form_facts=form_facts(templates),
-                                   gate=PrintGate(catalogue, templates))
+                                   gate=PrintGate(templates))
     from counter_app.ui.views.lazy_page import LazyPage
 
     built = []

@@ -168,7 +168,7 @@ def _move_in(db_backend, url, pg, sessions, data_dir):
 
     case = Case(Move(MoveKind.MOVE_IN, TODAY), id=CASE_ID)
     session = ReceptionSession(case, catalogue, save, TODAY, form_facts(templates),
-                               PrintGate(catalogue, templates))
+                               PrintGate(templates))
     name, _kana, born, sex = HEAD
     session.add_member(Member(name, born, sex, "", MemberSource.CARD, OLD_ADDRESS))
     session.set_move(MoveKind.MOVE_IN, TODAY - dt.timedelta(days=2), OLD_ADDRESS, NEW_ADDRESS,

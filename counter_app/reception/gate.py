@@ -17,17 +17,17 @@ from forms.templates import Template
 class PrintGate:
     """What stops a packet from being printed. Loads reportlab's fonts on first use."""
 
-    def __init__(self, catalogue: Catalogue, templates: Mapping[str, Template],
+    def __init__(self, templates: Mapping[str, Template],
                  today: Callable[[], dt.date] = dt.date.today) -> None:
-        self.catalogue = catalogue
         self.templates = templates
         self._today = today
 
-    def __call__(self, case: Case, determination: Determination) -> list[Problem]:
+    def __call__(self, case: Case, determination: Determination,
+                 catalogue: Catalogue) -> list[Problem]:
         from printing import fonts
         from printing.render import layout_problems
 
-        built = assemble(case, determination, self.catalogue, self.templates, False,
+        built = assemble(case, determination, catalogue, self.templates, False,
                          self._today())
         problems = list(built.problems)
         for key, label, title in layout_problems(built.packet):
@@ -42,9 +42,10 @@ class PrintGate:
                                               "ください"))
         return problems
 
-    def fingerprints(self, case: Case, determination: Determination) -> dict[str, str]:
+    def fingerprints(self, case: Case, determination: Determination,
+                     catalogue: Catalogue) -> dict[str, str]:
         """What each form would print now (the demo watermark is not part of a form's
         content, so a demo packet's fingerprints are the same)."""
-        built = assemble(case, determination, self.catalogue, self.templates, False,
+        built = assemble(case, determination, catalogue, self.templates, False,
                          self._today())
         return form_fingerprints(built.packet)

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from counter_app.domain import Case, MoveKind, roles
 from counter_app.domain.text import display_name, is_blank
-from counter_app.rules import Determination
+from counter_app.rules import Catalogue, Determination
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,13 @@ class Gate(Protocol):
     """The packet's side of the print gate; the composition root builds it from the templates
     and the fonts (reception.gate.PrintGate)."""
 
-    def __call__(self, case: Case, determination: Determination) -> list[Problem]:
-        """The packet's own problems: required form fields, characters no font has."""
+    def __call__(self, case: Case, determination: Determination,
+                 catalogue: Catalogue) -> list[Problem]:
+        """The packet's own problems (required form fields, characters no font has) under the
+        catalogue that decided the case."""
 
-    def fingerprints(self, case: Case, determination: Determination) -> dict[str, str]:
+    def fingerprints(self, case: Case, determination: Determination,
+                     catalogue: Catalogue) -> dict[str, str]:
         """What each form would print now, as digests to compare with the print records."""
 
 _ADDRESS_LABELS = {

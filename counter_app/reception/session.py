@@ -560,7 +560,7 @@ class ReceptionSession:
         open_questions = build_prompts(case, self.catalogue, self._open_keys(case, result))
         found = case_problems(case, len(open_questions))
         if self._gate is not None and case.members:
-            found += self._gate(case, result)
+            found += self._gate(case, result, self.catalogue)
         return found
 
     def gate_check(self) -> Callable[[], GateReport]:
@@ -572,7 +572,7 @@ class ReceptionSession:
         def check() -> GateReport:
             fingerprints = {}
             if self._gate is not None and case.members:
-                fingerprints = self._gate.fingerprints(case, result)
+                fingerprints = self._gate.fingerprints(case, result, self.catalogue)
             return GateReport(self._problems(case, result), form_outputs(case, fingerprints))
         return check
 

@@ -16,7 +16,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from counter_app.domain import Case, CaseStatus, PrintRecord, Step
 from counter_app.reception import ReceptionSession, Refused
-from counter_app.reception.gate import PrintGate
 from counter_app.reception.problems import Gate
 from counter_app.rules import Catalogue
 from counter_app.store import CaseRepository
@@ -90,8 +89,6 @@ class CounterController(QObject):
             log.info("catalogue version %s decides from the next case (was %s)",
                      catalogue.version, self.catalogue.version)
             self.catalogue = catalogue
-            if isinstance(self._gate, PrintGate):
-                self._gate = PrintGate(catalogue, self._gate.templates)
 
     def _leave(self) -> None:
         """The case on screen is no longer this counter's: other counters may take it."""
