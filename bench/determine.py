@@ -1,13 +1,16 @@
-"""Determination speed: 1,000 varied cases through the default catalogue.
+"""Determination speed: 1,000 varied move cases through the default catalogue, then the
+shipped life-event test households (death, birth, marriage, divorce, with and without a move).
 
     .venv/bin/python bench/determine.py [--cases 1000]
 """
 
 import argparse
 import datetime as dt
+import json
 import random
 import statistics
 import time
+from pathlib import Path
 
 from counter_app.domain import Case, Member, MemberSource, Move, MoveKind
 from counter_app.rules import default_catalogue, determine
@@ -42,6 +45,28 @@ def varied_cases(count, seed=2026):
     return cases
 
 
+def event_cases():
+    """The shipped test households that have a life event (their expectations left out)."""
+    folder = Path(__file__).resolve().parent.parent / "resources" / "catalogue" / "households"
+    cases = []
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("event"):
+            cases.append(Case.from_dict({k: v for k, v in data.items()
+                                         if not k.startswith("expected")}))
+    return cases
+
+
+def per_case_ms(cases, catalogue, rounds):
+    timings = []
+    for _ in range(rounds):
+        begin = time.perf_counter()
+        for case in cases:
+            determine(case, catalogue)
+        timings.append((time.perf_counter() - begin) / len(cases) * 1000)
+    return timings
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=1000)
@@ -49,17 +74,17 @@ def main():
     args = parser.parse_args()
     catalogue = default_catalogue()
     cases = varied_cases(args.cases)
-    per_case = []
-    for _ in range(args.rounds):
-        begin = time.perf_counter()
-        for case in cases:
-            determine(case, catalogue)
-        per_case.append((time.perf_counter() - begin) / len(cases) * 1000)
+    per_case = per_case_ms(cases, catalogue, args.rounds)
     members = sum(len(c.members) for c in cases) / len(cases)
     print(f"determine ({args.cases} varied cases, {members:.1f} members on average, "
           f"{args.rounds} rounds):")
     print(f"  median {statistics.median(per_case):.3f} ms per case "
           f"(best round {min(per_case):.3f} ms, worst {max(per_case):.3f} ms)")
+    events = event_cases()
+    per_event = per_case_ms(events * 100, catalogue, args.rounds)
+    print(f"determine (the {len(events)} life-event test households × 100, {args.rounds} rounds):")
+    print(f"  median {statistics.median(per_event):.3f} ms per case "
+          f"(best round {min(per_event):.3f} ms, worst {max(per_event):.3f} ms)")
 
 
 if __name__ == "__main__":

@@ -187,6 +187,8 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
         facts[False] = case_facts(case, catalogue, case.move.date).within(moving_members(case))
     if case.event is not None:
         facts[True] = case_facts(case, catalogue, case.event.date)
+    each_member = {event: [scoped.for_member(i) for i in scoped.scope]
+                   for event, scoped in facts.items()}
     filed = filing_date or case.date
     for procedure in catalogue.procedures:
         if not procedure.applies_to(case):
@@ -197,7 +199,7 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
                 continue  # a move row needs someone who moves
             contexts = [scoped]
         else:
-            contexts = [scoped.for_member(i) for i in scoped.scope]
+            contexts = each_member[procedure.for_event]
         members, checks, documents = [], [], []
         applies = False
         for context in contexts:
