@@ -20,6 +20,12 @@ def main() -> None:
 
     gui, window, screen, bot = demo_window_on_screen()
     bot.wait(300)
+    # No window manager shrinks a window below its minimum: one wider than the screen would be
+    # cut off at its right edge on a real 1366-pixel counter PC.
+    needs, has = window.minimumSizeHint(), screen.availableGeometry()
+    if needs.width() > has.width() or needs.height() > has.height():
+        sys.exit(f"the window needs {needs.width()}x{needs.height()}, the screen has "
+                 f"{has.width()}x{has.height()}")
 
     def shoot(name: str) -> None:
         bot.wait(250)

@@ -122,11 +122,13 @@ class ReceptionView(QWidget):
         self.move_up.setToolTip("上へ（Ctrl+↑）")
         self.move_down = QPushButton("↓")
         self.move_down.setToolTip("下へ（Ctrl+↓）")
+        for arrow in (self.move_up, self.move_down):
+            arrow.setFixedWidth(36)
         self.remove_member = QPushButton("削除（Del）")
         self.remove_member.setObjectName("removeMember")
         self.relationship = QComboBox()
         self.relationship.setObjectName("relationship")
-        self.relationship.setMinimumWidth(170)
+        self.relationship.setMinimumWidth(150)  # 「子の配偶者」; the row fits 1366 pixels
         for button in (self.read_card, self.add_manual, self.details, self.roles_button,
                        self.move_up, self.move_down, self.remove_member):
             buttons.addWidget(button)
