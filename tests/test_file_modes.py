@@ -34,6 +34,7 @@ def _not_private(modes, top):
             if mode != (0o700 if (top / name).is_dir() else 0o600)}
 
 
+@pytest.mark.slow  # a system test: real CUPS, Xvfb, a killed process or a full print
 def test_everything_the_app_writes_is_private(tmp_path):
     data = tmp_path / "data"
     env = _env(data, CUPS_SERVER=str(tmp_path / "no-cups.sock"))

@@ -6,12 +6,14 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT, run_counter_app
 
 from counter_app.demo import load_demo_residents
 from counter_app.store import open_database
 
 
+@pytest.mark.slow  # a system test: real CUPS, Xvfb, a killed process or a full print
 def test_killed_mid_interview_resumes_with_nothing_lost(tmp_path, qtbot, make_window):
     data = tmp_path / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")}

@@ -90,6 +90,7 @@ def test_preview_and_save_as_pdf_without_a_printer(setup, qtbot, screenshot_dir)
     assert page.forms.item(0).text().startswith("PDF保存済")
 
 
+@pytest.mark.slow  # a system test: real CUPS, Xvfb, a killed process or a full print
 def test_printing_to_a_cups_queue_records_the_forms(setup, qtbot, cups):
     window, _, printers, _ = setup
     cups.add_pdf_queue("COUNTER_UI")

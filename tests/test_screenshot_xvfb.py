@@ -5,6 +5,7 @@ Screenshots land in artifacts/screenshots/ for people to look at.
 
 import os
 
+import pytest
 from conftest import run_counter_app
 from PIL import Image
 
@@ -23,6 +24,7 @@ def _orange_pixels(image):
                if all(abs(a - b) < 12 for a, b in zip(pixel, BANNER_BORDER, strict=True)))
 
 
+@pytest.mark.slow  # a system test: real CUPS, Xvfb, a killed process or a full print
 def test_demo_window_under_xvfb(tmp_path, xvfb_display, screenshot_dir):
     shot = screenshot_dir / "main_window_demo.png"
     shot.unlink(missing_ok=True)
@@ -34,6 +36,7 @@ def test_demo_window_under_xvfb(tmp_path, xvfb_display, screenshot_dir):
     assert _orange_pixels(image) > 1000, "demo banner and badge are drawn"
 
 
+@pytest.mark.slow  # a system test: real CUPS, Xvfb, a killed process or a full print
 def test_production_window_under_xvfb_has_no_demo_marks(tmp_path, xvfb_display, screenshot_dir):
     shot = screenshot_dir / "main_window.png"
     result = _run(tmp_path, xvfb_display, "--screenshot", str(shot))

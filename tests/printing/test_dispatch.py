@@ -33,6 +33,7 @@ def packet():
     return case, rendered
 
 
+@pytest.mark.slow  # a system test: real CUPS, Xvfb, a killed process or a full print
 def test_a_pdf_printer_completes_the_job(cups, packet):
     case, rendered = packet
     cups.add_pdf_queue("COUNTER_PDF")

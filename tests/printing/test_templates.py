@@ -154,6 +154,7 @@ def layout_faults(rendered_long):
     return faults
 
 
+@pytest.mark.slow  # a system test: real CUPS, Xvfb, a killed process or a full print
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler-utils")
 def test_every_template_with_long_values_is_kept_as_png(rendered_long, screenshot_dir):
     out = screenshot_dir.parent / "forms"
