@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from counter_app.domain.facts import grade_label
+from counter_app.domain.text import SEX_LABELS_JA
 from counter_app.rules.conditions import (
     And,
     AnyMember,
@@ -32,6 +33,12 @@ _OP_WORDS = {"==": "", "!=": " 以外", "<": " 未満", "<=": " 以下", ">": " 
              ">=": " 以上", "in": " のいずれか", "not_in": " のいずれでもない"}
 _HEADINGS = {And: "次のすべて", Or: "次のいずれか", Not: "次に当てはまらない",
              AnyMember: "世帯の誰かが次に当てはまる"}
+
+
+SETTING_LABELS = {"child_medical_grade_cap": "子ども医療費の対象（学年の上限）",
+                  "retention_days": "個人情報の保存日数"}
+# Facts typed "string" whose values are codes all the same (the card's): their labels.
+VALUE_LABELS: dict[str, Mapping[str, str]] = {"sex": SEX_LABELS_JA}
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,8 @@ def _compare(node: Compare, facts: Mapping[str, FactSpec], settings: Mapping[str
         return label if holds else f"{label} ではない"
     if isinstance(operand, SettingRef):
         value = settings.get(operand.name)
-        shown = f"市の設定 {operand.name}（{_value(spec, value)}）"
+        name = SETTING_LABELS.get(operand.name, operand.name)
+        shown = f"市の設定「{name}」（{_value(spec, value)}）"
     elif isinstance(operand.value, tuple):  # in, not_in
         shown = "・".join(_value(spec, v) for v in operand.value)
     else:
@@ -91,4 +99,6 @@ def _value(spec: FactSpec | None, value: Any) -> str:
         return f"{grade_label(value)}（{value}）"
     if spec is not None and spec.type == "choice":
         return spec.choice_label(value)
+    if spec is not None and isinstance(value, str):
+        return VALUE_LABELS.get(spec.key, {}).get(value, value)
     return str(value)

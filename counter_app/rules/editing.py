@@ -15,15 +15,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from counter_app.domain import CaseFormatError
 from counter_app.domain.era import default_era_table
+from counter_app.domain.text import display_name
+from counter_app.rules.catalogue import Catalogue
 from counter_app.rules.conditions import RuleError
+from counter_app.rules.describe import SETTING_LABELS
+from counter_app.rules.engine import determine
+from counter_app.rules.whatif import households_from_json
 
 STATUS_JA = {"draft": "下書き", "published": "公開中", "retired": "過去"}
 ACTION_JA = {"catalogue.seed": "初版", "catalogue.draft": "下書き作成",
              "catalogue.import": "読込", "catalogue.edit": "保存",
              "catalogue.publish": "公開", "catalogue.restore": "復元"}
-SETTING_LABELS = {"child_medical_grade_cap": "子ども医療費の対象（学年の上限）",
-                  "retention_days": "個人情報の保存日数"}
 START_JA = {"move_date": "異動日から", "event_date": "出来事の日から", "known_date": "知った日から",
             "filing_date": "届出日から"}
 MAX_GRADE = 12  # 高校3年生の年代: the oldest grade a child's medical subsidy can reach
@@ -124,9 +128,10 @@ def _short(text: str, limit: int = 24) -> str:
 # --- checking ---------------------------------------------------------------------------------
 
 
-def editor_problems(data: Mapping[str, Any]) -> list[RuleError]:
-    """What the catalogue's validation lets through but a counter could not use: the
-    child-medical cap is compared with a school grade, so it must be one."""
+def setting_problems(data: Mapping[str, Any]) -> list[RuleError]:
+    """What the catalogue's parsing lets through but a counter could not use: the
+    child-medical cap is compared with a school grade, so it must be one the engine knows
+    (CatalogueStore.problems, hence import, publish and `rules validate`, refuses it)."""
     city = data.get("city")
     settings = city.get("settings") if isinstance(city, dict) else None
     if not isinstance(settings, dict) or "child_medical_grade_cap" not in settings:
@@ -345,8 +350,16 @@ def _who(account: str | None) -> str:
     return "システム" if account in (None, "system") else account
 
 
-def result_rows(results: Sequence[Any], data: Mapping[str, Any]) -> tuple[str, list[str]]:
-    """A summary and one line per difference (with its reasons) of the test households."""
+@dataclass(frozen=True)
+class ResultLine:
+    text: str
+    household: str  # the name of the test household the line is about
+
+
+def result_rows(results: Sequence[Any], data: Mapping[str, Any]
+                ) -> tuple[str, list[ResultLine]]:
+    """A summary and, per differing household, a heading and one line per difference: the
+    procedure, the members expected and decided, and the rules' reasons."""
     titles = {p.get("id"): p.get("title_ja") for p in data.get("procedures", [])
               if isinstance(p, dict)}
     failing = [r for r in results if not r.passed]
@@ -354,15 +367,62 @@ def result_rows(results: Sequence[Any], data: Mapping[str, Any]) -> tuple[str, l
                f"違い {len(failing)} 件")
     lines = []
     for result in failing:
-        lines.append(f"■ {household_label(result.household)}")
+        name = result.household.name
+        names = [display_name(m.name) for m in result.household.case.members]
+        lines.append(ResultLine(f"■ {household_label(result.household)}", name))
         for d in result.differences:
             title = titles.get(d.procedure) or d.procedure or ""
             kind = {"missing": "足りない手続", "extra": "余分な手続",
                     "members": "対象者が違う手続", "unanswered": "残る質問が違う",
                     "error": "判定できない"}.get(d.kind, d.kind)
-            lines.append(f"　{kind}：{title}" if title else f"　{kind}")
-            lines.extend(f"　　理由：{why}" for why in d.reasons_ja)
+            text = f"　{kind}：{title}" if title else f"　{kind}"
+            if d.kind == "members":
+                text += (f"（期待：{_people(d.expected, names)}　"
+                         f"この下書き：{_people(d.got, names)}）")
+            elif d.kind in ("missing", "extra"):
+                text += f"（{_people(d.expected if d.kind == 'missing' else d.got, names)}）"
+            lines.append(ResultLine(text, name))
+            lines.extend(ResultLine(f"　　理由：{why}", name) for why in d.reasons_ja)
     return summary, lines
+
+
+def _people(members: Sequence[int] | None, names: Sequence[str]) -> str:
+    if not members:
+        return "世帯"
+    return "、".join(names[m] if 0 <= m < len(names) else f"{m + 1}人目" for m in members)
+
+
+class AcceptRefused(ValueError):
+    """A test household whose result cannot become its expectation; `message_ja` says why."""
+
+    def __init__(self, detail: str, message_ja: str) -> None:
+        super().__init__(detail)
+        self.message_ja = message_ja
+
+
+def accept_result(catalogue: Catalogue, households: Sequence[Mapping[str, Any]], name: str
+                  ) -> list[dict[str, Any]]:
+    """The test households with `name`'s expectation replaced by what `catalogue` decides for
+    it (its procedures and members, and its open questions when it lists them): the
+    supervisor's "this difference is the intended change". The others are kept as they are."""
+    found = [dict(h) for h in households]
+    index = next((i for i, h in enumerate(found) if h.get("name") == name), None)
+    if index is None:
+        raise AcceptRefused(f"no test household {name}", "このテスト世帯はもうありません")
+    household = households_from_json([found[index]])[0]
+    case = household.case
+    try:
+        result = determine(case, catalogue, case.filed_on)
+    except CaseFormatError as exc:
+        raise AcceptRefused(f"{name}: {exc.field}: {exc.problem}",
+                            "このテスト世帯は判定できないため、期待値にできません") from None
+    data = copy.deepcopy(dict(household.data))
+    data["expected"] = [[p.id, sorted(p.members)] for p in
+                        sorted(result.procedures, key=lambda p: p.id)]
+    if "expected_unanswered" in data:
+        data["expected_unanswered"] = list(result.unanswered)
+    found[index] = {**found[index], "household": data}
+    return found
 
 
 def household_label(household: Any) -> str:
@@ -386,6 +446,10 @@ def change_lines_ja(lines: Sequence[str], data: Mapping[str, Any]) -> list[str]:
         if line == "+ the whole catalogue":
             found.append("全体を新しく作成")
             continue
+        if line.startswith("~ households: "):
+            found.extend(_household_change(part) for part in
+                         line.removeprefix("~ households: ").split("; "))
+            continue
         sign, _, rest = line.partition(" ")
         where, colon, value = rest.partition(": ")
         mark = {"~": "変更", "+": "追加", "-": "削除"}.get(sign)
@@ -395,6 +459,13 @@ def change_lines_ja(lines: Sequence[str], data: Mapping[str, Any]) -> list[str]:
         value = _ISO_DATE.sub(lambda m: _date_or_text(m.group(0)), value)
         found.append(f"{mark}：{path_ja(where, data)}" + (f"：{value}" if colon else ""))
     return found
+
+
+def _household_change(part: str) -> str:
+    """「~ 15_three_generations」 (diff.households_diff) as 変更：テスト世帯 15."""
+    sign, _, name = part.partition(" ")
+    mark = {"~": "変更", "+": "追加", "-": "削除"}.get(sign, sign)
+    return f"{mark}：テスト世帯 {name.split('_', 1)[0]}" + ("の期待値" if sign == "~" else "")
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
