@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,13 +46,15 @@ from counter_app.rules.describe import describe_ja
 from counter_app.rules.editing import (
     ACTION_JA,
     START_JA,
+    AcceptRefused,
     DraftEdit,
     ProblemRow,
+    ResultLine,
+    accept_result,
     change_lines_ja,
     date_ja,
     deadline_fields,
     document_lines,
-    editor_problems,
     household_label,
     problem_rows,
     result_rows,
@@ -76,6 +78,8 @@ CHECK_DELAY_MS = 300  # validation as you type, once typing pauses
 TABS = ["市の設定・休日", "課", "手続", "質問", "テスト結果", "変更履歴"]
 IDLE_NOTE_JA = ("しばらく操作がなかったため、サインアウトしました。"
                 "保存していない変更は破棄しました。")
+LEFT_NOTE_JA = ("設定の画面を離れたため、サインアウトしました。"
+                "保存していない変更は破棄しました。")
 
 
 class ConfigPage(QWidget):
@@ -89,6 +93,9 @@ class ConfigPage(QWidget):
         self.status: Status | None = None
         self.revision = 0
         self.dirty = False
+        self.households: list[dict[str, Any]] = []  # the version's test households, as edited
+        self.households_changed = False
+        self.result_lines: list[ResultLine] = []  # the test tab's rows after its summary
         self.problems: list[ProblemRow] = []
         self.question_box: QWidget | None = None
         self.file_dialog: QFileDialog | None = None
@@ -168,7 +175,20 @@ class ConfigPage(QWidget):
         self.test_lines.setObjectName("testLines")
         self.test_lines.setWordWrap(True)
         self.test_lines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.tabs.addTab(_stacked(self.test_summary, self.test_lines), TABS[4])
+        self.accept_button = QPushButton("選んだテスト世帯は、この結果を期待値にする（Ctrl+K）")
+        self.accept_button.setObjectName("acceptResult")
+        self.accept_button.clicked.connect(lambda _=False: self.ask_accept())
+        QShortcut(QKeySequence("Ctrl+K"), self.editor).activated.connect(self.ask_accept)
+        accept_note = QLabel("違いが意図した変更のときは、その世帯の行を選んで Ctrl+K。"
+                             "期待値は下書きと一緒に保存され、変更履歴に残ります。")
+        accept_note.setWordWrap(True)
+        self.accept_row = QWidget()
+        accept_layout = QHBoxLayout(self.accept_row)
+        accept_layout.setContentsMargins(0, 0, 0, 0)
+        accept_layout.addWidget(self.accept_button)
+        accept_layout.addWidget(accept_note, 1)
+        self.accept_row.setVisible(False)
+        self.tabs.addTab(_stacked(self.test_summary, self.accept_row, self.test_lines), TABS[4])
         self.history = QListWidget()
         self.history.setObjectName("history")
         self.history.setWordWrap(True)
@@ -393,13 +413,22 @@ class ConfigPage(QWidget):
         else:
             self.sign_out()
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Leaving the page (another page chosen) signs out; a minimized window does not."""
+        super().hideEvent(event)
+        if not event.spontaneous() and self.account is not None:
+            self.sign_out(LEFT_NOTE_JA)
+
     def sign_out(self, note: str = "サインアウトしました。") -> None:
-        log.info("config page signed out (%s)", "idle" if note == IDLE_NOTE_JA else "asked")
+        why = {IDLE_NOTE_JA: "idle", LEFT_NOTE_JA: "page left"}.get(note, "asked")
+        log.info("config page signed out (%s)", why)
         self.idle.stop()
         self.account = None
         self.edit = None
         self.number = None
         self.dirty = False
+        self.households, self.households_changed = [], False
+        self._show_tests("", [], switch=False)
         self._check_timer.stop()
         self.stack.setCurrentWidget(self.sign_in)
         self.sign_in.reset(note)
@@ -447,7 +476,9 @@ class ConfigPage(QWidget):
         version = self.store.version(number)
         self.number, self.status, self.revision = number, version.status, version.revision
         self.edit = DraftEdit(self.store.document(number))
+        self.households, self.households_changed = self.store.households(number), False
         self.dirty = False
+        self._show_tests("", [], switch=False)
         editable = version.status is Status.DRAFT
         for widget in (self.city_name, self.grade_cap, self.retention, self.new_day,
                        self.proc_title, self.proc_days, self.proc_words):
@@ -663,7 +694,7 @@ class ConfigPage(QWidget):
         if self.edit is None:
             return
         data = self.edit.data
-        found = self.store.problems(data) + editor_problems(data)
+        found = self.store.problems(data)
         self.problems = problem_rows(found, data)
         self._show_problems(self.problems)
         self._catalogue = _parsed(data) or self._catalogue
@@ -756,8 +787,9 @@ class ConfigPage(QWidget):
                      "直してください。", error=True)
             return False
         try:
-            self.revision = self.store.save_draft(self.number, self.edit.data, self.revision,
-                                                  name)
+            self.revision = self.store.save_draft(
+                self.number, self.edit.data, self.revision, name,
+                households=self.households if self.households_changed else None)
         except CatalogueStoreError as exc:  # DraftConflict among them: the edits stay
             log.info("catalogue draft %s not saved: %s", self.number, exc)
             self.say(exc.message_ja, error=True)
@@ -773,7 +805,7 @@ class ConfigPage(QWidget):
         if self.edit is None or self.number is None:
             return
         try:
-            results = self.store.test(self.edit.data, self.store.households(self.number))
+            results = self.store.test(self.edit.data, self.households)
         except CatalogueInvalid:
             self.check()
             self.say("問題があるためテストできません。先に問題を直してください。", error=True)
@@ -787,11 +819,58 @@ class ConfigPage(QWidget):
         else:
             self.say(f"{summary}。公開（Ctrl+P）できます。")
 
-    def _show_tests(self, summary: str, lines: list[str]) -> None:
+    def _show_tests(self, summary: str, lines: list[ResultLine], switch: bool = True) -> None:
+        """The test results; on a draft, a differing household's rows can become its
+        expectation (Ctrl+K), the first of them selected."""
         self.test_summary.setText(summary)
+        self.result_lines = lines
         self.test_lines.clear()
-        self.test_lines.addItems(lines or ["すべてのテスト世帯が期待どおりです。"])
-        self.tabs.setCurrentIndex(4)
+        self.test_lines.addItems([line.text for line in lines] or
+                                 (["すべてのテスト世帯が期待どおりです。"] if summary else []))
+        self.accept_row.setVisible(bool(lines) and self.status is Status.DRAFT)
+        if lines:
+            self.test_lines.setCurrentRow(0)
+        if switch:
+            self.tabs.setCurrentIndex(4)
+            self.test_lines.setFocus()
+
+    def ask_accept(self) -> None:
+        """Ctrl+K: the selected household's result under this draft becomes its expectation."""
+        row = self.test_lines.currentRow()
+        if self._signed() is None or self.edit is None or self.status is not Status.DRAFT \
+                or not self.result_lines:
+            return
+        if not 0 <= row < len(self.result_lines):
+            self.say("期待値にするテスト世帯の行を選んでください。", error=True)
+            return
+        name = self.result_lines[row].household
+        label = self.result_lines[next(i for i, line in enumerate(self.result_lines)
+                                       if line.household == name)].text.removeprefix("■ ")
+        self._confirm(f"{label} の期待値を、この下書きでの判定結果に置き換えますか？"
+                      "公開すると、この結果が正しいものとしてテストされます。",
+                      "期待値にする（Enter）", lambda: self.accept(name, label))
+
+    def accept(self, name: str, label: str) -> None:
+        if self.edit is None or self.status is not Status.DRAFT:
+            return
+        catalogue = _parsed(self.edit.data)
+        if catalogue is None:
+            self.say("問題があるため判定できません。先に問題を直してください。", error=True)
+            return
+        try:
+            self.households = accept_result(catalogue, self.households, name)
+        except AcceptRefused as exc:
+            log.info("test household not accepted: %s", exc)
+            self.say(exc.message_ja, error=True)
+            return
+        log.info("test household %s: expectation set from draft %s", name, self.number)
+        self.households_changed = True
+        self._change(lambda e: None)
+        self.run_tests()
+        if self.test_lines.count() and self.result_lines:
+            return  # other households still differ: run_tests said so
+        self.say(f"{label} の期待値を変えました（保存はまだです）。保存（Ctrl+S）してから"
+                 "公開（Ctrl+P）できます。")
 
     def ask_publish(self) -> None:
         if self._signed() is None or self.number is None:
