@@ -17,7 +17,7 @@ from counter_app.catalogue_cli import _form_checks
 from counter_app.store.accounts import LOCKED_JA, MAX_FAILURES, WRONG_JA, AccountRepository
 from counter_app.store.catalogues import CatalogueStore, Status, published_catalogue
 from counter_app.store.models import AuditRow
-from counter_app.ui.config_page import IDLE_NOTE_JA, ConfigPage
+from counter_app.ui.config_page import IDLE_NOTE_JA, LEFT_NOTE_JA, ConfigPage
 from counter_app.ui.sign_in import MISMATCH_JA, NOT_SUPERVISOR_JA
 
 PASSWORD = "correct-horse-9"
@@ -497,5 +497,122 @@ def test_the_window_opens_the_config_page_with_ctrl_7(qapp, qtbot, tmp_path, ses
         assert page.question_box is not None and page.question_box.isVisible()
         assert window.current_page_key() == "config"
         page.question_box.reject()
+
+        # Leaving the page signs out: the next one at this PC signs in again.
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
+        assert window.current_page_key() == "reception"
+        assert page.account is None and page.edit is None
+        qtbot.keyClick(window, Qt.Key.Key_7, CTRL)
+        assert page.stack.currentWidget() is page.sign_in
+        assert page.sign_in.message.text() == LEFT_NOTE_JA
+        qtbot.waitUntil(lambda: page.sign_in.name.hasFocus())
+        _type_sign_in(qtbot, page, "kansa", PASSWORD)
+        assert page.account is not None
+    finally:
+        saver.shutdown()
+
+
+# --- the issue's scenario ---------------------------------------------------------------------
+
+
+HOUSEHOLD_15 = "15_three_generations_with_dog_and_moped"
+
+
+def _counter_decides(controller, store, qtbot, version):
+    """The counter picks up `version` and decides its next case (household 15's people):
+    the members of 子ども医療費 it chooses."""
+    from counter_app.domain import Case
+
+    controller.refresh_catalogue()
+    qtbot.waitUntil(lambda: controller.catalogue.version == version)
+    controller.new_case()
+    household = next(h["household"] for h in store.households(1) if h["name"] == HOUSEHOLD_15)
+    assert controller.adopt(Case.from_dict(household), claim=False)
+    assert controller.session.case.catalogue_version == version
+    chosen = controller.session.determination.chosen("child_medical")
+    return sorted(chosen.members)
+
+
+def test_cap_9_to_12_accepted_published_decides_the_next_case_and_restored(
+        signed_in, store, qtbot, sessions):
+    """The issue's test, by keyboard: the cap 9 → 12, the test households show which household,
+    procedure, member and why; the supervisor accepts the draft's result as that household's
+    expectation (saved with the draft, in the change log and the audit); publishing works; a
+    counter's next case is decided with it; restoring version 1 brings the old decision back."""
+    from counter_app.store import CaseRepository
+    from counter_app.ui.controller import CaseSaver, CounterController
+
+    published = published_catalogue(sessions)
+    saver = CaseSaver(CaseRepository(sessions))
+    controller = CounterController(published.current(), CaseRepository(sessions), saver,
+                                   catalogues=published.current)
+    try:
+        assert _counter_decides(controller, store, qtbot, 1) == [4]  # 中学1年 only
+
+        page = signed_in()
+        _new_draft(qtbot, page)
+        draft = page.number
+        _retype(qtbot, page.grade_cap, "12")
+        qtbot.keyClick(page.grade_cap, Qt.Key.Key_T, CTRL)
+        assert page.tabs.currentIndex() == 4 and page.test_lines.hasFocus()
+        assert "違い 1 件" in page.test_summary.text()
+        lines = [page.test_lines.item(i).text() for i in range(page.test_lines.count())]
+        assert lines == ["■ テスト世帯 15（転入・5人）",
+                         "　対象者が違う手続：子ども医療費 受給資格登録"
+                         "（期待：世田谷 妹　この下書き：世田谷 兄、世田谷 妹）",
+                         "　　理由：世田谷 兄：学年 高校1年生の年代"]
+        assert page.accept_row.isVisible()
+        assert page.accept_button.text() == "選んだテスト世帯は、この結果を期待値にする（Ctrl+K）"
+
+        # Publishing is refused until the household expects the new result.
+        qtbot.keyClick(page.test_lines, Qt.Key.Key_S, CTRL)
+        qtbot.keyClick(page.tabs, Qt.Key.Key_P, CTRL)
+        qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+        assert "公開できません" in page.message.text()
+        assert store.latest_published_number() == 1
+
+        page.test_lines.setFocus()
+        qtbot.keyClick(page.test_lines, Qt.Key.Key_Down)  # any row of the household
+        qtbot.keyClick(page.test_lines, Qt.Key.Key_K, CTRL)
+        assert "テスト世帯 15（転入・5人） の期待値を" in page.question_box.text()
+        qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+        assert "違い 0 件" in page.test_summary.text()
+        assert page.test_lines.item(0).text() == "すべてのテスト世帯が期待どおりです。"
+        assert not page.accept_row.isVisible()
+        assert page.message.text().startswith("テスト世帯 15（転入・5人） の期待値を変えました")
+        assert store.households(draft) == store.households(1)  # not saved yet
+
+        qtbot.keyClick(page.test_lines, Qt.Key.Key_S, CTRL)
+        expected = dict(next(h["household"]["expected"] for h in store.households(draft)
+                             if h["name"] == HOUSEHOLD_15))
+        assert expected["child_medical"] == [2, 4]
+        assert store.changes(draft)[-1].lines[-1] == f"~ households: ~ {HOUSEHOLD_15}"
+        page.show_tab(5)
+        assert "変更：テスト世帯 15の期待値" in page.history.item(0).text()
+
+        qtbot.keyClick(page.history, Qt.Key.Key_P, CTRL)
+        qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+        assert store.latest_published_number() == draft, page.message.text()
+        assert _counter_decides(controller, store, qtbot, draft) == [2, 4]  # 高校1年 too
+
+        _activate(qtbot, page)
+        page.versions.setFocus()
+        qtbot.keyClick(page.versions, Qt.Key.Key_Down)  # version 1, retired
+        assert page.number == 1
+        qtbot.keyClick(page.versions, Qt.Key.Key_R, CTRL)
+        qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+        restored = store.latest_published_number()
+        assert restored == draft + 1
+        assert _counter_decides(controller, store, qtbot, restored) == [4]
+
+        with sessions() as session:
+            audited = [(r.action, r.account) for r in session.scalars(
+                select(AuditRow).where(AuditRow.action.like("catalogue.%"))
+                .order_by(AuditRow.id))]
+        assert audited[1:] == [("catalogue.draft", "kansa"), ("catalogue.edit", "kansa"),
+                               ("catalogue.edit", "kansa"), ("catalogue.publish", "kansa"),
+                               ("catalogue.restore", "kansa")]
     finally:
         saver.shutdown()
