@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 
 _OP_WORDS = {"==": "", "!=": " 以外", "<": " 未満", "<=": " 以下", ">": " を超える",
              ">=": " 以上", "in": " のいずれか", "not_in": " のいずれでもない"}
-_HEADINGS = {And: "次のすべて", Or: "次のいずれか", Not: "次に当てはまらない",
-             AnyMember: "世帯の誰かが次に当てはまる"}
+HEADINGS_JA = {"and": "次のすべて", "or": "次のいずれか", "not": "次に当てはまらない",
+               "any_member": "世帯の誰かが次に当てはまる"}
+_HEADINGS = {And: HEADINGS_JA["and"], Or: HEADINGS_JA["or"], Not: HEADINGS_JA["not"],
+             AnyMember: HEADINGS_JA["any_member"]}
 
 
 SETTING_LABELS = {"child_medical_grade_cap": "子ども医療費の対象（学年の上限）",
@@ -50,7 +52,12 @@ class Row:
 
 def describe_ja(condition: Condition, catalogue: Catalogue) -> list[Row]:
     """The rows of `condition`, with the labels of `catalogue`'s facts and choices."""
-    facts, settings = catalogue.facts, catalogue.city.settings
+    return describe_rows(condition, catalogue.facts, catalogue.city.settings)
+
+
+def describe_rows(condition: Condition, facts: Mapping[str, FactSpec],
+                  settings: Mapping[str, object]) -> list[Row]:
+    """describe_ja with the facts and settings given (the editor's draft may not parse)."""
     rows: list[Row] = []
 
     def walk(node: Condition, depth: int, path: str) -> None:
