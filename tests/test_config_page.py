@@ -353,7 +353,7 @@ def test_procedure_fields_and_their_problems(signed_in, store, qtbot):
     page.tabs.setCurrentIndex(2)
     page.procedure_list.setFocus()
     page.procedure_list.setCurrentRow(5)  # 在留カード住居地届出: a condition and a guide text
-    assert page.proc_condition.text() == "外国籍の方"
+    assert [r.text_ja for r in page.condition.rows] == ["世帯員の 外国籍の方"]
     _retype(qtbot, page.proc_title, "在留カードの住居地届出")
     assert page.procedure_list.item(5).text() == "在留カードの住居地届出"
     _retype(qtbot, page.proc_days, "1万")
@@ -616,3 +616,116 @@ def test_cap_9_to_12_accepted_published_decides_the_next_case_and_restored(
                                ("catalogue.restore", "kansa")]
     finally:
         saver.shutdown()
+
+
+# --- the condition builder --------------------------------------------------------------------
+
+
+def _rows(page):
+    return [page.condition.list.item(i).text() for i in range(page.condition.list.count())]
+
+
+def _choose(qtbot, combo, data):
+    """A combo's item by its data, with the arrow keys."""
+    combo.setFocus()
+    target = combo.findData(data)
+    assert target >= 0, data
+    while combo.currentIndex() != target:
+        key = Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up
+        qtbot.keyClick(combo, key)
+
+
+def _procedure(qtbot, page, pid):
+    """The procedures tab and one procedure, by keyboard; the focus on its condition rows."""
+    qtbot.keyClick(page.versions, Qt.Key.Key_Tab, CTRL)
+    qtbot.keyClick(page.versions, Qt.Key.Key_Tab, CTRL)
+    assert page.tabs.currentIndex() == 2 and page.procedure_list.hasFocus()
+    index = next(i for i, p in enumerate(page.edit.procedures()) if p["id"] == pid)
+    qtbot.keyClick(page.procedure_list, Qt.Key.Key_Home)
+    for _ in range(index):
+        qtbot.keyClick(page.procedure_list, Qt.Key.Key_Down)
+    page.condition.list.setFocus()
+    return index
+
+
+SHIFT_CTRL = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def test_condition_builder_by_keyboard_with_live_problems(signed_in, store, qtbot):
+    """介護保険 (65 以上) gains 「でない 外国籍の方」 and an 「いずれか」 over the health insurance;
+    a row that makes the condition never true, and a value of the wrong type, are marked on
+    their rows as typed; Del removes a row; what is saved is the condition as built."""
+    page = signed_in()
+    _new_draft(qtbot, page)
+    index = _procedure(qtbot, page, "care_insurance_enroll")
+    assert _rows(page) == ["世帯員の 年齢（法律上） が 65 以上"]
+    assert page.condition.panel.isVisible()
+
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_A, SHIFT_CTRL)  # 条件を追加
+    assert page.condition.current().path == ".and[1]"
+    _choose(qtbot, page.condition.fact, "foreign_resident")
+    assert page.condition.values.currentWidget() is page.condition.pick
+    assert page.condition.pick.currentText() == "はい"
+    qtbot.keyClick(page.condition.fact, Qt.Key.Key_N, SHIFT_CTRL)  # でない
+    assert _rows(page) == ["次のすべて", "　世帯員の 年齢（法律上） が 65 以上",
+                           "　次に当てはまらない", "　　世帯員の 外国籍の方"]
+
+    page.condition.list.setFocus()
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_I, SHIFT_CTRL)  # 「いずれか」の組
+    assert page.condition.current().path == ".and[2].or[0]"
+    _choose(qtbot, page.condition.fact, "health_insurance")
+    _choose(qtbot, page.condition.operator, "in")
+    many = page.condition.pick_many
+    assert [many.item(i).text() for i in range(many.count())] == [
+        "勤務先の健康保険（被用者保険）", "国民健康保険", "後期高齢者医療", "生活保護"]
+    assert many.item(0).checkState() == Qt.CheckState.Checked  # the value it had
+    many.setFocus()
+    qtbot.keyClick(many, Qt.Key.Key_Space)
+    for _ in range(2):
+        qtbot.keyClick(many, Qt.Key.Key_Down)
+        qtbot.keyClick(many, Qt.Key.Key_Space)
+    assert _rows(page)[-1] == \
+        "　　世帯員の 加入する健康保険 が 国民健康保険・後期高齢者医療 のいずれか"
+
+    # Never true: 65 以上 and 40 未満. Marked at the group as soon as typing pauses.
+    page.condition.list.setFocus()
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Home)
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_A, SHIFT_CTRL)
+    assert page.condition.current().path == ".and[3]"
+    _choose(qtbot, page.condition.fact, "legal_age")
+    _choose(qtbot, page.condition.operator, "<")
+    field = page.condition.text
+    field.setFocus()
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field, "40")
+    qtbot.waitUntil(lambda: _rows(page)[0] == "！次のすべて")
+    assert "決して成り立ちません" in page.problem_list.item(0).text()
+    # A value of the wrong type: the row itself is marked, with the fact's words.
+    field.lineEdit().selectAll()
+    _type(qtbot, field.lineEdit(), "四十")
+    qtbot.waitUntil(lambda: _rows(page)[-1].startswith("　！"))
+    page.condition.list.setFocus()
+    assert page.condition.current().path == ".and[3]"
+    assert page.condition.problem.text() == "「年齢（法律上）」の値として使えません: '四十'"
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: page.problem_heading.text() == "問題はありません。")
+    assert "！" not in "".join(_rows(page))
+
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_S, CTRL)
+    assert store.document(page.number)["procedures"][index]["when"] == {"and": [
+        {"fact": "legal_age", "op": ">=", "value": 65},
+        {"not": {"fact": "foreign_resident"}},
+        {"or": [{"fact": "health_insurance", "op": "in", "value": ["nhi", "late_elderly"]}]}]}
+
+
+def test_condition_rows_are_read_only_on_a_published_version(signed_in, qtbot):
+    page = signed_in()
+    assert page.status is Status.PUBLISHED
+    _procedure(qtbot, page, "prenatal_vouchers")
+    assert _rows(page)[1] == "　世帯員の 性別 が 男 以外"  # the label, never "male"
+    assert not any(b.isVisible() for b in page.condition.buttons.values())
+    assert not page.condition.panel.isEnabled() or not page.condition.panel.isVisible()
+    before = _rows(page)
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Delete)
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_A, SHIFT_CTRL)
+    assert _rows(page) == before and page.dirty is False

@@ -249,6 +249,10 @@ class DraftEdit:
             deadline["text_ja"] = words.strip()
         procedure["deadline"] = deadline or None
 
+    def set_condition(self, index: int, when: Any) -> None:
+        """The condition as the builder left it (copied: the builder keeps editing its own)."""
+        self.procedures()[index]["when"] = copy.deepcopy(when)
+
     def set_documents(self, index: int, lines: Sequence[str]) -> None:
         """Documents to bring, one per line. The n-th line replaces the n-th document's text
         and keeps its condition; empty lines are dropped."""

@@ -42,7 +42,8 @@ from counter_app.domain.dates import DateInputError
 from counter_app.domain.era import default_era_table
 from counter_app.domain.facts import grade_label
 from counter_app.rules.catalogue import Catalogue
-from counter_app.rules.describe import describe_ja
+from counter_app.rules.condition_edit import problems_by_row
+from counter_app.rules.conditions import RuleError
 from counter_app.rules.editing import (
     ACTION_JA,
     START_JA,
@@ -69,6 +70,7 @@ from counter_app.store.catalogues import (
     PublishRefused,
     Status,
 )
+from counter_app.ui.config_condition import ConditionBuilder
 from counter_app.ui.sign_in import IDLE_MINUTES, IdleWatch, SignInPanel
 from counter_app.ui.views.common import page_layout, row_table
 
@@ -97,6 +99,7 @@ class ConfigPage(QWidget):
         self.households_changed = False
         self.result_lines: list[ResultLine] = []  # the test tab's rows after its summary
         self.problems: list[ProblemRow] = []
+        self._found: list[RuleError] = []  # the problems behind `problems`, with their paths
         self.question_box: QWidget | None = None
         self.file_dialog: QFileDialog | None = None
         self._loading = False
@@ -307,14 +310,13 @@ class ConfigPage(QWidget):
         self.proc_guide = QPlainTextEdit()
         self.proc_guide.setTabChangesFocus(True)
         self.proc_guide.setFixedHeight(70)
-        self.proc_condition = QLabel()
-        self.proc_condition.setObjectName("conditionRows")
-        self.proc_condition.setWordWrap(True)
-        self.proc_condition.setTextFormat(Qt.TextFormat.PlainText)
+        self.condition = ConditionBuilder()
+        self.condition.changed.connect(
+            lambda when: self._change_procedure(lambda e, i: e.set_condition(i, when)))
         form.addRow("名称", self.proc_title)
         form.addRow("担当課", self.proc_section)
         form.addRow("期限", deadline)
-        form.addRow("条件（表示のみ）", self.proc_condition)
+        form.addRow("条件", self.condition)
         form.addRow("持ち物（1行に1つ）", self.proc_documents)
         form.addRow("案内文", self.proc_guide)
         self.proc_title.textEdited.connect(
@@ -331,7 +333,6 @@ class ConfigPage(QWidget):
         self.proc_guide.textChanged.connect(
             lambda: self._change_procedure(lambda e, i: e.set_procedure(
                 i, "guide_ja", self.proc_guide.toPlainText())))
-        self.proc_condition.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         details = QWidget()
         stacked = QVBoxLayout(details)
         stacked.addLayout(form)
@@ -650,16 +651,19 @@ class ConfigPage(QWidget):
         self.proc_words.setText(words)
         self.proc_documents.setPlainText("\n".join(document_lines(procedure)))
         self.proc_guide.setPlainText(str(procedure.get("guide_ja", "")))
-        self.proc_condition.setText(self._condition_text(procedure))
-        self._procedure = index
-
-    def _condition_text(self, procedure: dict[str, Any]) -> str:
         catalogue = self._catalogue
-        parsed = catalogue.procedure(str(procedure.get("id"))) if catalogue else None
-        if catalogue is None or parsed is None:
-            return "（手続ルールに誤りがあるため表示できません）"
-        return "\n".join("　" * row.depth + row.text for row in describe_ja(parsed.when,
-                                                                          catalogue))
+        settings = self.edit.city.get("settings")
+        self.condition.load(procedure.get("when", True),
+                            catalogue.facts if catalogue is not None else None,
+                            settings if isinstance(settings, dict) else {},
+                            procedure.get("who") == "member", self.status is Status.DRAFT)
+        self._procedure = index
+        self._condition_problems()
+
+    def _condition_problems(self) -> None:
+        if self._procedure >= 0:
+            self.condition.show_problems(problems_by_row(
+                self._found, f"procedures[{self._procedure}].when", self.condition.rows))
 
     def _show_question(self, index: int) -> None:
         if self.edit is None or not 0 <= index < len(self.edit.questions()):
@@ -695,9 +699,11 @@ class ConfigPage(QWidget):
             return
         data = self.edit.data
         found = self.store.problems(data)
+        self._found = found
         self.problems = problem_rows(found, data)
         self._show_problems(self.problems)
         self._catalogue = _parsed(data) or self._catalogue
+        self._condition_problems()
 
     def _show_problems(self, rows: list[ProblemRow]) -> None:
         self.problem_list.clear()
@@ -726,6 +732,8 @@ class ConfigPage(QWidget):
             if index is not None:
                 self.procedure_list.setCurrentRow(index)
             self.procedure_list.setFocus()
+            if index is not None and path.startswith(f"procedures[{index}].when"):
+                self.condition.select_problem(path.removeprefix(f"procedures[{index}].when"))
         elif path.startswith(("questions", "facts")):
             self.tabs.setCurrentIndex(3)
             index = _index(path)

@@ -96,6 +96,9 @@ KEYS: dict[str, list[tuple[str, str]]] = {
                ("Ctrl+R", "選んだ過去の版を復元"), ("Ctrl+O／Ctrl+E", "ファイルから読込／書出"),
                ("F5", "読み直す（保存していない変更を破棄）"),
                ("Ctrl+Tab", "編集する項目を切り替える"),
+               ("Ctrl+Shift+A／S／I／M", "条件を追加／「すべて」「いずれか」「世帯の誰か」の組"),
+               ("Ctrl+Shift+N／X", "条件に「でない」を付ける・外す／すべて⇔いずれか"),
+               ("Del／Ctrl+Shift+↑↓", "条件の行を削除／動かす"),
                ("Enter", "問題の一覧で、その場所へ"), ("Ctrl+Q", "サインアウト")],
     # Demo mode only (counter_app/ui/scenario_pages.py).
     "training": [("F9", "研修担当：カードの操作（検索して置く・暗証番号・故障）"),
