@@ -168,7 +168,8 @@ class ConditionEdit:
         """(fact, operator, value) of the comparison at `path`, as the editor shows them: a
         yes/no fact is 「== はい/いいえ」 however it is written."""
         node = self.node(path)
-        spec = self.facts.get(node.get("fact")) if isinstance(node, dict) else None
+        fact = node.get("fact") if isinstance(node, dict) else None
+        spec = self.facts.get(fact) if isinstance(fact, str) else None
         op = str(node.get("op", "==")) if isinstance(node, dict) else "=="
         value = node.get("value", True) if isinstance(node, dict) else None
         if spec is not None and spec.type == "bool" and isinstance(value, bool) \

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,6 +34,7 @@ PROBLEM_MARK = "！"
 
 class ConditionBuilder(QWidget):
     changed = Signal(object)  # the condition's new JSON
+    focused = Signal()  # the focus came into the rows or the fields (to scroll them into view)
 
     def __init__(self) -> None:
         super().__init__()
@@ -47,7 +48,7 @@ class ConditionBuilder(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("conditionRows")
         self.list.setWordWrap(True)
-        self.list.setFixedHeight(150)
+        self.list.setFixedHeight(130)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.currentRowChanged.connect(
             lambda _r: None if self._loading else self._show_row())
@@ -99,30 +100,34 @@ class ConditionBuilder(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
+        # Alt keys: short enough to show on every button at 1366x768; Del and Alt+↑/↓ act on
+        # the rows only (in a text box Del deletes a character, in a list Alt+↓ opens it).
         for n, (key, text, keys, action) in enumerate((
-                ("add", "条件を追加", "Ctrl+Shift+A", self._add),
-                ("and", "「すべて」の組", "Ctrl+Shift+S", lambda: self._group("and")),
-                ("or", "「いずれか」の組", "Ctrl+Shift+I", lambda: self._group("or")),
-                ("any_member", "「世帯の誰か」の組", "Ctrl+Shift+M",
-                 lambda: self._group("any_member")),
-                ("not", "でない（付ける・外す）", "Ctrl+Shift+N", self._toggle_not),
-                ("switch", "すべて⇔いずれか", "Ctrl+Shift+X", self._switch),
-                ("remove", "行を削除", "Del", self._remove),
-                ("up", "上へ", "Ctrl+Shift+↑", lambda: self._move(-1)),
-                ("down", "下へ", "Ctrl+Shift+↓", lambda: self._move(1)))):
+                ("add", "条件を追加", "Alt+A", self._add),
+                ("and", "すべての組", "Alt+S", lambda: self._group("and")),
+                ("or", "いずれかの組", "Alt+I", lambda: self._group("or")),
+                ("any_member", "誰かの組", "Alt+M", lambda: self._group("any_member")),
+                ("not", "でない", "Alt+N", self._toggle_not),
+                ("switch", "すべて⇔いずれか", "Alt+X", self._switch),
+                ("remove", "削除", "Del", self._remove),
+                ("up", "上へ", "Alt+↑", lambda: self._move(-1)),
+                ("down", "下へ", "Alt+↓", lambda: self._move(1)))):
             button = QPushButton(f"{text}（{keys}）")
             button.setObjectName(f"condition_{key}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys reach them from the rows
             button.clicked.connect(lambda _=False, a=action: a())
-            # Del only on the rows: in the value's text box it deletes a character.
+            on_rows = key in ("remove", "up", "down")
             shortcut = QShortcut(QKeySequence(keys.replace("↑", "Up").replace("↓", "Down")),
-                                 self.list if key == "remove" else self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut if key == "remove"
+                                 self.list if on_rows else self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut if on_rows
                                 else Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
             self.buttons[key] = button
-            grid.addWidget(button, n // 5, n % 5)
+            grid.addWidget(button, n // 3, n % 3)
 
+        for widget in (self.list, self.fact, self.operator, self.pick, self.pick_many,
+                       self.text):
+            widget.installEventFilter(self)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.list)
@@ -130,6 +135,11 @@ class ConditionBuilder(QWidget):
         column.addWidget(self.panel)
         column.addWidget(self.note)
         column.addLayout(grid)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            self.focused.emit()
+        return super().eventFilter(watched, event)
 
     # --- showing -------------------------------------------------------------------------------
 
@@ -237,6 +247,7 @@ class ConditionBuilder(QWidget):
             self.pick.setCurrentIndex(next((i for i, (_, o) in enumerate(options)
                                             if o == value), -1))
             self.values.setCurrentWidget(self.pick)
+            self.values.setFixedHeight(self.pick.sizeHint().height())
         elif self._input.kind == "pick_many":
             self.pick_many.clear()
             chosen = value if isinstance(value, list) else []
@@ -248,6 +259,7 @@ class ConditionBuilder(QWidget):
                 self.pick_many.addItem(item)
             self.pick_many.setCurrentRow(0)
             self.values.setCurrentWidget(self.pick_many)
+            self.values.setFixedHeight(self.pick_many.sizeHint().height())
         else:
             self.text.clear()
             for label, option in options:
@@ -256,6 +268,7 @@ class ConditionBuilder(QWidget):
             self.text.setEditText(picked if picked is not None else
                                   ConditionEdit.value_text(value))
             self.values.setCurrentWidget(self.text)
+            self.values.setFixedHeight(self.text.sizeHint().height())
 
     # --- changing ------------------------------------------------------------------------------
 

@@ -313,10 +313,14 @@ class ConfigPage(QWidget):
         self.condition = ConditionBuilder()
         self.condition.changed.connect(
             lambda when: self._change_procedure(lambda e, i: e.set_condition(i, when)))
+        # 1366x768 leaves the editor less height than the builder: in it, it comes to the top.
+        self.condition.focused.connect(
+            lambda: self.proc_scroll.verticalScrollBar().setValue(self.condition.y() - 24))
         form.addRow("名称", self.proc_title)
         form.addRow("担当課", self.proc_section)
         form.addRow("期限", deadline)
-        form.addRow("条件", self.condition)
+        form.addRow(QLabel("条件（この手続が必要になるとき）"))
+        form.addRow(self.condition)  # the whole width: its rows and buttons need it
         form.addRow("持ち物（1行に1つ）", self.proc_documents)
         form.addRow("案内文", self.proc_guide)
         self.proc_title.textEdited.connect(
@@ -341,6 +345,7 @@ class ConfigPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(details)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.proc_scroll = scroll
         tab = QWidget()
         row = QHBoxLayout(tab)
         row.addWidget(self.procedure_list)
@@ -812,6 +817,8 @@ class ConfigPage(QWidget):
     def run_tests(self) -> None:
         if self.edit is None or self.number is None:
             return
+        self._check_timer.stop()
+        self.check()  # the problems shown are those of what is tested
         try:
             results = self.store.test(self.edit.data, self.households)
         except CatalogueInvalid:
