@@ -314,8 +314,7 @@ class ConfigPage(QWidget):
         self.condition.changed.connect(
             lambda when: self._change_procedure(lambda e, i: e.set_condition(i, when)))
         # 1366x768 leaves the editor less height than the builder: in it, it comes to the top.
-        self.condition.focused.connect(
-            lambda: self.proc_scroll.verticalScrollBar().setValue(self.condition.y() - 24))
+        self.condition.focused.connect(self._condition_to_top)
         form.addRow("名称", self.proc_title)
         form.addRow("担当課", self.proc_section)
         form.addRow("期限", deadline)
@@ -345,12 +344,15 @@ class ConfigPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(details)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.proc_scroll = scroll
+        self.proc_scroll: QScrollArea = scroll
         tab = QWidget()
         row = QHBoxLayout(tab)
         row.addWidget(self.procedure_list)
         row.addWidget(scroll, 1)
         return tab
+
+    def _condition_to_top(self) -> None:
+        self.proc_scroll.verticalScrollBar().setValue(self.condition.y() - 24)
 
     def _questions_tab(self) -> QWidget:
         self.question_list = QListWidget()
