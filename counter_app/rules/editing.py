@@ -18,7 +18,7 @@ from typing import Any
 from counter_app.domain import CaseFormatError
 from counter_app.domain.era import default_era_table
 from counter_app.domain.text import display_name
-from counter_app.rules.catalogue import Catalogue
+from counter_app.rules.catalogue import EVENT_KINDS, MOVE_KINDS, Catalogue
 from counter_app.rules.conditions import RuleError
 from counter_app.rules.describe import SETTING_LABELS
 from counter_app.rules.engine import determine
@@ -28,6 +28,11 @@ STATUS_JA = {"draft": "下書き", "published": "公開中", "retired": "過去"
 ACTION_JA = {"catalogue.seed": "初版", "catalogue.draft": "下書き作成",
              "catalogue.import": "読込", "catalogue.edit": "保存",
              "catalogue.publish": "公開", "catalogue.restore": "復元"}
+KIND_JA = {"move_in": "転入", "move_within": "転居", "move_out": "転出", "death": "死亡",
+           "birth": "出生", "marriage": "婚姻", "divorce": "離婚"}
+WHO_JA = {"household": "世帯で一つ", "member": "一人ずつ"}
+ANSWER_JA = {"bool": "はい／いいえ", "choice": "選択肢から選ぶ", "int": "数"}
+SCOPE_JA = {"member": "一人ずつ尋ねる", "case": "世帯に一度尋ねる"}
 START_JA = {"move_date": "異動日から", "event_date": "出来事の日から", "known_date": "知った日から",
             "filing_date": "届出日から"}
 MAX_GRADE = 12  # 高校3年生の年代: the oldest grade a child's medical subsidy can reach
@@ -219,6 +224,19 @@ class DraftEdit:
         items[index], items[target] = items[target], items[index]
         return target
 
+    def add_section(self, after: int) -> int:
+        """A new section after `after` (its name to be typed); its index."""
+        names = {str(x.get("name_ja")) for x in self.sections()}
+        name = next(n for n in (f"新しい課{i or ''}" for i in range(len(names) + 1))
+                    if n not in names)
+        at = min(max(after + 1, 0), len(self.sections()))
+        self.sections().insert(at, {"name_ja": name, "counter_ja": "", "floor_ja": ""})
+        return at
+
+    def remove_section(self, index: int) -> None:
+        """Its procedures keep its name: the validation names each of them."""
+        del self.sections()[index]
+
     # procedures
     def procedures(self) -> list[dict[str, Any]]:
         return self.data.setdefault("procedures", [])
@@ -231,6 +249,43 @@ class DraftEdit:
             procedure.pop("guide_ja", None)
         else:
             procedure[field] = value
+
+    def add_procedure(self, after: int) -> int:
+        """A new procedure after `after`, for every move, with no condition yet (常に): its
+        title, forms and condition to be given. Its index."""
+        ids = {p.get("id") for p in self.procedures()}
+        new_id = next(f"city_procedure_{n}" for n in range(1, len(ids) + 2)
+                      if f"city_procedure_{n}" not in ids)
+        section = self.sections()[0].get("name_ja", "") if self.sections() else ""
+        at = min(max(after + 1, 0), len(self.procedures()))
+        self.procedures().insert(at, {"id": new_id, "title_ja": "新しい手続", "section": section,
+                                      "who": "household", "move_kinds": list(MOVE_KINDS),
+                                      "when": True, "forms": []})
+        return at
+
+    def remove_procedure(self, index: int) -> None:
+        del self.procedures()[index]
+
+    def set_who(self, index: int, who: str) -> None:
+        """世帯で一つ or 一人ずつ: a condition reading members' facts fits only the latter
+        (the validation says so)."""
+        self.procedures()[index]["who"] = who
+
+    def set_kinds(self, index: int, kinds: Sequence[str]) -> None:
+        """The moves (転入・転居・転出) or life events it is for; both at once is refused by
+        the validation (write the procedure twice)."""
+        procedure = self.procedures()[index]
+        procedure.pop("move_kinds", None)
+        procedure.pop("event_kinds", None)
+        events = [k for k in kinds if k in EVENT_KINDS]
+        moves = [k for k in kinds if k not in EVENT_KINDS]
+        if moves or not events:
+            procedure["move_kinds"] = moves
+        if events:
+            procedure["event_kinds"] = events
+
+    def set_forms(self, index: int, forms: Sequence[str]) -> None:
+        self.procedures()[index]["forms"] = list(forms)
 
     def set_deadline(self, index: int, days: str, start: str, words: str) -> None:
         """Days from the move (or the filing), or words only (「速やかに」), or none."""
@@ -282,6 +337,104 @@ class DraftEdit:
         else:
             question[field] = value
 
+    def facts(self) -> list[dict[str, Any]]:
+        return self.data.setdefault("facts", [])
+
+    def fact(self, key: str) -> dict[str, Any] | None:
+        return next((f for f in self.facts() if isinstance(f, dict) and f.get("key") == key),
+                    None)
+
+    def question_fact(self, index: int) -> dict[str, Any] | None:
+        return self.fact(str(self.questions()[index].get("fact", "")))
+
+    def only_asked(self, index: int) -> bool:
+        """Its answer type and who is asked can change: nothing derives its fact."""
+        fact = self.question_fact(index)
+        return fact is not None and fact.get("source") == "asked"
+
+    def add_question(self, after: int) -> int:
+        """A new yes/no question asked of each member, with its own fact; its index. Until a
+        condition reads it the validation says no rule needs it."""
+        keys = {str(f.get("key")) for f in self.facts() if isinstance(f, dict)}
+        n = next(n for n in range(1, len(keys) + 2) if f"city_q{n}" not in keys
+                 and f"household.city_q{n}" not in keys)
+        key = f"city_q{n}"
+        self.facts().append({"key": key, "scope": "member", "type": "bool",
+                             "label_ja": "新しい質問", "source": "asked"})
+        at = min(max(after + 1, 0), len(self.questions()))
+        self.questions().insert(at, {"fact": key, "text_ja": "{name}さんは、…ですか？"})
+        return at
+
+    def remove_question(self, index: int) -> None:
+        """The question; its fact too when only it gave the answer and nothing reads it (a
+        condition that reads it then says its question is missing)."""
+        question = self.questions().pop(index)
+        key = question.get("fact")
+        fact = self.fact(str(key))
+        if fact is not None and fact.get("source") == "asked" and not self._read(str(key)):
+            self.facts().remove(fact)
+
+    def move_question(self, index: int, delta: int) -> int:
+        """Up or down in the interview's order; its new index."""
+        items = self.questions()
+        target = index + delta
+        if not 0 <= target < len(items):
+            return index
+        items[index], items[target] = items[target], items[index]
+        return target
+
+    def set_question_label(self, index: int, text: str) -> None:
+        """The answer's name in conditions and on the checklist (the fact's label)."""
+        fact = self.question_fact(index)
+        if fact is not None:
+            fact["label_ja"] = text.strip()
+
+    def set_answer_type(self, index: int, kind: str) -> None:
+        """はい/いいえ (bool), one of choices (choice, two to start with) or a number (int)."""
+        fact = self.question_fact(index)
+        if fact is None or fact.get("type") == kind:
+            return
+        fact["type"] = kind
+        if kind == "choice":
+            fact["choices"] = [{"value": "c1", "label_ja": "選択肢1"},
+                               {"value": "c2", "label_ja": "選択肢2"}]
+        else:
+            fact.pop("choices", None)
+
+    def set_question_scope(self, index: int, scope: str) -> None:
+        """Asked of each member, or once for the household. The fact's key follows (a case
+        fact's key is dotted), and so do the conditions that read it."""
+        fact = self.question_fact(index)
+        if fact is None or fact.get("scope") == scope:
+            return
+        old = str(fact.get("key"))
+        bare = old.rsplit(".", 1)[-1]
+        new = f"household.{bare}" if scope == "case" else bare
+        fact["scope"], fact["key"] = scope, new
+        self.questions()[index]["fact"] = new
+        if scope == "case":  # asked once: its household wording, never a member's name
+            question = self.questions()[index]
+            text = str(question.pop("household_text_ja", None) or question.get("text_ja", ""))
+            question["text_ja"] = re.sub(r"\{name\}(さん)?(は、|は|の)?", "", text)
+        _rename_fact(self.procedures(), old, new)
+
+    def add_choice(self, fact_key: str) -> int:
+        """A new choice (its label to be typed); its index. Its value is never shown."""
+        choices = self.choices(fact_key)
+        values = {c.get("value") for c in choices}
+        value = next(f"c{n}" for n in range(1, len(values) + 2) if f"c{n}" not in values)
+        choices.append({"value": value, "label_ja": f"選択肢{len(choices) + 1}"})
+        return len(choices) - 1
+
+    def remove_choice(self, fact_key: str, index: int) -> None:
+        """A condition comparing with it then says its value is not one of the choices."""
+        del self.choices(fact_key)[index]
+
+    def _read(self, key: str) -> bool:
+        found: list[bool] = []
+        _walk_facts(self.procedures(), lambda node: found.append(node.get("fact") == key))
+        return any(found)
+
     def choices(self, fact_key: str) -> list[dict[str, Any]]:
         """The choices of a question's fact (their labels are what the screen shows)."""
         fact = next((f for f in self.data.get("facts", [])
@@ -291,6 +444,26 @@ class DraftEdit:
 
     def set_choice_label(self, fact_key: str, index: int, text: str) -> None:
         self.choices(fact_key)[index]["label_ja"] = text.strip()
+
+
+def _walk_facts(value: Any, visit: Any) -> None:
+    """Every object with a "fact" in the procedures' conditions (and their values)."""
+    if isinstance(value, dict):
+        if isinstance(value.get("fact"), str):
+            visit(value)
+        for child in value.values():
+            _walk_facts(child, visit)
+    elif isinstance(value, list):
+        for child in value:
+            _walk_facts(child, visit)
+
+
+def _rename_fact(procedures: Any, old: str, new: str) -> None:
+    def rename(node: dict[str, Any]) -> None:
+        if node.get("fact") == old:
+            node["fact"] = new
+
+    _walk_facts(procedures, rename)
 
 
 def deadline_fields(procedure: Mapping[str, Any]) -> tuple[str, str, str]:

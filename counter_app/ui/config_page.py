@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -41,12 +42,16 @@ from counter_app.config import StartupError
 from counter_app.domain.dates import DateInputError
 from counter_app.domain.era import default_era_table
 from counter_app.domain.facts import grade_label
-from counter_app.rules.catalogue import Catalogue
+from counter_app.rules.catalogue import Catalogue, declared_facts
 from counter_app.rules.condition_edit import problems_by_row
 from counter_app.rules.conditions import RuleError
 from counter_app.rules.editing import (
     ACTION_JA,
+    ANSWER_JA,
+    KIND_JA,
+    SCOPE_JA,
     START_JA,
+    WHO_JA,
     AcceptRefused,
     DraftEdit,
     ProblemRow,
@@ -71,6 +76,7 @@ from counter_app.store.catalogues import (
     Status,
 )
 from counter_app.ui.config_condition import ConditionBuilder
+from counter_app.ui.config_lists import row_actions
 from counter_app.ui.sign_in import IDLE_MINUTES, IdleWatch, SignInPanel
 from counter_app.ui.views.common import page_layout, row_table
 
@@ -102,6 +108,7 @@ class ConfigPage(QWidget):
         self._found: list[RuleError] = []  # the problems behind `problems`, with their paths
         self.question_box: QWidget | None = None
         self.file_dialog: QFileDialog | None = None
+        self.row_buttons: list[QWidget] = []  # shown on a draft only
         self._loading = False
         self._rows: list[int] = []  # the version numbers, as the table lists them
         self._procedure = -1
@@ -279,7 +286,11 @@ class ConfigPage(QWidget):
         note = QLabel("F2 または文字の入力で編集、Enter で確定。Ctrl+↑/↓ で順番を変えます"
                       "（案内シートの並び順）。課の名前を変えると、その課の手続も付いていきます。")
         note.setWordWrap(True)
-        return _stacked(note, self.sections)
+        actions = row_actions(self.sections, [
+            ("addSection", "課を追加", "Alt+A", self.add_section),
+            ("removeSection", "課を削除", "Del", self.ask_remove_section)])
+        self.row_buttons.append(actions)
+        return _stacked(note, actions, self.sections)
 
     def _procedures_tab(self) -> QWidget:
         self.procedure_list = QListWidget()
@@ -289,7 +300,20 @@ class ConfigPage(QWidget):
         self.procedure_list.setSpacing(2)
         self.procedure_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.procedure_list.currentRowChanged.connect(self._show_procedure)
+        procedure_actions = row_actions(self.procedure_list, [
+            ("addProcedure", "手続を追加", "Alt+A", self.add_procedure),
+            ("removeProcedure", "削除", "Del", self.ask_remove_procedure)], columns=2)
+        self.row_buttons.append(procedure_actions)
         form = QFormLayout()
+        self.proc_id = QLineEdit()
+        self.proc_id.setObjectName("procedureId")
+        self.proc_who = QComboBox()
+        for value, label in WHO_JA.items():
+            self.proc_who.addItem(label, value)
+        self.proc_kinds = _checklist("procedureKinds", [(v, t) for v, t in KIND_JA.items()],
+                                     flow=True)
+        self.proc_forms = _checklist("procedureForms", [])
+        self.proc_forms.setFixedHeight(110)
         self.proc_title = QLineEdit()
         self.proc_section = QComboBox()
         self.proc_days = QLineEdit()
@@ -316,7 +340,11 @@ class ConfigPage(QWidget):
         # 1366x768 leaves the editor less height than the builder: in it, it comes to the top.
         self.condition.focused.connect(self._condition_to_top)
         form.addRow("名称", self.proc_title)
+        form.addRow("手続ID（半角英小文字）", self.proc_id)
         form.addRow("担当課", self.proc_section)
+        form.addRow("対象", self.proc_who)
+        form.addRow("異動・出来事", self.proc_kinds)
+        form.addRow("申請書（Spaceで選ぶ）", self.proc_forms)
         form.addRow("期限", deadline)
         form.addRow(QLabel("条件（この手続が必要になるとき）"))
         form.addRow(self.condition)  # the whole width: its rows and buttons need it
@@ -327,6 +355,17 @@ class ConfigPage(QWidget):
         self.proc_section.activated.connect(
             lambda _i: self._change_procedure(
                 lambda e, i: e.set_procedure(i, "section", self.proc_section.currentText())))
+        self.proc_id.textEdited.connect(
+            lambda t: self._change_procedure(lambda e, i: e.set_procedure(i, "id", t)))
+        self.proc_who.activated.connect(
+            lambda _i: self._change_procedure(
+                lambda e, i: e.set_who(i, str(self.proc_who.currentData()))))
+        self.proc_kinds.itemChanged.connect(
+            lambda _item: self._change_procedure(
+                lambda e, i: e.set_kinds(i, _checked(self.proc_kinds))))
+        self.proc_forms.itemChanged.connect(
+            lambda _item: self._change_procedure(
+                lambda e, i: e.set_forms(i, _checked(self.proc_forms))))
         self.proc_days.textEdited.connect(lambda _t: self._deadline_edited())
         self.proc_from.activated.connect(lambda _i: self._deadline_edited())
         self.proc_words.textEdited.connect(lambda _t: self._deadline_edited())
@@ -347,7 +386,7 @@ class ConfigPage(QWidget):
         self.proc_scroll: QScrollArea = scroll
         tab = QWidget()
         row = QHBoxLayout(tab)
-        row.addWidget(self.procedure_list)
+        row.addWidget(_stacked(self.procedure_list, procedure_actions))
         row.addWidget(scroll, 1)
         return tab
 
@@ -362,6 +401,24 @@ class ConfigPage(QWidget):
         self.question_list.setSpacing(2)
         self.question_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.question_list.currentRowChanged.connect(self._show_question)
+        question_actions = row_actions(self.question_list, [
+            ("addQuestion", "質問を追加", "Alt+A", self.add_question),
+            ("removeQuestion", "削除", "Del", self.ask_remove_question),
+            ("questionUp", "上へ", "Ctrl+↑", lambda: self.move_question(-1)),
+            ("questionDown", "下へ", "Ctrl+↓", lambda: self.move_question(1))], columns=2)
+        self.row_buttons.append(question_actions)
+        self.question_label = QLineEdit()
+        self.question_label.setObjectName("questionLabel")
+        self.question_type = QComboBox()
+        for value, label in ANSWER_JA.items():
+            self.question_type.addItem(label, value)
+        self.question_scope = QComboBox()
+        for value, label in SCOPE_JA.items():
+            self.question_scope.addItem(label, value)
+        self.question_label.textEdited.connect(
+            lambda t: self._change_question(lambda e, i: e.set_question_label(i, t)))
+        self.question_type.activated.connect(lambda _i: self._question_kind_changed())
+        self.question_scope.activated.connect(lambda _i: self._question_kind_changed())
         self.question_text = QPlainTextEdit()
         self.question_household = QPlainTextEdit()
         self.question_household.setPlaceholderText("配慮が必要な質問を世帯全体に尋ねるときの文")
@@ -374,20 +431,42 @@ class ConfigPage(QWidget):
         self.choice_table.horizontalHeader().setStretchLastSection(True)
         self.choice_table.verticalHeader().setVisible(False)
         self.choice_table.itemChanged.connect(self._choice_changed)
+        self.choice_actions = row_actions(self.choice_table, [
+            ("addChoice", "選択肢を追加", "Alt+A", self.add_choice),
+            ("removeChoice", "選択肢を削除", "Del", self.remove_choice)])
         self.question_text.textChanged.connect(
             lambda: self._change_question(lambda e, i: e.set_question(
                 i, "text_ja", self.question_text.toPlainText())))
         self.question_household.textChanged.connect(
             lambda: self._change_question(lambda e, i: e.set_question(
                 i, "household_text_ja", self.question_household.toPlainText())))
+        for text in (self.question_text, self.question_household):
+            text.setFixedHeight(56)
+        self.choice_table.setFixedHeight(110)
+        kind = QHBoxLayout()
+        kind.addWidget(self.question_type, 1)
+        kind.addWidget(self.question_scope, 1)
         form = QFormLayout()
+        form.addRow("答えの名前（条件での呼び名）", self.question_label)
+        form.addRow("答えの種類・尋ね方", kind)
         form.addRow("質問文（{name} は氏名）", self.question_text)
         form.addRow("世帯向けの質問文", self.question_household)
         form.addRow("選択肢", self.choice_table)
+        form.addRow("", self.choice_actions)
+        details = QWidget()
+        stacked = QVBoxLayout(details)
+        stacked.setContentsMargins(0, 0, 0, 0)
+        stacked.addLayout(form)
+        stacked.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(details)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.question_scroll: QScrollArea = scroll
         tab = QWidget()
         row = QHBoxLayout(tab)
-        row.addWidget(self.question_list)
-        row.addLayout(form, 1)
+        row.addWidget(_stacked(self.question_list, question_actions))
+        row.addWidget(scroll, 1)
         return tab
 
     def show_tab(self, index: int) -> None:
@@ -494,8 +573,13 @@ class ConfigPage(QWidget):
         for text in (self.proc_documents, self.proc_guide, self.question_text,
                      self.question_household):
             text.setReadOnly(not editable)
-        for combo in (self.proc_section, self.proc_from):
+        for combo in (self.proc_section, self.proc_from, self.proc_who, self.proc_kinds,
+                      self.proc_forms, self.question_type, self.question_scope):
             combo.setEnabled(editable)
+        for widget in (self.proc_id, self.question_label):
+            widget.setReadOnly(not editable)
+        for actions in (*self.row_buttons, self.choice_actions):
+            actions.setVisible(editable)
         triggers = QAbstractItemView.EditTrigger.NoEditTriggers if not editable else (
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -526,16 +610,35 @@ class ConfigPage(QWidget):
             self._show_grade_hint()
             self._fill_closed_days()
             self._fill_sections()
-            self.procedure_list.clear()
-            self.procedure_list.addItems([str(p.get("title_ja", "")) for p in edit.procedures()])
-            self._procedure = -1
-            self.procedure_list.setCurrentRow(0)
-            self.question_list.clear()
-            self.question_list.addItems([_question_shown(q) for q in edit.questions()])
-            self._question = -1
-            self.question_list.setCurrentRow(0)
+            self._fill_forms()
+            self._fill_procedures(0)
+            self._fill_questions(0)
         finally:
             self._loading = False
+
+    def _fill_forms(self) -> None:
+        assert self.edit is not None
+        forms = self.edit.data.get("forms")
+        _fill_checklist(self.proc_forms, list(forms.items()) if isinstance(forms, dict) else [])
+
+    def _fill_procedures(self, select: int) -> None:
+        assert self.edit is not None
+        loading, self._loading = self._loading, True
+        self.procedure_list.clear()
+        self.procedure_list.addItems([str(p.get("title_ja", ""))
+                                      for p in self.edit.procedures()])
+        self._loading = loading
+        self._procedure = -1
+        self.procedure_list.setCurrentRow(min(select, self.procedure_list.count() - 1))
+
+    def _fill_questions(self, select: int) -> None:
+        assert self.edit is not None
+        loading, self._loading = self._loading, True
+        self.question_list.clear()
+        self.question_list.addItems([_question_shown(q) for q in self.edit.questions()])
+        self._loading = loading
+        self._question = -1
+        self.question_list.setCurrentRow(min(select, self.question_list.count() - 1))
 
     def _fill_closed_days(self) -> None:
         assert self.edit is not None
@@ -634,6 +737,148 @@ class ConfigPage(QWidget):
             self.proc_section.setItemText(item.row(), item.text().strip())
             self.proc_section.setCurrentIndex(current)
 
+    def _editable(self) -> bool:
+        return self.edit is not None and self.status is Status.DRAFT and not self._loading
+
+    def add_section(self) -> None:
+        if not self._editable():
+            return
+        assert self.edit is not None
+        at = self.edit.add_section(self.sections.currentRow())
+        self._change(lambda e: None)
+        self._fill_sections()
+        self.sections.setCurrentCell(at, 0)
+        self.sections.setFocus()
+        self.say("課を加えました。名前・窓口・場所を入力してください（保存はまだです）。")
+
+    def ask_remove_section(self) -> None:
+        row = self.sections.currentRow()
+        if not self._editable() or row < 0:
+            return
+        assert self.edit is not None
+        name = str(self.edit.sections()[row].get("name_ja", ""))
+        used = sum(1 for p in self.edit.procedures() if p.get("section") == name)
+        self._confirm(f"課「{name}」を削除しますか？" + (
+            f"この課の手続 {used} 件は、別の課を選ぶまで問題として表示されます。" if used else ""),
+            "削除する（Enter）", lambda: self.remove_section(row))
+
+    def remove_section(self, row: int) -> None:
+        if not self._editable():
+            return
+        assert self.edit is not None
+        self._change(lambda e: e.remove_section(row))
+        self._fill_sections()
+        self.sections.setCurrentCell(min(row, self.sections.rowCount() - 1), 0)
+        self.sections.setFocus()
+        self.say("課を削除しました（保存はまだです）。")
+
+    def add_procedure(self) -> None:
+        if not self._editable():
+            return
+        assert self.edit is not None
+        at = self.edit.add_procedure(self.procedure_list.currentRow())
+        self._change(lambda e: None)
+        self._fill_procedures(at)
+        self.proc_title.setFocus()
+        self.proc_title.selectAll()
+        self.say("新しい手続を加えました。名称・申請書または案内文・条件を入れてください"
+                 "（保存はまだです）。")
+
+    def ask_remove_procedure(self) -> None:
+        row = self.procedure_list.currentRow()
+        if not self._editable() or row < 0:
+            return
+        assert self.edit is not None
+        title = str(self.edit.procedures()[row].get("title_ja", ""))
+        self._confirm(f"手続「{title}」をこの下書きから削除しますか？テスト世帯がこの手続を"
+                      "期待していれば、テストで違いとして表示されます。", "削除する（Enter）",
+                      lambda: self.remove_procedure(row))
+
+    def remove_procedure(self, row: int) -> None:
+        if not self._editable():
+            return
+        self._change(lambda e: e.remove_procedure(row))
+        self._fill_procedures(row)
+        self.procedure_list.setFocus()
+        self.say("手続を削除しました（保存はまだです）。")
+
+    def add_question(self) -> None:
+        if not self._editable():
+            return
+        assert self.edit is not None
+        at = self.edit.add_question(self.question_list.currentRow())
+        self._change(lambda e: None)
+        self._fill_questions(at)
+        self.question_label.setFocus()
+        self.question_label.selectAll()
+        self.say("質問を加えました。答えの名前・種類と質問文を入れ、手続の条件で使ってください"
+                 "（保存はまだです）。")
+
+    def ask_remove_question(self) -> None:
+        row = self.question_list.currentRow()
+        if not self._editable() or row < 0:
+            return
+        assert self.edit is not None
+        text = _question_shown(self.edit.questions()[row])
+        self._confirm(f"質問「{text}」を削除しますか？この答えを使う条件があれば、"
+                      "問題として表示されます。", "削除する（Enter）",
+                      lambda: self.remove_question(row))
+
+    def remove_question(self, row: int) -> None:
+        if not self._editable():
+            return
+        self._change(lambda e: e.remove_question(row))
+        self._fill_questions(row)
+        self.question_list.setFocus()
+        self.say("質問を削除しました（保存はまだです）。")
+
+    def move_question(self, delta: int) -> None:
+        row = self.question_list.currentRow()
+        if not self._editable() or row < 0:
+            return
+        assert self.edit is not None
+        target = self.edit.move_question(row, delta)
+        if target != row:
+            self._change(lambda e: None)
+            self._fill_questions(target)
+            self.question_list.setFocus()
+
+    def _question_kind_changed(self) -> None:
+        index = self._question
+        kind, scope = str(self.question_type.currentData()), str(self.question_scope.currentData())
+        def change(edit: DraftEdit, i: int) -> None:
+            edit.set_answer_type(i, kind)
+            edit.set_question_scope(i, scope)
+
+        self._change_question(change)
+        if index >= 0 and self._editable():
+            self._show_question(index)
+
+    def add_choice(self) -> None:
+        index = self._question
+        if not self._editable() or index < 0:
+            return
+        assert self.edit is not None
+        key = str(self.edit.questions()[index].get("fact", ""))
+        at = self.edit.add_choice(key)
+        self._change(lambda e: None)
+        self._show_question(index)
+        self.choice_table.setCurrentCell(at, 0)
+        self.choice_table.setFocus()
+
+    def remove_choice(self) -> None:
+        index, row = self._question, self.choice_table.currentRow()
+        if not self._editable() or index < 0 or row < 0:
+            return
+        assert self.edit is not None
+        key = str(self.edit.questions()[index].get("fact", ""))
+        if row >= len(self.edit.choices(key)):
+            return
+        self._change(lambda e: e.remove_choice(key, row))
+        self._show_question(index)
+        self.choice_table.setCurrentCell(min(row, self.choice_table.rowCount() - 1), 0)
+        self.choice_table.setFocus()
+
     def move_section(self, delta: int) -> None:
         row = self.sections.currentRow()
         if self.edit is None or self.status is not Status.DRAFT or row < 0:
@@ -650,6 +895,14 @@ class ConfigPage(QWidget):
         self._procedure = -1  # filling the fields is not an edit
         procedure = self.edit.procedures()[index]
         self.proc_title.setText(str(procedure.get("title_ja", "")))
+        self.proc_id.setText(str(procedure.get("id", "")))
+        self.proc_who.setCurrentIndex(max(0, self.proc_who.findData(procedure.get("who"))))
+        kinds = procedure.get("move_kinds", []), procedure.get("event_kinds", [])
+        loading, self._loading = self._loading, True
+        _check(self.proc_kinds, [k for group in kinds if isinstance(group, list) for k in group])
+        forms = procedure.get("forms")
+        _check(self.proc_forms, forms if isinstance(forms, list) else [])
+        self._loading = loading
         self.proc_section.setCurrentIndex(self.proc_section.findText(
             str(procedure.get("section", ""))))
         days, start, words = deadline_fields(procedure)
@@ -658,10 +911,8 @@ class ConfigPage(QWidget):
         self.proc_words.setText(words)
         self.proc_documents.setPlainText("\n".join(document_lines(procedure)))
         self.proc_guide.setPlainText(str(procedure.get("guide_ja", "")))
-        catalogue = self._catalogue
         settings = self.edit.city.get("settings")
-        self.condition.load(procedure.get("when", True),
-                            catalogue.facts if catalogue is not None else None,
+        self.condition.load(procedure.get("when", True), declared_facts(self.edit.data) or None,
                             settings if isinstance(settings, dict) else {},
                             procedure.get("who") == "member", self.status is Status.DRAFT)
         self._procedure = index
@@ -677,18 +928,30 @@ class ConfigPage(QWidget):
             return
         self._question = -1
         question = self.edit.questions()[index]
+        fact = self.edit.question_fact(index) or {}
         self.question_text.setPlainText(str(question.get("text_ja", "")))
         self.question_household.setPlainText(str(question.get("household_text_ja", "")))
+        self.question_label.setText(str(fact.get("label_ja", "")))
+        self.question_type.setCurrentIndex(self.question_type.findData(fact.get("type")))
+        self.question_scope.setCurrentIndex(self.question_scope.findData(fact.get("scope")))
+        # What the app also derives (the card, the insurance) keeps its type: the rules and
+        # the forms read it as the app gives it.
+        kind_editable = self.status is Status.DRAFT and self.edit.only_asked(index)
+        for combo in (self.question_type, self.question_scope):
+            combo.setEnabled(kind_editable)
         loading, self._loading = self._loading, True
         choices = self.edit.choices(str(question.get("fact", "")))
         self.choice_table.setRowCount(len(choices))
         for r, choice in enumerate(choices):
             self.choice_table.setItem(r, 0, QTableWidgetItem(str(choice.get("label_ja", ""))))
-        if not choices:
+        is_choice = fact.get("type") == "choice"
+        if not is_choice:
             self.choice_table.setRowCount(1)
-            item = QTableWidgetItem("はい／いいえ")
+            item = QTableWidgetItem(ANSWER_JA.get(str(fact.get("type")), "")
+                                    + "（選択肢はありません）")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.choice_table.setItem(0, 0, item)
+        self.choice_actions.setVisible(is_choice and self.status is Status.DRAFT)
         self._loading = loading
         self._question = index
 
@@ -1049,6 +1312,46 @@ def _stacked(*widgets: QWidget) -> QWidget:
     for widget in widgets:
         column.addWidget(widget, 1 if isinstance(widget, QListWidget | QTableWidget) else 0)
     return box
+
+
+def _checklist(name: str, items: list[tuple[str, str]], flow: bool = False) -> QListWidget:
+    """A list of (value, label) each checked with Space."""
+    widget = QListWidget()
+    widget.setObjectName(name)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    if flow:  # a few short words side by side
+        widget.setFlow(QListWidget.Flow.LeftToRight)
+        widget.setWrapping(True)
+        widget.setFixedHeight(44)
+    _fill_checklist(widget, items)
+    return widget
+
+
+def _fill_checklist(widget: QListWidget, items: list[tuple[str, Any]]) -> None:
+    blocked = widget.blockSignals(True)
+    widget.clear()
+    for value, label in items:
+        item = QListWidgetItem(str(label))
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        widget.addItem(item)
+    widget.blockSignals(blocked)
+
+
+def _check(widget: QListWidget, values: list[Any]) -> None:
+    """Exactly `values` checked, without counting as an edit."""
+    blocked = widget.blockSignals(True)
+    for i in range(widget.count()):
+        item = widget.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
+                           in values else Qt.CheckState.Unchecked)
+    widget.blockSignals(blocked)
+
+
+def _checked(widget: QListWidget) -> list[str]:
+    return [str(widget.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked]
 
 
 def _question_shown(question: dict[str, Any]) -> str:

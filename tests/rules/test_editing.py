@@ -226,3 +226,90 @@ def test_an_event_deadline_keeps_its_start_and_condition():
     edit.set_deadline(index, "20", "event_date", "")
     assert edit.procedures()[index]["deadline"] == {
         "when": {"fact": "move.other_prefecture"}, "days": 20, "from": "event_date"}
+
+
+def _messages(data):
+    from counter_app.reception.packet import form_facts
+    from forms.templates import load_templates
+
+    found = catalogue_problems(data, form_facts(load_templates()))
+    return [(r.place_ja, r.message_ja) for r in problem_rows(found, data)]
+
+
+def test_sections_added_and_removed_with_their_problems():
+    edit = DraftEdit(SHIPPED)
+    at = edit.add_section(0)
+    assert at == 1 and edit.sections()[1]["name_ja"] == "新しい課"
+    assert edit.sections()[edit.add_section(5)]["name_ja"] == "新しい課1"
+    assert _messages(edit.data) == []
+    citizens = edit.sections()[0]["name_ja"]
+    edit.remove_section(0)
+    found = _messages(edit.data)
+    users = [p for p in SHIPPED["procedures"] if p["section"] == citizens]
+    assert len(found) == len(users) > 0
+    assert found[0][1] == f"課「{citizens}」がありません"
+
+
+def test_a_procedure_added_named_given_a_form_kinds_and_removed():
+    edit = DraftEdit(SHIPPED)
+    at = edit.add_procedure(2)
+    assert at == 3
+    procedure = edit.procedures()[3]
+    assert procedure["id"] == "city_procedure_1" and procedure["when"] is True
+    assert _messages(edit.data) == [("手続「新しい手続」", "申請書も案内文もありません")]
+    edit.set_procedure(3, "title_ja", "ごみ収集カレンダーの受け取り")
+    edit.set_forms(3, ["address_change_notice"])
+    edit.set_who(3, "member")
+    edit.set_kinds(3, ["move_in", "move_within"])
+    assert _messages(edit.data) == []
+    edit.set_kinds(3, ["move_in", "birth"])  # a move's and an event's at once: refused
+    assert _messages(edit.data) == [("手続「ごみ収集カレンダーの受け取り」 › 異動の種類",
+                                     "異動の手続と出来事の手続は分けて書いてください")]
+    edit.set_kinds(3, ["birth"])
+    assert edit.procedures()[3].get("event_kinds") == ["birth"]
+    assert "move_kinds" not in edit.procedures()[3]
+    edit.set_procedure(3, "id", "Gomi")
+    assert _messages(edit.data)[0][1] == "手続IDは半角英小文字・数字・_ で書いてください"
+    edit.remove_procedure(3)
+    assert edit.data["procedures"] == SHIPPED["procedures"]
+
+
+def test_questions_added_typed_moved_and_removed_with_their_problems():
+    edit = DraftEdit(SHIPPED)
+    at = edit.add_question(0)
+    assert at == 1
+    key = edit.questions()[1]["fact"]
+    assert key == "city_q1" and edit.only_asked(1)
+    assert _messages(edit.data) == [("質問「{name}さんは、…ですか？」",
+                                     "この質問の答えを使う条件や申請書がありません")]
+    edit.set_question_label(1, "ごみ袋の引換券が必要")
+    index = next(i for i, p in enumerate(edit.procedures()) if p["id"] == "nhi_enroll")
+    edit.set_condition(index, {"and": [edit.procedures()[index]["when"], {"fact": key}]})
+    assert _messages(edit.data) == []
+    # Asked once for the household: the key becomes a case fact's, the rule follows it and
+    # now reads it as a household fact.
+    edit.set_question_scope(1, "case")
+    assert edit.questions()[1]["fact"] == "household.city_q1"
+    assert edit.procedures()[index]["when"]["and"][1] == {"fact": "household.city_q1"}
+    assert edit.questions()[1]["text_ja"] == "…ですか？"  # no member's name any more
+    assert _messages(edit.data) == []
+    edit.set_answer_type(1, "choice")
+    assert [c["label_ja"] for c in edit.choices("household.city_q1")] == ["選択肢1", "選択肢2"]
+    assert _messages(edit.data)[0][1] == "値を比べる条件には値が必要です"
+    assert edit.add_choice("household.city_q1") == 2
+    edit.remove_choice("household.city_q1", 0)
+    assert [c["value"] for c in edit.choices("household.city_q1")] == ["c2", "c3"]
+    edit.set_answer_type(1, "bool")
+    assert "choices" not in edit.fact("household.city_q1")
+    assert edit.move_question(1, -1) == 0 and edit.move_question(0, -1) == 0
+    # Removing a question a rule needs: a problem at the rule, the fact kept for its label.
+    edit.remove_question(0)
+    assert _messages(edit.data) == [("手続「国民健康保険 加入」 › 条件",
+                                     "「ごみ袋の引換券が必要」を聞く質問がありません")]
+    # A question nothing reads goes with its fact; a derived one's fact stays.
+    fresh = DraftEdit(SHIPPED)
+    fresh.add_question(0)
+    fresh.remove_question(1)
+    assert fresh.data == SHIPPED
+    card = next(i for i, q in enumerate(fresh.questions()) if q["fact"] == "card_held")
+    assert not fresh.only_asked(card)
