@@ -116,6 +116,19 @@ def main() -> None:
     window.help_box.accept()
     window.activateWindow()  # no window manager hands activation back after a dialog
     bot.waitUntil(lambda: QApplication.activeWindow() is window)
+    # Adding: a procedure (its id, who, moves and forms), then a question (its answer type
+    # and who is asked); F5 drops them again.
+    page.show_tab(2)
+    bot.keyClick(page.procedure_list, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    bot.waitUntil(lambda: page.proc_title.hasFocus())
+    shoot("procedure_new")
+    page.show_tab(3)
+    bot.keyClick(page.question_list, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    page.question_type.setFocus()
+    while page.question_type.currentData() != "choice":
+        bot.keyClick(page.question_type, Qt.Key.Key_Down)
+    shoot("question_new")
+    bot.keyClick(page.versions, Qt.Key.Key_F5)
     bot.keyClick(page.versions, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     bot.waitUntil(lambda: sign_in.name.hasFocus())
     bot.keyClicks(sign_in.name, "kansa")

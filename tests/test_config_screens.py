@@ -14,7 +14,7 @@ from processes import start_xvfb, stop_process
 
 SCREENS = ["first_supervisor", "settings_problem", "sections", "procedures", "questions",
            "procedure_detail", "test_refused", "tests", "condition_problem", "test_differences",
-           "history", "keys", "wrong_password"]
+           "history", "keys", "procedure_new", "question_new", "wrong_password"]
 
 
 @pytest.mark.slow

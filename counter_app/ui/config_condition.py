@@ -100,8 +100,8 @@ class ConditionBuilder(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
-        # Alt keys: short enough to show on every button at 1366x768; Del and Alt+↑/↓ act on
-        # the rows only (in a text box Del deletes a character, in a list Alt+↓ opens it).
+        # Alt keys: short enough to show on every button at 1366x768. Del and Ctrl+↑/↓ act on
+        # the rows only, as in the page's other lists (in a text box Del deletes a character).
         for n, (key, text, keys, action) in enumerate((
                 ("add", "条件を追加", "Alt+A", self._add),
                 ("and", "すべての組", "Alt+S", lambda: self._group("and")),
@@ -110,8 +110,8 @@ class ConditionBuilder(QWidget):
                 ("not", "でない", "Alt+N", self._toggle_not),
                 ("switch", "すべて⇔いずれか", "Alt+X", self._switch),
                 ("remove", "削除", "Del", self._remove),
-                ("up", "上へ", "Alt+↑", lambda: self._move(-1)),
-                ("down", "下へ", "Alt+↓", lambda: self._move(1)))):
+                ("up", "上へ", "Ctrl+↑", lambda: self._move(-1)),
+                ("down", "下へ", "Ctrl+↓", lambda: self._move(1)))):
             button = QPushButton(f"{text}（{keys}）")
             button.setObjectName(f"condition_{key}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys reach them from the rows

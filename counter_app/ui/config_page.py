@@ -737,6 +737,11 @@ class ConfigPage(QWidget):
             self.proc_section.setItemText(item.row(), item.text().strip())
             self.proc_section.setCurrentIndex(current)
 
+    def _check_now(self) -> None:
+        """After adding or removing: the problems it leaves, at once."""
+        self._check_timer.stop()
+        self.check()
+
     def _editable(self) -> bool:
         return self.edit is not None and self.status is Status.DRAFT and not self._loading
 
@@ -746,6 +751,7 @@ class ConfigPage(QWidget):
         assert self.edit is not None
         at = self.edit.add_section(self.sections.currentRow())
         self._change(lambda e: None)
+        self._check_now()
         self._fill_sections()
         self.sections.setCurrentCell(at, 0)
         self.sections.setFocus()
@@ -767,6 +773,7 @@ class ConfigPage(QWidget):
             return
         assert self.edit is not None
         self._change(lambda e: e.remove_section(row))
+        self._check_now()
         self._fill_sections()
         self.sections.setCurrentCell(min(row, self.sections.rowCount() - 1), 0)
         self.sections.setFocus()
@@ -778,7 +785,9 @@ class ConfigPage(QWidget):
         assert self.edit is not None
         at = self.edit.add_procedure(self.procedure_list.currentRow())
         self._change(lambda e: None)
+        self._check_now()
         self._fill_procedures(at)
+        self.proc_scroll.verticalScrollBar().setValue(0)
         self.proc_title.setFocus()
         self.proc_title.selectAll()
         self.say("新しい手続を加えました。名称・申請書または案内文・条件を入れてください"
@@ -798,6 +807,7 @@ class ConfigPage(QWidget):
         if not self._editable():
             return
         self._change(lambda e: e.remove_procedure(row))
+        self._check_now()
         self._fill_procedures(row)
         self.procedure_list.setFocus()
         self.say("手続を削除しました（保存はまだです）。")
@@ -808,6 +818,7 @@ class ConfigPage(QWidget):
         assert self.edit is not None
         at = self.edit.add_question(self.question_list.currentRow())
         self._change(lambda e: None)
+        self._check_now()
         self._fill_questions(at)
         self.question_label.setFocus()
         self.question_label.selectAll()
@@ -828,6 +839,7 @@ class ConfigPage(QWidget):
         if not self._editable():
             return
         self._change(lambda e: e.remove_question(row))
+        self._check_now()
         self._fill_questions(row)
         self.question_list.setFocus()
         self.say("質問を削除しました（保存はまだです）。")
@@ -862,6 +874,7 @@ class ConfigPage(QWidget):
         key = str(self.edit.questions()[index].get("fact", ""))
         at = self.edit.add_choice(key)
         self._change(lambda e: None)
+        self._check_now()
         self._show_question(index)
         self.choice_table.setCurrentCell(at, 0)
         self.choice_table.setFocus()
@@ -875,6 +888,7 @@ class ConfigPage(QWidget):
         if row >= len(self.edit.choices(key)):
             return
         self._change(lambda e: e.remove_choice(key, row))
+        self._check_now()
         self._show_question(index)
         self.choice_table.setCurrentCell(min(row, self.choice_table.rowCount() - 1), 0)
         self.choice_table.setFocus()
@@ -893,6 +907,7 @@ class ConfigPage(QWidget):
         if self.edit is None or not 0 <= index < len(self.edit.procedures()):
             return
         self._procedure = -1  # filling the fields is not an edit
+        self.proc_scroll.verticalScrollBar().setValue(0)  # another procedure: from its top
         procedure = self.edit.procedures()[index]
         self.proc_title.setText(str(procedure.get("title_ja", "")))
         self.proc_id.setText(str(procedure.get("id", "")))
