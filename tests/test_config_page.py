@@ -776,6 +776,11 @@ def test_a_procedure_added_filled_in_and_removed_by_keyboard(signed_in, store, q
     _type(qtbot, page.proc_title, "ごみ収集カレンダーの受け取り")
     _retype(qtbot, page.proc_id, "garbage_calendar")
     _choose(qtbot, page.proc_who, "member")
+    page.condition.list.setFocus()
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_A, ALT)  # a member rule reads members' facts
+    assert any(page.condition.fact.itemData(i) == "age" for i in range(page.condition.fact.count()))
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Delete)
+    assert _rows(page) == ["常に"]
     kinds = page.proc_kinds
     kinds.setFocus()
     kinds.setCurrentRow(2)  # 転出: not for those who leave
@@ -847,3 +852,37 @@ def test_questions_added_typed_ordered_and_removed_by_keyboard(signed_in, store,
     assert any("「マイナンバーカードを持っている」を聞く質問がありません" in p for p in problems)
     qtbot.keyClick(questions, Qt.Key.Key_S, CTRL)
     assert "保存できません" in page.message.text()
+
+
+def test_condition_values_by_number_or_city_setting_and_rows_moved(signed_in, store, qtbot):
+    """子ども医療費: the grade compared with the city's cap (a setting picked from the value's
+    list) or a number typed; Ctrl+↑ moves a row within its group."""
+    page = signed_in()
+    _new_draft(qtbot, page)
+    index = _procedure(qtbot, page, "child_medical")
+    assert _rows(page) == ["世帯員の 学年 が 市の設定「子ども医療費の対象（学年の上限）」"
+                           "（中学3年（9）） 以下"]
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Tab)
+    qtbot.keyClick(page.condition.fact, Qt.Key.Key_Tab)
+    qtbot.keyClick(page.condition.operator, Qt.Key.Key_Tab)
+    field = page.condition.text
+    assert field.hasFocus() and field.currentText().startswith("市の設定「子ども医療費")
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field, "6")
+    assert _rows(page) == ["世帯員の 学年 が 小学6年（6） 以下"]
+    qtbot.keyClick(field, Qt.Key.Key_F4)  # the value's list: the city's setting again
+    qtbot.waitUntil(lambda: field.view().isVisible())
+    qtbot.keyClick(field.view(), Qt.Key.Key_Return)
+    assert page.edit.procedures()[index]["when"]["value"] == {
+        "setting": "child_medical_grade_cap"}
+
+    page.condition.list.setFocus()
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_A, ALT)  # a second row: 異動の種類
+    assert _rows(page)[2].startswith("　異動の種類 が ")
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Up, CTRL)
+    assert page.condition.current().path == ".and[0]"
+    assert _rows(page)[1].startswith("　異動の種類 が ")
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_X, ALT)  # not a group: nothing changes
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Home)
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_X, ALT)  # すべて ⇔ いずれか
+    assert _rows(page)[0] == "次のいずれか"

@@ -357,9 +357,7 @@ class ConfigPage(QWidget):
                 lambda e, i: e.set_procedure(i, "section", self.proc_section.currentText())))
         self.proc_id.textEdited.connect(
             lambda t: self._change_procedure(lambda e, i: e.set_procedure(i, "id", t)))
-        self.proc_who.activated.connect(
-            lambda _i: self._change_procedure(
-                lambda e, i: e.set_who(i, str(self.proc_who.currentData()))))
+        self.proc_who.activated.connect(lambda _i: self._who_changed())
         self.proc_kinds.itemChanged.connect(
             lambda _item: self._change_procedure(
                 lambda e, i: e.set_kinds(i, _checked(self.proc_kinds))))
@@ -389,6 +387,14 @@ class ConfigPage(QWidget):
         row.addWidget(_stacked(self.procedure_list, procedure_actions))
         row.addWidget(scroll, 1)
         return tab
+
+    def _who_changed(self) -> None:
+        """Who the procedure is for decides which facts its condition may read."""
+        index = self._procedure
+        self._change_procedure(lambda e, i: e.set_who(i, str(self.proc_who.currentData())))
+        if index >= 0 and self._editable():
+            self._show_procedure(index)
+            self.proc_who.setFocus()
 
     def _condition_to_top(self) -> None:
         self.proc_scroll.verticalScrollBar().setValue(self.condition.y() - 24)
