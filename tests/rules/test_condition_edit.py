@@ -148,3 +148,23 @@ def test_problems_stand_beside_their_rows():
     found = problems_by_row(problems, prefix, edit.rows())
     assert list(found) == [""]  # 65 以上 and 40 未満: never, said at the group
     assert "決して成り立ちません" in found[""][0]
+
+
+def test_a_drafts_declared_facts_are_offered_while_it_has_problems():
+    """A new question leaves a problem until a condition reads it: its fact must be offered
+    all the same, or the builder could never use it."""
+    from counter_app.rules.catalogue import declared_facts, parse
+    from counter_app.rules.editing import DraftEdit
+
+    edit = DraftEdit(SHIPPED)
+    edit.add_question(0)
+    edit.set_question_label(1, "ごみ袋の引換券が必要")
+    edit.procedures()[0]["when"] = {"fact": "no_such_fact"}
+    assert parse(edit.data)[0] is None  # the draft does not parse …
+    facts = declared_facts(edit.data)
+    assert facts["city_q1"].label_ja == "ごみ袋の引換券が必要"  # … its facts read all the same
+    builder = ConditionEdit(True, facts, CATALOGUE.city.settings, True)
+    builder.set_fact(builder.add_compare(""), "city_q1")
+    assert _shown(builder) == ["世帯員の ごみ袋の引換券が必要"]
+    assert declared_facts({"facts": "not a list"}) == {}
+    assert declared_facts([]) == {}
