@@ -29,8 +29,10 @@ def varied_households(count, seed=2026):
         item = copy.deepcopy(shipped[i % len(shipped)])
         data = item["household"]
         if i >= len(shipped):
-            day = dt.date.fromisoformat(data["move"]["date"]) - dt.timedelta(rng.randrange(365))
-            data["move"]["date"] = day.isoformat()
+            # A move's household or a life event's: its date moved back up to a year.
+            dated = data["move"] if "move" in data else data["event"]
+            day = dt.date.fromisoformat(dated["date"]) - dt.timedelta(rng.randrange(365))
+            dated["date"] = day.isoformat()
             for key, value in list(data.get("answers", {}).items()):
                 if isinstance(value, bool) and rng.random() < 0.3:
                     data["answers"][key] = not value

@@ -66,8 +66,14 @@ def main() -> None:
         shoot(name)
     page.tabs.setCurrentIndex(2)
     page.procedure_list.setCurrentRow(8)  # 後期高齢者医療 資格取得: a nested condition
-    page.proc_title.setFocus()
+    page.condition.list.setFocus()
+    page.condition.list.setCurrentRow(4)  # 加入する健康保険 が 後期高齢者医療: a value by choice
+    bot.keyClick(page.condition.list, Qt.Key.Key_Tab)  # to its fact: the editor scrolls to it
+    assert page.condition.fact.hasFocus()
     shoot("procedure_detail")
+    scroll = page.proc_scroll
+    if scroll.widget().minimumSizeHint().width() > scroll.viewport().width():
+        raise SystemExit("the procedure editor is cut off at the right")
     bot.keyClick(page.versions, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     shoot("test_refused")
     page.retention.setFocus()
@@ -75,6 +81,32 @@ def main() -> None:
     bot.keyClicks(page.retention, "30")
     bot.keyClick(page.retention, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
     shoot("tests")
+    page.tabs.setCurrentIndex(2)
+    page.procedure_list.setCurrentRow(8)
+    # A row that makes the condition never true, marked where it is (live validation).
+    page.condition.list.setCurrentRow(3)
+    bot.keyClick(page.condition.list, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    page.condition.fact.setFocus()
+    while page.condition.fact.currentData() != "legal_age":
+        bot.keyClick(page.condition.fact, Qt.Key.Key_Down)
+    page.condition.operator.setFocus()
+    while page.condition.operator.currentData() != "<":
+        bot.keyClick(page.condition.operator, Qt.Key.Key_Down)
+    page.condition.text.setFocus()
+    page.condition.text.lineEdit().selectAll()
+    bot.keyClicks(page.condition.text, "40")
+    bot.waitUntil(lambda: "！" in page.condition.list.item(2).text())
+    page.condition.list.setFocus()
+    page.condition.list.setCurrentRow(2)
+    shoot("condition_problem")
+    page.condition.list.setCurrentRow(4)  # the row just added: Del takes it away again
+    bot.keyClick(page.condition.list, Qt.Key.Key_Delete)
+    page.tabs.setCurrentIndex(0)
+    page.grade_cap.setFocus()
+    page.grade_cap.selectAll()
+    bot.keyClicks(page.grade_cap, "12")
+    bot.keyClick(page.grade_cap, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    shoot("test_differences")
     bot.keyClick(page.retention, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     page.tabs.setCurrentIndex(5)
     shoot("history")
@@ -84,6 +116,19 @@ def main() -> None:
     window.help_box.accept()
     window.activateWindow()  # no window manager hands activation back after a dialog
     bot.waitUntil(lambda: QApplication.activeWindow() is window)
+    # Adding: a procedure (its id, who, moves and forms), then a question (its answer type
+    # and who is asked); F5 drops them again.
+    page.show_tab(2)
+    bot.keyClick(page.procedure_list, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    bot.waitUntil(lambda: page.proc_title.hasFocus())
+    shoot("procedure_new")
+    page.show_tab(3)
+    bot.keyClick(page.question_list, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    page.question_type.setFocus()
+    while page.question_type.currentData() != "choice":
+        bot.keyClick(page.question_type, Qt.Key.Key_Down)
+    shoot("question_new")
+    bot.keyClick(page.versions, Qt.Key.Key_F5)
     bot.keyClick(page.versions, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     bot.waitUntil(lambda: sign_in.name.hasFocus())
     bot.keyClicks(sign_in.name, "kansa")

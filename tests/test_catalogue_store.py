@@ -315,3 +315,44 @@ def test_the_app_starts_with_the_published_version_or_says_why_not(sessions):
         catalogue_in_force(sessions)
     assert refused.value.exit_code == ExitCode.DATABASE
     assert refused.value.message_ja == "公開中の手続ルールを読み込めません"
+
+
+@pytest.mark.parametrize("cap", [13, -1, "高校", True])
+def test_a_grade_cap_outside_the_school_grades_is_a_problem_not_a_crash(seeded, sessions, cap):
+    """The cap is compared with a school grade: one the engine does not know is refused by
+    import and by publishing (a draft may hold it while being edited), with its place."""
+    data = copy.deepcopy(SHIPPED)
+    data["city"]["settings"]["child_medical_grade_cap"] = cap
+    found = seeded.problems(data)
+    assert "city.settings.child_medical_grade_cap" in [p.path for p in found]
+    before = _snapshot(sessions)
+    with pytest.raises(CatalogueInvalid):
+        seeded.import_draft(data, "sato")
+    assert _snapshot(sessions) == before
+    number = seeded.create_draft("sato")
+    seeded.save_draft(number, data, 1, "sato")
+    with pytest.raises(CatalogueInvalid) as invalid:
+        seeded.publish(number, "sato")
+    assert any(p.message_ja == "対象の学年は0（就学前）～12（高校3年生の年代）の整数です"
+               for p in invalid.value.problems)
+    assert seeded.latest_published_number() == 1
+
+
+def test_an_accepted_result_is_saved_with_the_draft_and_published(seeded, sessions):
+    """Cap 9 → 12 with household 15's new result as its expectation: saved with the draft,
+    in the change log by name, then publishable."""
+    from counter_app.rules import Catalogue
+    from counter_app.rules.editing import accept_result
+
+    number = seeded.create_draft("sato")
+    draft = seeded.document(number)
+    draft["city"]["settings"]["child_medical_grade_cap"] = 12
+    households = accept_result(Catalogue.from_dict(draft), seeded.households(number),
+                               "15_three_generations_with_dog_and_moped")
+    seeded.save_draft(number, draft, 1, "sato", households=households)
+    assert seeded.households(number) == households
+    [_, change] = seeded.changes(number)
+    assert change.lines[-1] == "~ households: ~ 15_three_generations_with_dog_and_moped"
+    seeded.publish(number, "sato")
+    assert seeded.latest_published_number() == number
+    assert seeded.households(1) == HOUSEHOLDS  # the earlier version keeps its own

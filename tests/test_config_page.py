@@ -17,7 +17,7 @@ from counter_app.catalogue_cli import _form_checks
 from counter_app.store.accounts import LOCKED_JA, MAX_FAILURES, WRONG_JA, AccountRepository
 from counter_app.store.catalogues import CatalogueStore, Status, published_catalogue
 from counter_app.store.models import AuditRow
-from counter_app.ui.config_page import IDLE_NOTE_JA, ConfigPage
+from counter_app.ui.config_page import IDLE_NOTE_JA, LEFT_NOTE_JA, ConfigPage
 from counter_app.ui.sign_in import MISMATCH_JA, NOT_SUPERVISOR_JA
 
 PASSWORD = "correct-horse-9"
@@ -353,7 +353,7 @@ def test_procedure_fields_and_their_problems(signed_in, store, qtbot):
     page.tabs.setCurrentIndex(2)
     page.procedure_list.setFocus()
     page.procedure_list.setCurrentRow(5)  # 在留カード住居地届出: a condition and a guide text
-    assert page.proc_condition.text() == "外国籍の方"
+    assert [r.text_ja for r in page.condition.rows] == ["世帯員の 外国籍の方"]
     _retype(qtbot, page.proc_title, "在留カードの住居地届出")
     assert page.procedure_list.item(5).text() == "在留カードの住居地届出"
     _retype(qtbot, page.proc_days, "1万")
@@ -497,5 +497,392 @@ def test_the_window_opens_the_config_page_with_ctrl_7(qapp, qtbot, tmp_path, ses
         assert page.question_box is not None and page.question_box.isVisible()
         assert window.current_page_key() == "config"
         page.question_box.reject()
+
+        # Leaving the page signs out: the next one at this PC signs in again.
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
+        assert window.current_page_key() == "reception"
+        assert page.account is None and page.edit is None
+        qtbot.keyClick(window, Qt.Key.Key_7, CTRL)
+        assert page.stack.currentWidget() is page.sign_in
+        assert page.sign_in.message.text() == LEFT_NOTE_JA
+        qtbot.waitUntil(lambda: page.sign_in.name.hasFocus())
+        _type_sign_in(qtbot, page, "kansa", PASSWORD)
+        assert page.account is not None
     finally:
         saver.shutdown()
+
+
+# --- the issue's scenario ---------------------------------------------------------------------
+
+
+HOUSEHOLD_15 = "15_three_generations_with_dog_and_moped"
+
+
+def _counter_decides(controller, store, qtbot, version):
+    """The counter picks up `version` and decides its next case (household 15's people):
+    the members of 子ども医療費 it chooses."""
+    from counter_app.domain import Case
+
+    controller.refresh_catalogue()
+    qtbot.waitUntil(lambda: controller.catalogue.version == version)
+    controller.new_case()
+    household = next(h["household"] for h in store.households(1) if h["name"] == HOUSEHOLD_15)
+    assert controller.adopt(Case.from_dict(household), claim=False)
+    assert controller.session.case.catalogue_version == version
+    chosen = controller.session.determination.chosen("child_medical")
+    return sorted(chosen.members)
+
+
+def test_cap_9_to_12_accepted_published_decides_the_next_case_and_restored(
+        signed_in, store, qtbot, sessions):
+    """The issue's test, by keyboard: the cap 9 → 12, the test households show which household,
+    procedure, member and why; the supervisor accepts the draft's result as that household's
+    expectation (saved with the draft, in the change log and the audit); publishing works; a
+    counter's next case is decided with it; restoring version 1 brings the old decision back."""
+    from counter_app.store import CaseRepository
+    from counter_app.ui.controller import CaseSaver, CounterController
+
+    published = published_catalogue(sessions)
+    saver = CaseSaver(CaseRepository(sessions))
+    controller = CounterController(published.current(), CaseRepository(sessions), saver,
+                                   catalogues=published.current)
+    try:
+        assert _counter_decides(controller, store, qtbot, 1) == [4]  # 中学1年 only
+
+        page = signed_in()
+        _new_draft(qtbot, page)
+        draft = page.number
+        _retype(qtbot, page.grade_cap, "12")
+        qtbot.keyClick(page.grade_cap, Qt.Key.Key_T, CTRL)
+        assert page.tabs.currentIndex() == 4 and page.test_lines.hasFocus()
+        assert "違い 1 件" in page.test_summary.text()
+        lines = [page.test_lines.item(i).text() for i in range(page.test_lines.count())]
+        assert lines == ["■ テスト世帯 15（転入・5人）",
+                         "　対象者が違う手続：子ども医療費 受給資格登録"
+                         "（期待：世田谷 妹　この下書き：世田谷 兄、世田谷 妹）",
+                         "　　理由：世田谷 兄：学年 高校1年生の年代"]
+        assert page.accept_row.isVisible()
+        assert page.accept_button.text() == "選んだテスト世帯は、この結果を期待値にする（Ctrl+K）"
+
+        # Publishing is refused until the household expects the new result.
+        qtbot.keyClick(page.test_lines, Qt.Key.Key_S, CTRL)
+        qtbot.keyClick(page.tabs, Qt.Key.Key_P, CTRL)
+        qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+        assert "公開できません" in page.message.text()
+        assert store.latest_published_number() == 1
+
+        page.test_lines.setFocus()
+        qtbot.keyClick(page.test_lines, Qt.Key.Key_Down)  # any row of the household
+        qtbot.keyClick(page.test_lines, Qt.Key.Key_K, CTRL)
+        assert "テスト世帯 15（転入・5人） の期待値を" in page.question_box.text()
+        qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+        assert "違い 0 件" in page.test_summary.text()
+        assert page.test_lines.item(0).text() == "すべてのテスト世帯が期待どおりです。"
+        assert not page.accept_row.isVisible()
+        assert page.message.text().startswith("テスト世帯 15（転入・5人） の期待値を変えました")
+        assert store.households(draft) == store.households(1)  # not saved yet
+
+        qtbot.keyClick(page.test_lines, Qt.Key.Key_S, CTRL)
+        expected = dict(next(h["household"]["expected"] for h in store.households(draft)
+                             if h["name"] == HOUSEHOLD_15))
+        assert expected["child_medical"] == [2, 4]
+        assert store.changes(draft)[-1].lines[-1] == f"~ households: ~ {HOUSEHOLD_15}"
+        page.show_tab(5)
+        assert "変更：テスト世帯 15の期待値" in page.history.item(0).text()
+
+        qtbot.keyClick(page.history, Qt.Key.Key_P, CTRL)
+        qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+        assert store.latest_published_number() == draft, page.message.text()
+        assert _counter_decides(controller, store, qtbot, draft) == [2, 4]  # 高校1年 too
+
+        _activate(qtbot, page)
+        page.versions.setFocus()
+        qtbot.keyClick(page.versions, Qt.Key.Key_Down)  # version 1, retired
+        assert page.number == 1
+        qtbot.keyClick(page.versions, Qt.Key.Key_R, CTRL)
+        qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+        restored = store.latest_published_number()
+        assert restored == draft + 1
+        assert _counter_decides(controller, store, qtbot, restored) == [4]
+
+        with sessions() as session:
+            audited = [(r.action, r.account) for r in session.scalars(
+                select(AuditRow).where(AuditRow.action.like("catalogue.%"))
+                .order_by(AuditRow.id))]
+        assert audited[1:] == [("catalogue.draft", "kansa"), ("catalogue.edit", "kansa"),
+                               ("catalogue.edit", "kansa"), ("catalogue.publish", "kansa"),
+                               ("catalogue.restore", "kansa")]
+    finally:
+        saver.shutdown()
+
+
+# --- the condition builder --------------------------------------------------------------------
+
+
+def _rows(page):
+    return [page.condition.list.item(i).text() for i in range(page.condition.list.count())]
+
+
+def _choose(qtbot, combo, data):
+    """A combo's item by its data, with the arrow keys."""
+    combo.setFocus()
+    target = combo.findData(data)
+    assert target >= 0, data
+    while combo.currentIndex() != target:
+        key = Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up
+        qtbot.keyClick(combo, key)
+
+
+def _procedure(qtbot, page, pid):
+    """The procedures tab and one procedure, by keyboard; the focus on its condition rows."""
+    while page.tabs.currentIndex() != 2:
+        qtbot.keyClick(page.versions, Qt.Key.Key_Tab, CTRL)
+    page.show_tab(2)  # the tab already shown: the focus on its list all the same
+    assert page.procedure_list.hasFocus()
+    index = next(i for i, p in enumerate(page.edit.procedures()) if p["id"] == pid)
+    qtbot.keyClick(page.procedure_list, Qt.Key.Key_Home)
+    for _ in range(index):
+        qtbot.keyClick(page.procedure_list, Qt.Key.Key_Down)
+    page.condition.list.setFocus()
+    return index
+
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def test_condition_builder_by_keyboard_with_live_problems(signed_in, store, qtbot):
+    """介護保険 (65 以上) gains 「でない 外国籍の方」 and an 「いずれか」 over the health insurance;
+    a row that makes the condition never true, and a value of the wrong type, are marked on
+    their rows as typed; Del removes a row; what is saved is the condition as built."""
+    page = signed_in()
+    _new_draft(qtbot, page)
+    index = _procedure(qtbot, page, "care_insurance_enroll")
+    assert _rows(page) == ["世帯員の 年齢（法律上） が 65 以上"]
+    assert page.condition.panel.isVisible()
+
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_A, ALT)  # 条件を追加
+    assert page.condition.current().path == ".and[1]"
+    _choose(qtbot, page.condition.fact, "foreign_resident")
+    assert page.condition.values.currentWidget() is page.condition.pick
+    assert page.condition.pick.currentText() == "はい"
+    qtbot.keyClick(page.condition.fact, Qt.Key.Key_N, ALT)  # でない
+    assert _rows(page) == ["次のすべて", "　世帯員の 年齢（法律上） が 65 以上",
+                           "　次に当てはまらない", "　　世帯員の 外国籍の方"]
+
+    page.condition.list.setFocus()
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_I, ALT)  # 「いずれか」の組
+    assert page.condition.current().path == ".and[2].or[0]"
+    _choose(qtbot, page.condition.fact, "health_insurance")
+    _choose(qtbot, page.condition.operator, "in")
+    many = page.condition.pick_many
+    assert [many.item(i).text() for i in range(many.count())] == [
+        "勤務先の健康保険（被用者保険）", "国民健康保険", "後期高齢者医療", "生活保護"]
+    assert many.item(0).checkState() == Qt.CheckState.Checked  # the value it had
+    many.setFocus()
+    qtbot.keyClick(many, Qt.Key.Key_Space)
+    for _ in range(2):
+        qtbot.keyClick(many, Qt.Key.Key_Down)
+        qtbot.keyClick(many, Qt.Key.Key_Space)
+    assert _rows(page)[-1] == \
+        "　　世帯員の 加入する健康保険 が 国民健康保険・後期高齢者医療 のいずれか"
+
+    # Never true: 65 以上 and 40 未満. Marked at the group as soon as typing pauses.
+    page.condition.list.setFocus()
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Home)
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_A, ALT)
+    assert page.condition.current().path == ".and[3]"
+    _choose(qtbot, page.condition.fact, "legal_age")
+    _choose(qtbot, page.condition.operator, "<")
+    field = page.condition.text
+    field.setFocus()
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field, "40")
+    qtbot.waitUntil(lambda: _rows(page)[0] == "！次のすべて")
+    assert "決して成り立ちません" in page.problem_list.item(0).text()
+    # A value of the wrong type: the row itself is marked, with the fact's words.
+    field.lineEdit().selectAll()
+    _type(qtbot, field.lineEdit(), "四十")
+    qtbot.waitUntil(lambda: _rows(page)[-1].startswith("　！"))
+    page.condition.list.setFocus()
+    assert page.condition.current().path == ".and[3]"
+    assert page.condition.problem.text() == "「年齢（法律上）」の値として使えません: '四十'"
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Delete)
+    qtbot.waitUntil(lambda: page.problem_heading.text() == "問題はありません。")
+    assert "！" not in "".join(_rows(page))
+
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_S, CTRL)
+    assert store.document(page.number)["procedures"][index]["when"] == {"and": [
+        {"fact": "legal_age", "op": ">=", "value": 65},
+        {"not": {"fact": "foreign_resident"}},
+        {"or": [{"fact": "health_insurance", "op": "in", "value": ["nhi", "late_elderly"]}]}]}
+
+
+def test_condition_rows_are_read_only_on_a_published_version(signed_in, qtbot):
+    page = signed_in()
+    assert page.status is Status.PUBLISHED
+    _procedure(qtbot, page, "prenatal_vouchers")
+    assert _rows(page)[1] == "　世帯員の 性別 が 男 以外"  # the label, never "male"
+    assert not any(b.isVisible() for b in page.condition.buttons.values())
+    assert not page.condition.panel.isEnabled() or not page.condition.panel.isVisible()
+    before = _rows(page)
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Delete)
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_A, ALT)
+    assert _rows(page) == before and page.dirty is False
+
+
+# --- adding and removing ----------------------------------------------------------------------
+
+
+def _problem_texts(page):
+    page.check()
+    return [page.problem_list.item(i).text() for i in range(page.problem_list.count())]
+
+
+def test_sections_added_and_removed_by_keyboard(signed_in, store, qtbot):
+    page = signed_in()
+    _new_draft(qtbot, page)
+    page.show_tab(1)
+    table = page.sections
+    table.setCurrentCell(1, 0)
+    qtbot.keyClick(table, Qt.Key.Key_A, ALT)
+    assert table.currentRow() == 2 and table.item(2, 0).text() == "新しい課"
+    assert page.proc_section.findText("新しい課") >= 0  # procedures can be put in it
+    table.setCurrentCell(0, 0)  # 市民課, which procedures use
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert "この課の手続" in page.question_box.text()
+    qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+    assert table.item(0, 0).text() == "保険年金課"
+    problems = _problem_texts(page)
+    assert problems and all(p.endswith("課「市民課」がありません") for p in problems)
+    qtbot.keyClick(table, Qt.Key.Key_S, CTRL)
+    assert "保存できません" in page.message.text()  # never a crash, nothing half saved
+    qtbot.keyClick(table, Qt.Key.Key_F5)  # the stored draft again
+    assert table.item(0, 0).text() == "市民課"
+
+
+def test_a_procedure_added_filled_in_and_removed_by_keyboard(signed_in, store, qtbot):
+    page = signed_in()
+    _new_draft(qtbot, page)
+    _procedure(qtbot, page, "resident_move_out")
+    page.procedure_list.setFocus()
+    count = page.procedure_list.count()
+    qtbot.keyClick(page.procedure_list, Qt.Key.Key_A, ALT)
+    assert page.procedure_list.count() == count + 1 and page.proc_title.hasFocus()
+    row = page.procedure_list.currentRow()
+    assert page.procedure_list.item(row).text() == "新しい手続"
+    assert "申請書も案内文もありません" in " ".join(_problem_texts(page))
+    _type(qtbot, page.proc_title, "ごみ収集カレンダーの受け取り")
+    _retype(qtbot, page.proc_id, "garbage_calendar")
+    _choose(qtbot, page.proc_who, "member")
+    page.condition.list.setFocus()
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_A, ALT)  # a member rule reads members' facts
+    assert any(page.condition.fact.itemData(i) == "age" for i in range(page.condition.fact.count()))
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Delete)
+    assert _rows(page) == ["常に"]
+    kinds = page.proc_kinds
+    kinds.setFocus()
+    kinds.setCurrentRow(2)  # 転出: not for those who leave
+    qtbot.keyClick(kinds, Qt.Key.Key_Space)
+    forms = page.proc_forms
+    forms.setFocus()
+    target = next(i for i in range(forms.count())
+                  if forms.item(i).data(Qt.ItemDataRole.UserRole) == "address_change_notice")
+    forms.setCurrentRow(target)
+    qtbot.keyClick(forms, Qt.Key.Key_Space)
+    assert _problem_texts(page) == []
+    qtbot.keyClick(forms, Qt.Key.Key_S, CTRL)
+    stored = store.document(page.number)["procedures"][row]
+    assert stored == {"id": "garbage_calendar", "title_ja": "ごみ収集カレンダーの受け取り",
+                      "section": "市民課", "who": "member",
+                      "move_kinds": ["move_in", "move_within"], "when": True,
+                      "forms": ["address_change_notice"]}
+    # Every move now asks for it: the test households say so, one by one.
+    qtbot.keyClick(forms, Qt.Key.Key_T, CTRL)
+    assert "余分な手続：ごみ収集カレンダーの受け取り" in \
+        "".join(page.test_lines.item(i).text() for i in range(page.test_lines.count()))
+
+    _procedure(qtbot, page, "garbage_calendar")
+    page.procedure_list.setFocus()
+    qtbot.keyClick(page.procedure_list, Qt.Key.Key_Delete)
+    assert "ごみ収集カレンダーの受け取り" in page.question_box.text()
+    qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+    assert page.procedure_list.count() == count
+    qtbot.keyClick(page.procedure_list, Qt.Key.Key_S, CTRL)
+    assert store.document(page.number)["procedures"] == store.document(1)["procedures"]
+
+
+def test_questions_added_typed_ordered_and_removed_by_keyboard(signed_in, store, qtbot):
+    page = signed_in()
+    _new_draft(qtbot, page)
+    page.show_tab(3)
+    questions = page.question_list
+    count = questions.count()
+    questions.setCurrentRow(0)
+    qtbot.keyClick(questions, Qt.Key.Key_A, ALT)
+    assert questions.count() == count + 1 and questions.currentRow() == 1
+    assert page.question_label.hasFocus()
+    _type(qtbot, page.question_label, "ごみ袋の引換券")
+    _choose(qtbot, page.question_type, "choice")
+    table = page.choice_table
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == ["選択肢1", "選択肢2"]
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_A, ALT)
+    assert table.rowCount() == 3 and table.currentRow() == 2
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert table.rowCount() == 2
+    _choose(qtbot, page.question_scope, "case")
+    assert page.edit.questions()[1]["fact"] == "household.city_q1"
+    assert page.question_text.toPlainText() == "…ですか？"
+    _retype(qtbot, page.question_text, "ごみ袋の引換券は必要ですか？")
+    assert "この質問の答えを使う条件や申請書がありません" in " ".join(_problem_texts(page))
+    questions.setFocus()
+    qtbot.keyClick(questions, Qt.Key.Key_Up, CTRL)
+    assert questions.currentRow() == 0
+    assert questions.item(0).text() == "ごみ袋の引換券は必要ですか？"
+
+    # Removing a question a rule needs is a problem shown at the rule, not a crash.
+    card = next(i for i, q in enumerate(page.edit.questions()) if q["fact"] == "card_held")
+    questions.setCurrentRow(card)
+    assert not page.question_type.isEnabled()  # the app derives it too: its type stays
+    qtbot.keyClick(questions, Qt.Key.Key_Delete)
+    qtbot.keyClick(page.question_box, Qt.Key.Key_Return)
+    problems = _problem_texts(page)
+    assert any("「マイナンバーカードを持っている」を聞く質問がありません" in p for p in problems)
+    qtbot.keyClick(questions, Qt.Key.Key_S, CTRL)
+    assert "保存できません" in page.message.text()
+
+
+def test_condition_values_by_number_or_city_setting_and_rows_moved(signed_in, store, qtbot):
+    """子ども医療費: the grade compared with the city's cap (a setting picked from the value's
+    list) or a number typed; Ctrl+↑ moves a row within its group."""
+    page = signed_in()
+    _new_draft(qtbot, page)
+    index = _procedure(qtbot, page, "child_medical")
+    assert _rows(page) == ["世帯員の 学年 が 市の設定「子ども医療費の対象（学年の上限）」"
+                           "（中学3年（9）） 以下"]
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Tab)
+    qtbot.keyClick(page.condition.fact, Qt.Key.Key_Tab)
+    qtbot.keyClick(page.condition.operator, Qt.Key.Key_Tab)
+    field = page.condition.text
+    assert field.hasFocus() and field.currentText().startswith("市の設定「子ども医療費")
+    field.lineEdit().selectAll()
+    qtbot.keyClicks(field, "6")
+    assert _rows(page) == ["世帯員の 学年 が 小学6年（6） 以下"]
+    qtbot.keyClick(field, Qt.Key.Key_F4)  # the value's list: the city's setting again
+    qtbot.waitUntil(lambda: field.view().isVisible())
+    qtbot.keyClick(field.view(), Qt.Key.Key_Return)
+    assert page.edit.procedures()[index]["when"]["value"] == {
+        "setting": "child_medical_grade_cap"}
+
+    page.condition.list.setFocus()
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_A, ALT)  # a second row: 異動の種類
+    assert _rows(page)[2].startswith("　異動の種類 が ")
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Up, CTRL)
+    assert page.condition.current().path == ".and[0]"
+    assert _rows(page)[1].startswith("　異動の種類 が ")
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_X, ALT)  # not a group: nothing changes
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_Home)
+    qtbot.keyClick(page.condition.list, Qt.Key.Key_X, ALT)  # すべて ⇔ いずれか
+    assert _rows(page)[0] == "次のいずれか"

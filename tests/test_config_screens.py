@@ -13,7 +13,8 @@ from PIL import Image
 from processes import start_xvfb, stop_process
 
 SCREENS = ["first_supervisor", "settings_problem", "sections", "procedures", "questions",
-           "procedure_detail", "test_refused", "tests", "history", "keys", "wrong_password"]
+           "procedure_detail", "test_refused", "tests", "condition_problem", "test_differences",
+           "history", "keys", "procedure_new", "question_new", "wrong_password"]
 
 
 @pytest.mark.slow

@@ -317,6 +317,17 @@ def parse(data: Any, form_facts: FormFacts | None = None
     return (None if problems else catalogue), problems
 
 
+def declared_facts(data: Any) -> dict[str, FactSpec]:
+    """The facts a catalogue's JSON declares that read well, even while other parts have
+    problems: what the condition builder offers for a draft being edited."""
+    if not isinstance(data, dict):
+        return {}
+    try:
+        return _Parser([]).facts(data)[0]
+    except RuleError:
+        return {}
+
+
 def default_catalogue() -> Catalogue:
     return Catalogue.from_json(shipped_text())
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from counter_app.domain.facts import grade_label
+from counter_app.domain.text import SEX_LABELS_JA
 from counter_app.rules.conditions import (
     And,
     AnyMember,
@@ -30,8 +31,16 @@ if TYPE_CHECKING:
 
 _OP_WORDS = {"==": "", "!=": " 以外", "<": " 未満", "<=": " 以下", ">": " を超える",
              ">=": " 以上", "in": " のいずれか", "not_in": " のいずれでもない"}
-_HEADINGS = {And: "次のすべて", Or: "次のいずれか", Not: "次に当てはまらない",
-             AnyMember: "世帯の誰かが次に当てはまる"}
+HEADINGS_JA = {"and": "次のすべて", "or": "次のいずれか", "not": "次に当てはまらない",
+               "any_member": "世帯の誰かが次に当てはまる"}
+_HEADINGS = {And: HEADINGS_JA["and"], Or: HEADINGS_JA["or"], Not: HEADINGS_JA["not"],
+             AnyMember: HEADINGS_JA["any_member"]}
+
+
+SETTING_LABELS = {"child_medical_grade_cap": "子ども医療費の対象（学年の上限）",
+                  "retention_days": "個人情報の保存日数"}
+# Facts typed "string" whose values are codes all the same (the card's): their labels.
+VALUE_LABELS: dict[str, Mapping[str, str]] = {"sex": SEX_LABELS_JA}
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,12 @@ class Row:
 
 def describe_ja(condition: Condition, catalogue: Catalogue) -> list[Row]:
     """The rows of `condition`, with the labels of `catalogue`'s facts and choices."""
-    facts, settings = catalogue.facts, catalogue.city.settings
+    return describe_rows(condition, catalogue.facts, catalogue.city.settings)
+
+
+def describe_rows(condition: Condition, facts: Mapping[str, FactSpec],
+                  settings: Mapping[str, object]) -> list[Row]:
+    """describe_ja with the facts and settings given (the editor's draft may not parse)."""
     rows: list[Row] = []
 
     def walk(node: Condition, depth: int, path: str) -> None:
@@ -76,7 +90,8 @@ def _compare(node: Compare, facts: Mapping[str, FactSpec], settings: Mapping[str
         return label if holds else f"{label} ではない"
     if isinstance(operand, SettingRef):
         value = settings.get(operand.name)
-        shown = f"市の設定 {operand.name}（{_value(spec, value)}）"
+        name = SETTING_LABELS.get(operand.name, operand.name)
+        shown = f"市の設定「{name}」（{_value(spec, value)}）"
     elif isinstance(operand.value, tuple):  # in, not_in
         shown = "・".join(_value(spec, v) for v in operand.value)
     else:
@@ -91,4 +106,6 @@ def _value(spec: FactSpec | None, value: Any) -> str:
         return f"{grade_label(value)}（{value}）"
     if spec is not None and spec.type == "choice":
         return spec.choice_label(value)
+    if spec is not None and isinstance(value, str):
+        return VALUE_LABELS.get(spec.key, {}).get(value, value)
     return str(value)

@@ -15,15 +15,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from counter_app.domain import CaseFormatError
 from counter_app.domain.era import default_era_table
+from counter_app.domain.text import display_name
+from counter_app.rules.catalogue import EVENT_KINDS, MOVE_KINDS, Catalogue
 from counter_app.rules.conditions import RuleError
+from counter_app.rules.describe import SETTING_LABELS
+from counter_app.rules.engine import determine
+from counter_app.rules.whatif import households_from_json
 
 STATUS_JA = {"draft": "下書き", "published": "公開中", "retired": "過去"}
 ACTION_JA = {"catalogue.seed": "初版", "catalogue.draft": "下書き作成",
              "catalogue.import": "読込", "catalogue.edit": "保存",
              "catalogue.publish": "公開", "catalogue.restore": "復元"}
-SETTING_LABELS = {"child_medical_grade_cap": "子ども医療費の対象（学年の上限）",
-                  "retention_days": "個人情報の保存日数"}
+KIND_JA = {"move_in": "転入", "move_within": "転居", "move_out": "転出", "death": "死亡",
+           "birth": "出生", "marriage": "婚姻", "divorce": "離婚"}
+WHO_JA = {"household": "世帯で一つ", "member": "一人ずつ"}
+ANSWER_JA = {"bool": "はい／いいえ", "choice": "選択肢から選ぶ", "int": "数"}
+SCOPE_JA = {"member": "一人ずつ尋ねる", "case": "世帯に一度尋ねる"}
 START_JA = {"move_date": "異動日から", "event_date": "出来事の日から", "known_date": "知った日から",
             "filing_date": "届出日から"}
 MAX_GRADE = 12  # 高校3年生の年代: the oldest grade a child's medical subsidy can reach
@@ -124,9 +133,10 @@ def _short(text: str, limit: int = 24) -> str:
 # --- checking ---------------------------------------------------------------------------------
 
 
-def editor_problems(data: Mapping[str, Any]) -> list[RuleError]:
-    """What the catalogue's validation lets through but a counter could not use: the
-    child-medical cap is compared with a school grade, so it must be one."""
+def setting_problems(data: Mapping[str, Any]) -> list[RuleError]:
+    """What the catalogue's parsing lets through but a counter could not use: the
+    child-medical cap is compared with a school grade, so it must be one the engine knows
+    (CatalogueStore.problems, hence import, publish and `rules validate`, refuses it)."""
     city = data.get("city")
     settings = city.get("settings") if isinstance(city, dict) else None
     if not isinstance(settings, dict) or "child_medical_grade_cap" not in settings:
@@ -214,6 +224,19 @@ class DraftEdit:
         items[index], items[target] = items[target], items[index]
         return target
 
+    def add_section(self, after: int) -> int:
+        """A new section after `after` (its name to be typed); its index."""
+        names = {str(x.get("name_ja")) for x in self.sections()}
+        name = next(n for n in (f"新しい課{i or ''}" for i in range(len(names) + 1))
+                    if n not in names)
+        at = min(max(after + 1, 0), len(self.sections()))
+        self.sections().insert(at, {"name_ja": name, "counter_ja": "", "floor_ja": ""})
+        return at
+
+    def remove_section(self, index: int) -> None:
+        """Its procedures keep its name: the validation names each of them."""
+        del self.sections()[index]
+
     # procedures
     def procedures(self) -> list[dict[str, Any]]:
         return self.data.setdefault("procedures", [])
@@ -226,6 +249,43 @@ class DraftEdit:
             procedure.pop("guide_ja", None)
         else:
             procedure[field] = value
+
+    def add_procedure(self, after: int) -> int:
+        """A new procedure after `after`, for every move, with no condition yet (常に): its
+        title, forms and condition to be given. Its index."""
+        ids = {p.get("id") for p in self.procedures()}
+        new_id = next(f"city_procedure_{n}" for n in range(1, len(ids) + 2)
+                      if f"city_procedure_{n}" not in ids)
+        section = self.sections()[0].get("name_ja", "") if self.sections() else ""
+        at = min(max(after + 1, 0), len(self.procedures()))
+        self.procedures().insert(at, {"id": new_id, "title_ja": "新しい手続", "section": section,
+                                      "who": "household", "move_kinds": list(MOVE_KINDS),
+                                      "when": True, "forms": []})
+        return at
+
+    def remove_procedure(self, index: int) -> None:
+        del self.procedures()[index]
+
+    def set_who(self, index: int, who: str) -> None:
+        """世帯で一つ or 一人ずつ: a condition reading members' facts fits only the latter
+        (the validation says so)."""
+        self.procedures()[index]["who"] = who
+
+    def set_kinds(self, index: int, kinds: Sequence[str]) -> None:
+        """The moves (転入・転居・転出) or life events it is for; both at once is refused by
+        the validation (write the procedure twice)."""
+        procedure = self.procedures()[index]
+        procedure.pop("move_kinds", None)
+        procedure.pop("event_kinds", None)
+        events = [k for k in kinds if k in EVENT_KINDS]
+        moves = [k for k in kinds if k not in EVENT_KINDS]
+        if moves or not events:
+            procedure["move_kinds"] = moves
+        if events:
+            procedure["event_kinds"] = events
+
+    def set_forms(self, index: int, forms: Sequence[str]) -> None:
+        self.procedures()[index]["forms"] = list(forms)
 
     def set_deadline(self, index: int, days: str, start: str, words: str) -> None:
         """Days from the move (or the filing), or words only (「速やかに」), or none."""
@@ -243,6 +303,10 @@ class DraftEdit:
         if words.strip():
             deadline["text_ja"] = words.strip()
         procedure["deadline"] = deadline or None
+
+    def set_condition(self, index: int, when: Any) -> None:
+        """The condition as the builder left it (copied: the builder keeps editing its own)."""
+        self.procedures()[index]["when"] = copy.deepcopy(when)
 
     def set_documents(self, index: int, lines: Sequence[str]) -> None:
         """Documents to bring, one per line. The n-th line replaces the n-th document's text
@@ -273,6 +337,104 @@ class DraftEdit:
         else:
             question[field] = value
 
+    def facts(self) -> list[dict[str, Any]]:
+        return self.data.setdefault("facts", [])
+
+    def fact(self, key: str) -> dict[str, Any] | None:
+        return next((f for f in self.facts() if isinstance(f, dict) and f.get("key") == key),
+                    None)
+
+    def question_fact(self, index: int) -> dict[str, Any] | None:
+        return self.fact(str(self.questions()[index].get("fact", "")))
+
+    def only_asked(self, index: int) -> bool:
+        """Its answer type and who is asked can change: nothing derives its fact."""
+        fact = self.question_fact(index)
+        return fact is not None and fact.get("source") == "asked"
+
+    def add_question(self, after: int) -> int:
+        """A new yes/no question asked of each member, with its own fact; its index. Until a
+        condition reads it the validation says no rule needs it."""
+        keys = {str(f.get("key")) for f in self.facts() if isinstance(f, dict)}
+        n = next(n for n in range(1, len(keys) + 2) if f"city_q{n}" not in keys
+                 and f"household.city_q{n}" not in keys)
+        key = f"city_q{n}"
+        self.facts().append({"key": key, "scope": "member", "type": "bool",
+                             "label_ja": "新しい質問", "source": "asked"})
+        at = min(max(after + 1, 0), len(self.questions()))
+        self.questions().insert(at, {"fact": key, "text_ja": "{name}さんは、…ですか？"})
+        return at
+
+    def remove_question(self, index: int) -> None:
+        """The question; its fact too when only it gave the answer and nothing reads it (a
+        condition that reads it then says its question is missing)."""
+        question = self.questions().pop(index)
+        key = question.get("fact")
+        fact = self.fact(str(key))
+        if fact is not None and fact.get("source") == "asked" and not self._read(str(key)):
+            self.facts().remove(fact)
+
+    def move_question(self, index: int, delta: int) -> int:
+        """Up or down in the interview's order; its new index."""
+        items = self.questions()
+        target = index + delta
+        if not 0 <= target < len(items):
+            return index
+        items[index], items[target] = items[target], items[index]
+        return target
+
+    def set_question_label(self, index: int, text: str) -> None:
+        """The answer's name in conditions and on the checklist (the fact's label)."""
+        fact = self.question_fact(index)
+        if fact is not None:
+            fact["label_ja"] = text.strip()
+
+    def set_answer_type(self, index: int, kind: str) -> None:
+        """はい/いいえ (bool), one of choices (choice, two to start with) or a number (int)."""
+        fact = self.question_fact(index)
+        if fact is None or fact.get("type") == kind:
+            return
+        fact["type"] = kind
+        if kind == "choice":
+            fact["choices"] = [{"value": "c1", "label_ja": "選択肢1"},
+                               {"value": "c2", "label_ja": "選択肢2"}]
+        else:
+            fact.pop("choices", None)
+
+    def set_question_scope(self, index: int, scope: str) -> None:
+        """Asked of each member, or once for the household. The fact's key follows (a case
+        fact's key is dotted), and so do the conditions that read it."""
+        fact = self.question_fact(index)
+        if fact is None or fact.get("scope") == scope:
+            return
+        old = str(fact.get("key"))
+        bare = old.rsplit(".", 1)[-1]
+        new = f"household.{bare}" if scope == "case" else bare
+        fact["scope"], fact["key"] = scope, new
+        self.questions()[index]["fact"] = new
+        if scope == "case":  # asked once: its household wording, never a member's name
+            question = self.questions()[index]
+            text = str(question.pop("household_text_ja", None) or question.get("text_ja", ""))
+            question["text_ja"] = re.sub(r"\{name\}(さん)?(は、|は|の)?", "", text)
+        _rename_fact(self.procedures(), old, new)
+
+    def add_choice(self, fact_key: str) -> int:
+        """A new choice (its label to be typed); its index. Its value is never shown."""
+        choices = self.choices(fact_key)
+        values = {c.get("value") for c in choices}
+        value = next(f"c{n}" for n in range(1, len(values) + 2) if f"c{n}" not in values)
+        choices.append({"value": value, "label_ja": f"選択肢{len(choices) + 1}"})
+        return len(choices) - 1
+
+    def remove_choice(self, fact_key: str, index: int) -> None:
+        """A condition comparing with it then says its value is not one of the choices."""
+        del self.choices(fact_key)[index]
+
+    def _read(self, key: str) -> bool:
+        found: list[bool] = []
+        _walk_facts(self.procedures(), lambda node: found.append(node.get("fact") == key))
+        return any(found)
+
     def choices(self, fact_key: str) -> list[dict[str, Any]]:
         """The choices of a question's fact (their labels are what the screen shows)."""
         fact = next((f for f in self.data.get("facts", [])
@@ -282,6 +444,26 @@ class DraftEdit:
 
     def set_choice_label(self, fact_key: str, index: int, text: str) -> None:
         self.choices(fact_key)[index]["label_ja"] = text.strip()
+
+
+def _walk_facts(value: Any, visit: Any) -> None:
+    """Every object with a "fact" in the procedures' conditions (and their values)."""
+    if isinstance(value, dict):
+        if isinstance(value.get("fact"), str):
+            visit(value)
+        for child in value.values():
+            _walk_facts(child, visit)
+    elif isinstance(value, list):
+        for child in value:
+            _walk_facts(child, visit)
+
+
+def _rename_fact(procedures: Any, old: str, new: str) -> None:
+    def rename(node: dict[str, Any]) -> None:
+        if node.get("fact") == old:
+            node["fact"] = new
+
+    _walk_facts(procedures, rename)
 
 
 def deadline_fields(procedure: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -345,8 +527,16 @@ def _who(account: str | None) -> str:
     return "システム" if account in (None, "system") else account
 
 
-def result_rows(results: Sequence[Any], data: Mapping[str, Any]) -> tuple[str, list[str]]:
-    """A summary and one line per difference (with its reasons) of the test households."""
+@dataclass(frozen=True)
+class ResultLine:
+    text: str
+    household: str  # the name of the test household the line is about
+
+
+def result_rows(results: Sequence[Any], data: Mapping[str, Any]
+                ) -> tuple[str, list[ResultLine]]:
+    """A summary and, per differing household, a heading and one line per difference: the
+    procedure, the members expected and decided, and the rules' reasons."""
     titles = {p.get("id"): p.get("title_ja") for p in data.get("procedures", [])
               if isinstance(p, dict)}
     failing = [r for r in results if not r.passed]
@@ -354,15 +544,62 @@ def result_rows(results: Sequence[Any], data: Mapping[str, Any]) -> tuple[str, l
                f"違い {len(failing)} 件")
     lines = []
     for result in failing:
-        lines.append(f"■ {household_label(result.household)}")
+        name = result.household.name
+        names = [display_name(m.name) for m in result.household.case.members]
+        lines.append(ResultLine(f"■ {household_label(result.household)}", name))
         for d in result.differences:
             title = titles.get(d.procedure) or d.procedure or ""
             kind = {"missing": "足りない手続", "extra": "余分な手続",
                     "members": "対象者が違う手続", "unanswered": "残る質問が違う",
                     "error": "判定できない"}.get(d.kind, d.kind)
-            lines.append(f"　{kind}：{title}" if title else f"　{kind}")
-            lines.extend(f"　　理由：{why}" for why in d.reasons_ja)
+            text = f"　{kind}：{title}" if title else f"　{kind}"
+            if d.kind == "members":
+                text += (f"（期待：{_people(d.expected, names)}　"
+                         f"この下書き：{_people(d.got, names)}）")
+            elif d.kind in ("missing", "extra"):
+                text += f"（{_people(d.expected if d.kind == 'missing' else d.got, names)}）"
+            lines.append(ResultLine(text, name))
+            lines.extend(ResultLine(f"　　理由：{why}", name) for why in d.reasons_ja)
     return summary, lines
+
+
+def _people(members: Sequence[int] | None, names: Sequence[str]) -> str:
+    if not members:
+        return "世帯"
+    return "、".join(names[m] if 0 <= m < len(names) else f"{m + 1}人目" for m in members)
+
+
+class AcceptRefused(ValueError):
+    """A test household whose result cannot become its expectation; `message_ja` says why."""
+
+    def __init__(self, detail: str, message_ja: str) -> None:
+        super().__init__(detail)
+        self.message_ja = message_ja
+
+
+def accept_result(catalogue: Catalogue, households: Sequence[Mapping[str, Any]], name: str
+                  ) -> list[dict[str, Any]]:
+    """The test households with `name`'s expectation replaced by what `catalogue` decides for
+    it (its procedures and members, and its open questions when it lists them): the
+    supervisor's "this difference is the intended change". The others are kept as they are."""
+    found = [dict(h) for h in households]
+    index = next((i for i, h in enumerate(found) if h.get("name") == name), None)
+    if index is None:
+        raise AcceptRefused(f"no test household {name}", "このテスト世帯はもうありません")
+    household = households_from_json([found[index]])[0]
+    case = household.case
+    try:
+        result = determine(case, catalogue, case.filed_on)
+    except CaseFormatError as exc:
+        raise AcceptRefused(f"{name}: {exc.field}: {exc.problem}",
+                            "このテスト世帯は判定できないため、期待値にできません") from None
+    data = copy.deepcopy(dict(household.data))
+    data["expected"] = [[p.id, sorted(p.members)] for p in
+                        sorted(result.procedures, key=lambda p: p.id)]
+    if "expected_unanswered" in data:
+        data["expected_unanswered"] = list(result.unanswered)
+    found[index] = {**found[index], "household": data}
+    return found
 
 
 def household_label(household: Any) -> str:
@@ -386,6 +623,10 @@ def change_lines_ja(lines: Sequence[str], data: Mapping[str, Any]) -> list[str]:
         if line == "+ the whole catalogue":
             found.append("全体を新しく作成")
             continue
+        if line.startswith("~ households: "):
+            found.extend(_household_change(part) for part in
+                         line.removeprefix("~ households: ").split("; "))
+            continue
         sign, _, rest = line.partition(" ")
         where, colon, value = rest.partition(": ")
         mark = {"~": "変更", "+": "追加", "-": "削除"}.get(sign)
@@ -395,6 +636,13 @@ def change_lines_ja(lines: Sequence[str], data: Mapping[str, Any]) -> list[str]:
         value = _ISO_DATE.sub(lambda m: _date_or_text(m.group(0)), value)
         found.append(f"{mark}：{path_ja(where, data)}" + (f"：{value}" if colon else ""))
     return found
+
+
+def _household_change(part: str) -> str:
+    """「~ 15_three_generations」 (diff.households_diff) as 変更：テスト世帯 15."""
+    sign, _, name = part.partition(" ")
+    mark = {"~": "変更", "+": "追加", "-": "削除"}.get(sign, sign)
+    return f"{mark}：テスト世帯 {name.split('_', 1)[0]}" + ("の期待値" if sign == "~" else "")
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from counter_app.rules import Catalogue, RuleError
 from counter_app.rules.catalogue import FormFacts, parse
 from counter_app.rules.diff import catalogue_diff, households_diff
+from counter_app.rules.editing import setting_problems
 from counter_app.rules.whatif import HouseholdResult, households_from_json, run_households
 from counter_app.store import audit
 from counter_app.store.models import CatalogueChangeRow, CatalogueVersionRow
@@ -145,7 +146,7 @@ def catalogue_problems(data: Any, form_facts: FormFacts | None = None,
             check(catalogue)
         except RuleError as exc:
             found = [exc]
-    return found
+    return found + (setting_problems(data) if isinstance(data, dict) else [])
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

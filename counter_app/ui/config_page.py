@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -41,18 +42,25 @@ from counter_app.config import StartupError
 from counter_app.domain.dates import DateInputError
 from counter_app.domain.era import default_era_table
 from counter_app.domain.facts import grade_label
-from counter_app.rules.catalogue import Catalogue
-from counter_app.rules.describe import describe_ja
+from counter_app.rules.catalogue import Catalogue, declared_facts
+from counter_app.rules.condition_edit import problems_by_row
+from counter_app.rules.conditions import RuleError
 from counter_app.rules.editing import (
     ACTION_JA,
+    ANSWER_JA,
+    KIND_JA,
+    SCOPE_JA,
     START_JA,
+    WHO_JA,
+    AcceptRefused,
     DraftEdit,
     ProblemRow,
+    ResultLine,
+    accept_result,
     change_lines_ja,
     date_ja,
     deadline_fields,
     document_lines,
-    editor_problems,
     household_label,
     problem_rows,
     result_rows,
@@ -67,6 +75,8 @@ from counter_app.store.catalogues import (
     PublishRefused,
     Status,
 )
+from counter_app.ui.config_condition import ConditionBuilder
+from counter_app.ui.config_lists import row_actions
 from counter_app.ui.sign_in import IDLE_MINUTES, IdleWatch, SignInPanel
 from counter_app.ui.views.common import page_layout, row_table
 
@@ -75,6 +85,8 @@ log = logging.getLogger(__name__)
 CHECK_DELAY_MS = 300  # validation as you type, once typing pauses
 TABS = ["市の設定・休日", "課", "手続", "質問", "テスト結果", "変更履歴"]
 IDLE_NOTE_JA = ("しばらく操作がなかったため、サインアウトしました。"
+                "保存していない変更は破棄しました。")
+LEFT_NOTE_JA = ("設定の画面を離れたため、サインアウトしました。"
                 "保存していない変更は破棄しました。")
 
 
@@ -89,9 +101,14 @@ class ConfigPage(QWidget):
         self.status: Status | None = None
         self.revision = 0
         self.dirty = False
+        self.households: list[dict[str, Any]] = []  # the version's test households, as edited
+        self.households_changed = False
+        self.result_lines: list[ResultLine] = []  # the test tab's rows after its summary
         self.problems: list[ProblemRow] = []
+        self._found: list[RuleError] = []  # the problems behind `problems`, with their paths
         self.question_box: QWidget | None = None
         self.file_dialog: QFileDialog | None = None
+        self.row_buttons: list[QWidget] = []  # shown on a draft only
         self._loading = False
         self._rows: list[int] = []  # the version numbers, as the table lists them
         self._procedure = -1
@@ -168,7 +185,20 @@ class ConfigPage(QWidget):
         self.test_lines.setObjectName("testLines")
         self.test_lines.setWordWrap(True)
         self.test_lines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.tabs.addTab(_stacked(self.test_summary, self.test_lines), TABS[4])
+        self.accept_button = QPushButton("選んだテスト世帯は、この結果を期待値にする（Ctrl+K）")
+        self.accept_button.setObjectName("acceptResult")
+        self.accept_button.clicked.connect(lambda _=False: self.ask_accept())
+        QShortcut(QKeySequence("Ctrl+K"), self.editor).activated.connect(self.ask_accept)
+        accept_note = QLabel("違いが意図した変更のときは、その世帯の行を選んで Ctrl+K。"
+                             "期待値は下書きと一緒に保存され、変更履歴に残ります。")
+        accept_note.setWordWrap(True)
+        self.accept_row = QWidget()
+        accept_layout = QHBoxLayout(self.accept_row)
+        accept_layout.setContentsMargins(0, 0, 0, 0)
+        accept_layout.addWidget(self.accept_button)
+        accept_layout.addWidget(accept_note, 1)
+        self.accept_row.setVisible(False)
+        self.tabs.addTab(_stacked(self.test_summary, self.accept_row, self.test_lines), TABS[4])
         self.history = QListWidget()
         self.history.setObjectName("history")
         self.history.setWordWrap(True)
@@ -256,7 +286,11 @@ class ConfigPage(QWidget):
         note = QLabel("F2 または文字の入力で編集、Enter で確定。Ctrl+↑/↓ で順番を変えます"
                       "（案内シートの並び順）。課の名前を変えると、その課の手続も付いていきます。")
         note.setWordWrap(True)
-        return _stacked(note, self.sections)
+        actions = row_actions(self.sections, [
+            ("addSection", "課を追加", "Alt+A", self.add_section),
+            ("removeSection", "課を削除", "Del", self.ask_remove_section)])
+        self.row_buttons.append(actions)
+        return _stacked(note, actions, self.sections)
 
     def _procedures_tab(self) -> QWidget:
         self.procedure_list = QListWidget()
@@ -266,7 +300,20 @@ class ConfigPage(QWidget):
         self.procedure_list.setSpacing(2)
         self.procedure_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.procedure_list.currentRowChanged.connect(self._show_procedure)
+        procedure_actions = row_actions(self.procedure_list, [
+            ("addProcedure", "手続を追加", "Alt+A", self.add_procedure),
+            ("removeProcedure", "削除", "Del", self.ask_remove_procedure)], columns=2)
+        self.row_buttons.append(procedure_actions)
         form = QFormLayout()
+        self.proc_id = QLineEdit()
+        self.proc_id.setObjectName("procedureId")
+        self.proc_who = QComboBox()
+        for value, label in WHO_JA.items():
+            self.proc_who.addItem(label, value)
+        self.proc_kinds = _checklist("procedureKinds", [(v, t) for v, t in KIND_JA.items()],
+                                     flow=True)
+        self.proc_forms = _checklist("procedureForms", [])
+        self.proc_forms.setFixedHeight(110)
         self.proc_title = QLineEdit()
         self.proc_section = QComboBox()
         self.proc_days = QLineEdit()
@@ -287,14 +334,20 @@ class ConfigPage(QWidget):
         self.proc_guide = QPlainTextEdit()
         self.proc_guide.setTabChangesFocus(True)
         self.proc_guide.setFixedHeight(70)
-        self.proc_condition = QLabel()
-        self.proc_condition.setObjectName("conditionRows")
-        self.proc_condition.setWordWrap(True)
-        self.proc_condition.setTextFormat(Qt.TextFormat.PlainText)
+        self.condition = ConditionBuilder()
+        self.condition.changed.connect(
+            lambda when: self._change_procedure(lambda e, i: e.set_condition(i, when)))
+        # 1366x768 leaves the editor less height than the builder: in it, it comes to the top.
+        self.condition.focused.connect(self._condition_to_top)
         form.addRow("名称", self.proc_title)
+        form.addRow("手続ID（半角英小文字）", self.proc_id)
         form.addRow("担当課", self.proc_section)
+        form.addRow("対象", self.proc_who)
+        form.addRow("異動・出来事", self.proc_kinds)
+        form.addRow("申請書（Spaceで選ぶ）", self.proc_forms)
         form.addRow("期限", deadline)
-        form.addRow("条件（表示のみ）", self.proc_condition)
+        form.addRow(QLabel("条件（この手続が必要になるとき）"))
+        form.addRow(self.condition)  # the whole width: its rows and buttons need it
         form.addRow("持ち物（1行に1つ）", self.proc_documents)
         form.addRow("案内文", self.proc_guide)
         self.proc_title.textEdited.connect(
@@ -302,6 +355,15 @@ class ConfigPage(QWidget):
         self.proc_section.activated.connect(
             lambda _i: self._change_procedure(
                 lambda e, i: e.set_procedure(i, "section", self.proc_section.currentText())))
+        self.proc_id.textEdited.connect(
+            lambda t: self._change_procedure(lambda e, i: e.set_procedure(i, "id", t)))
+        self.proc_who.activated.connect(lambda _i: self._who_changed())
+        self.proc_kinds.itemChanged.connect(
+            lambda _item: self._change_procedure(
+                lambda e, i: e.set_kinds(i, _checked(self.proc_kinds))))
+        self.proc_forms.itemChanged.connect(
+            lambda _item: self._change_procedure(
+                lambda e, i: e.set_forms(i, _checked(self.proc_forms))))
         self.proc_days.textEdited.connect(lambda _t: self._deadline_edited())
         self.proc_from.activated.connect(lambda _i: self._deadline_edited())
         self.proc_words.textEdited.connect(lambda _t: self._deadline_edited())
@@ -311,7 +373,6 @@ class ConfigPage(QWidget):
         self.proc_guide.textChanged.connect(
             lambda: self._change_procedure(lambda e, i: e.set_procedure(
                 i, "guide_ja", self.proc_guide.toPlainText())))
-        self.proc_condition.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         details = QWidget()
         stacked = QVBoxLayout(details)
         stacked.addLayout(form)
@@ -320,11 +381,23 @@ class ConfigPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(details)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.proc_scroll: QScrollArea = scroll
         tab = QWidget()
         row = QHBoxLayout(tab)
-        row.addWidget(self.procedure_list)
+        row.addWidget(_stacked(self.procedure_list, procedure_actions))
         row.addWidget(scroll, 1)
         return tab
+
+    def _who_changed(self) -> None:
+        """Who the procedure is for decides which facts its condition may read."""
+        index = self._procedure
+        self._change_procedure(lambda e, i: e.set_who(i, str(self.proc_who.currentData())))
+        if index >= 0 and self._editable():
+            self._show_procedure(index)
+            self.proc_who.setFocus()
+
+    def _condition_to_top(self) -> None:
+        self.proc_scroll.verticalScrollBar().setValue(self.condition.y() - 24)
 
     def _questions_tab(self) -> QWidget:
         self.question_list = QListWidget()
@@ -334,6 +407,24 @@ class ConfigPage(QWidget):
         self.question_list.setSpacing(2)
         self.question_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.question_list.currentRowChanged.connect(self._show_question)
+        question_actions = row_actions(self.question_list, [
+            ("addQuestion", "質問を追加", "Alt+A", self.add_question),
+            ("removeQuestion", "削除", "Del", self.ask_remove_question),
+            ("questionUp", "上へ", "Ctrl+↑", lambda: self.move_question(-1)),
+            ("questionDown", "下へ", "Ctrl+↓", lambda: self.move_question(1))], columns=2)
+        self.row_buttons.append(question_actions)
+        self.question_label = QLineEdit()
+        self.question_label.setObjectName("questionLabel")
+        self.question_type = QComboBox()
+        for value, label in ANSWER_JA.items():
+            self.question_type.addItem(label, value)
+        self.question_scope = QComboBox()
+        for value, label in SCOPE_JA.items():
+            self.question_scope.addItem(label, value)
+        self.question_label.textEdited.connect(
+            lambda t: self._change_question(lambda e, i: e.set_question_label(i, t)))
+        self.question_type.activated.connect(lambda _i: self._question_kind_changed())
+        self.question_scope.activated.connect(lambda _i: self._question_kind_changed())
         self.question_text = QPlainTextEdit()
         self.question_household = QPlainTextEdit()
         self.question_household.setPlaceholderText("配慮が必要な質問を世帯全体に尋ねるときの文")
@@ -346,20 +437,42 @@ class ConfigPage(QWidget):
         self.choice_table.horizontalHeader().setStretchLastSection(True)
         self.choice_table.verticalHeader().setVisible(False)
         self.choice_table.itemChanged.connect(self._choice_changed)
+        self.choice_actions = row_actions(self.choice_table, [
+            ("addChoice", "選択肢を追加", "Alt+A", self.add_choice),
+            ("removeChoice", "選択肢を削除", "Del", self.remove_choice)])
         self.question_text.textChanged.connect(
             lambda: self._change_question(lambda e, i: e.set_question(
                 i, "text_ja", self.question_text.toPlainText())))
         self.question_household.textChanged.connect(
             lambda: self._change_question(lambda e, i: e.set_question(
                 i, "household_text_ja", self.question_household.toPlainText())))
+        for text in (self.question_text, self.question_household):
+            text.setFixedHeight(56)
+        self.choice_table.setFixedHeight(110)
+        kind = QHBoxLayout()
+        kind.addWidget(self.question_type, 1)
+        kind.addWidget(self.question_scope, 1)
         form = QFormLayout()
+        form.addRow("答えの名前（条件での呼び名）", self.question_label)
+        form.addRow("答えの種類・尋ね方", kind)
         form.addRow("質問文（{name} は氏名）", self.question_text)
         form.addRow("世帯向けの質問文", self.question_household)
         form.addRow("選択肢", self.choice_table)
+        form.addRow("", self.choice_actions)
+        details = QWidget()
+        stacked = QVBoxLayout(details)
+        stacked.setContentsMargins(0, 0, 0, 0)
+        stacked.addLayout(form)
+        stacked.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(details)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.question_scroll: QScrollArea = scroll
         tab = QWidget()
         row = QHBoxLayout(tab)
-        row.addWidget(self.question_list)
-        row.addLayout(form, 1)
+        row.addWidget(_stacked(self.question_list, question_actions))
+        row.addWidget(scroll, 1)
         return tab
 
     def show_tab(self, index: int) -> None:
@@ -393,13 +506,22 @@ class ConfigPage(QWidget):
         else:
             self.sign_out()
 
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Leaving the page (another page chosen) signs out; a minimized window does not."""
+        super().hideEvent(event)
+        if not event.spontaneous() and self.account is not None:
+            self.sign_out(LEFT_NOTE_JA)
+
     def sign_out(self, note: str = "サインアウトしました。") -> None:
-        log.info("config page signed out (%s)", "idle" if note == IDLE_NOTE_JA else "asked")
+        why = {IDLE_NOTE_JA: "idle", LEFT_NOTE_JA: "page left"}.get(note, "asked")
+        log.info("config page signed out (%s)", why)
         self.idle.stop()
         self.account = None
         self.edit = None
         self.number = None
         self.dirty = False
+        self.households, self.households_changed = [], False
+        self._show_tests("", [], switch=False)
         self._check_timer.stop()
         self.stack.setCurrentWidget(self.sign_in)
         self.sign_in.reset(note)
@@ -447,7 +569,9 @@ class ConfigPage(QWidget):
         version = self.store.version(number)
         self.number, self.status, self.revision = number, version.status, version.revision
         self.edit = DraftEdit(self.store.document(number))
+        self.households, self.households_changed = self.store.households(number), False
         self.dirty = False
+        self._show_tests("", [], switch=False)
         editable = version.status is Status.DRAFT
         for widget in (self.city_name, self.grade_cap, self.retention, self.new_day,
                        self.proc_title, self.proc_days, self.proc_words):
@@ -455,8 +579,13 @@ class ConfigPage(QWidget):
         for text in (self.proc_documents, self.proc_guide, self.question_text,
                      self.question_household):
             text.setReadOnly(not editable)
-        for combo in (self.proc_section, self.proc_from):
+        for combo in (self.proc_section, self.proc_from, self.proc_who, self.proc_kinds,
+                      self.proc_forms, self.question_type, self.question_scope):
             combo.setEnabled(editable)
+        for widget in (self.proc_id, self.question_label):
+            widget.setReadOnly(not editable)
+        for actions in (*self.row_buttons, self.choice_actions):
+            actions.setVisible(editable)
         triggers = QAbstractItemView.EditTrigger.NoEditTriggers if not editable else (
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -487,16 +616,35 @@ class ConfigPage(QWidget):
             self._show_grade_hint()
             self._fill_closed_days()
             self._fill_sections()
-            self.procedure_list.clear()
-            self.procedure_list.addItems([str(p.get("title_ja", "")) for p in edit.procedures()])
-            self._procedure = -1
-            self.procedure_list.setCurrentRow(0)
-            self.question_list.clear()
-            self.question_list.addItems([_question_shown(q) for q in edit.questions()])
-            self._question = -1
-            self.question_list.setCurrentRow(0)
+            self._fill_forms()
+            self._fill_procedures(0)
+            self._fill_questions(0)
         finally:
             self._loading = False
+
+    def _fill_forms(self) -> None:
+        assert self.edit is not None
+        forms = self.edit.data.get("forms")
+        _fill_checklist(self.proc_forms, list(forms.items()) if isinstance(forms, dict) else [])
+
+    def _fill_procedures(self, select: int) -> None:
+        assert self.edit is not None
+        loading, self._loading = self._loading, True
+        self.procedure_list.clear()
+        self.procedure_list.addItems([str(p.get("title_ja", ""))
+                                      for p in self.edit.procedures()])
+        self._loading = loading
+        self._procedure = -1
+        self.procedure_list.setCurrentRow(min(select, self.procedure_list.count() - 1))
+
+    def _fill_questions(self, select: int) -> None:
+        assert self.edit is not None
+        loading, self._loading = self._loading, True
+        self.question_list.clear()
+        self.question_list.addItems([_question_shown(q) for q in self.edit.questions()])
+        self._loading = loading
+        self._question = -1
+        self.question_list.setCurrentRow(min(select, self.question_list.count() - 1))
 
     def _fill_closed_days(self) -> None:
         assert self.edit is not None
@@ -595,6 +743,162 @@ class ConfigPage(QWidget):
             self.proc_section.setItemText(item.row(), item.text().strip())
             self.proc_section.setCurrentIndex(current)
 
+    def _check_now(self) -> None:
+        """After adding or removing: the problems it leaves, at once."""
+        self._check_timer.stop()
+        self.check()
+
+    def _editable(self) -> bool:
+        return self.edit is not None and self.status is Status.DRAFT and not self._loading
+
+    def add_section(self) -> None:
+        if not self._editable():
+            return
+        assert self.edit is not None
+        at = self.edit.add_section(self.sections.currentRow())
+        self._change(lambda e: None)
+        self._check_now()
+        self._fill_sections()
+        self.sections.setCurrentCell(at, 0)
+        self.sections.setFocus()
+        self.say("課を加えました。名前・窓口・場所を入力してください（保存はまだです）。")
+
+    def ask_remove_section(self) -> None:
+        row = self.sections.currentRow()
+        if not self._editable() or row < 0:
+            return
+        assert self.edit is not None
+        name = str(self.edit.sections()[row].get("name_ja", ""))
+        used = sum(1 for p in self.edit.procedures() if p.get("section") == name)
+        self._confirm(f"課「{name}」を削除しますか？" + (
+            f"この課の手続 {used} 件は、別の課を選ぶまで問題として表示されます。" if used else ""),
+            "削除する（Enter）", lambda: self.remove_section(row))
+
+    def remove_section(self, row: int) -> None:
+        if not self._editable():
+            return
+        assert self.edit is not None
+        self._change(lambda e: e.remove_section(row))
+        self._check_now()
+        self._fill_sections()
+        self.sections.setCurrentCell(min(row, self.sections.rowCount() - 1), 0)
+        self.sections.setFocus()
+        self.say("課を削除しました（保存はまだです）。")
+
+    def add_procedure(self) -> None:
+        if not self._editable():
+            return
+        assert self.edit is not None
+        at = self.edit.add_procedure(self.procedure_list.currentRow())
+        self._change(lambda e: None)
+        self._check_now()
+        self._fill_procedures(at)
+        self.proc_scroll.verticalScrollBar().setValue(0)
+        self.proc_title.setFocus()
+        self.proc_title.selectAll()
+        self.say("新しい手続を加えました。名称・申請書または案内文・条件を入れてください"
+                 "（保存はまだです）。")
+
+    def ask_remove_procedure(self) -> None:
+        row = self.procedure_list.currentRow()
+        if not self._editable() or row < 0:
+            return
+        assert self.edit is not None
+        title = str(self.edit.procedures()[row].get("title_ja", ""))
+        self._confirm(f"手続「{title}」をこの下書きから削除しますか？テスト世帯がこの手続を"
+                      "期待していれば、テストで違いとして表示されます。", "削除する（Enter）",
+                      lambda: self.remove_procedure(row))
+
+    def remove_procedure(self, row: int) -> None:
+        if not self._editable():
+            return
+        self._change(lambda e: e.remove_procedure(row))
+        self._check_now()
+        self._fill_procedures(row)
+        self.procedure_list.setFocus()
+        self.say("手続を削除しました（保存はまだです）。")
+
+    def add_question(self) -> None:
+        if not self._editable():
+            return
+        assert self.edit is not None
+        at = self.edit.add_question(self.question_list.currentRow())
+        self._change(lambda e: None)
+        self._check_now()
+        self._fill_questions(at)
+        self.question_label.setFocus()
+        self.question_label.selectAll()
+        self.say("質問を加えました。答えの名前・種類と質問文を入れ、手続の条件で使ってください"
+                 "（保存はまだです）。")
+
+    def ask_remove_question(self) -> None:
+        row = self.question_list.currentRow()
+        if not self._editable() or row < 0:
+            return
+        assert self.edit is not None
+        text = _question_shown(self.edit.questions()[row])
+        self._confirm(f"質問「{text}」を削除しますか？この答えを使う条件があれば、"
+                      "問題として表示されます。", "削除する（Enter）",
+                      lambda: self.remove_question(row))
+
+    def remove_question(self, row: int) -> None:
+        if not self._editable():
+            return
+        self._change(lambda e: e.remove_question(row))
+        self._check_now()
+        self._fill_questions(row)
+        self.question_list.setFocus()
+        self.say("質問を削除しました（保存はまだです）。")
+
+    def move_question(self, delta: int) -> None:
+        row = self.question_list.currentRow()
+        if not self._editable() or row < 0:
+            return
+        assert self.edit is not None
+        target = self.edit.move_question(row, delta)
+        if target != row:
+            self._change(lambda e: None)
+            self._fill_questions(target)
+            self.question_list.setFocus()
+
+    def _question_kind_changed(self) -> None:
+        index = self._question
+        kind, scope = str(self.question_type.currentData()), str(self.question_scope.currentData())
+        def change(edit: DraftEdit, i: int) -> None:
+            edit.set_answer_type(i, kind)
+            edit.set_question_scope(i, scope)
+
+        self._change_question(change)
+        if index >= 0 and self._editable():
+            self._show_question(index)
+
+    def add_choice(self) -> None:
+        index = self._question
+        if not self._editable() or index < 0:
+            return
+        assert self.edit is not None
+        key = str(self.edit.questions()[index].get("fact", ""))
+        at = self.edit.add_choice(key)
+        self._change(lambda e: None)
+        self._check_now()
+        self._show_question(index)
+        self.choice_table.setCurrentCell(at, 0)
+        self.choice_table.setFocus()
+
+    def remove_choice(self) -> None:
+        index, row = self._question, self.choice_table.currentRow()
+        if not self._editable() or index < 0 or row < 0:
+            return
+        assert self.edit is not None
+        key = str(self.edit.questions()[index].get("fact", ""))
+        if row >= len(self.edit.choices(key)):
+            return
+        self._change(lambda e: e.remove_choice(key, row))
+        self._check_now()
+        self._show_question(index)
+        self.choice_table.setCurrentCell(min(row, self.choice_table.rowCount() - 1), 0)
+        self.choice_table.setFocus()
+
     def move_section(self, delta: int) -> None:
         row = self.sections.currentRow()
         if self.edit is None or self.status is not Status.DRAFT or row < 0:
@@ -609,8 +913,17 @@ class ConfigPage(QWidget):
         if self.edit is None or not 0 <= index < len(self.edit.procedures()):
             return
         self._procedure = -1  # filling the fields is not an edit
+        self.proc_scroll.verticalScrollBar().setValue(0)  # another procedure: from its top
         procedure = self.edit.procedures()[index]
         self.proc_title.setText(str(procedure.get("title_ja", "")))
+        self.proc_id.setText(str(procedure.get("id", "")))
+        self.proc_who.setCurrentIndex(max(0, self.proc_who.findData(procedure.get("who"))))
+        kinds = procedure.get("move_kinds", []), procedure.get("event_kinds", [])
+        loading, self._loading = self._loading, True
+        _check(self.proc_kinds, [k for group in kinds if isinstance(group, list) for k in group])
+        forms = procedure.get("forms")
+        _check(self.proc_forms, forms if isinstance(forms, list) else [])
+        self._loading = loading
         self.proc_section.setCurrentIndex(self.proc_section.findText(
             str(procedure.get("section", ""))))
         days, start, words = deadline_fields(procedure)
@@ -619,34 +932,47 @@ class ConfigPage(QWidget):
         self.proc_words.setText(words)
         self.proc_documents.setPlainText("\n".join(document_lines(procedure)))
         self.proc_guide.setPlainText(str(procedure.get("guide_ja", "")))
-        self.proc_condition.setText(self._condition_text(procedure))
+        settings = self.edit.city.get("settings")
+        self.condition.load(procedure.get("when", True), declared_facts(self.edit.data) or None,
+                            settings if isinstance(settings, dict) else {},
+                            procedure.get("who") == "member", self.status is Status.DRAFT)
         self._procedure = index
+        self._condition_problems()
 
-    def _condition_text(self, procedure: dict[str, Any]) -> str:
-        catalogue = self._catalogue
-        parsed = catalogue.procedure(str(procedure.get("id"))) if catalogue else None
-        if catalogue is None or parsed is None:
-            return "（手続ルールに誤りがあるため表示できません）"
-        return "\n".join("　" * row.depth + row.text for row in describe_ja(parsed.when,
-                                                                          catalogue))
+    def _condition_problems(self) -> None:
+        if self._procedure >= 0:
+            self.condition.show_problems(problems_by_row(
+                self._found, f"procedures[{self._procedure}].when", self.condition.rows))
 
     def _show_question(self, index: int) -> None:
         if self.edit is None or not 0 <= index < len(self.edit.questions()):
             return
         self._question = -1
         question = self.edit.questions()[index]
+        fact = self.edit.question_fact(index) or {}
         self.question_text.setPlainText(str(question.get("text_ja", "")))
         self.question_household.setPlainText(str(question.get("household_text_ja", "")))
+        self.question_label.setText(str(fact.get("label_ja", "")))
+        self.question_type.setCurrentIndex(self.question_type.findData(fact.get("type")))
+        self.question_scope.setCurrentIndex(self.question_scope.findData(fact.get("scope")))
+        # What the app also derives (the card, the insurance) keeps its type: the rules and
+        # the forms read it as the app gives it.
+        kind_editable = self.status is Status.DRAFT and self.edit.only_asked(index)
+        for combo in (self.question_type, self.question_scope):
+            combo.setEnabled(kind_editable)
         loading, self._loading = self._loading, True
         choices = self.edit.choices(str(question.get("fact", "")))
         self.choice_table.setRowCount(len(choices))
         for r, choice in enumerate(choices):
             self.choice_table.setItem(r, 0, QTableWidgetItem(str(choice.get("label_ja", ""))))
-        if not choices:
+        is_choice = fact.get("type") == "choice"
+        if not is_choice:
             self.choice_table.setRowCount(1)
-            item = QTableWidgetItem("はい／いいえ")
+            item = QTableWidgetItem(ANSWER_JA.get(str(fact.get("type")), "")
+                                    + "（選択肢はありません）")
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.choice_table.setItem(0, 0, item)
+        self.choice_actions.setVisible(is_choice and self.status is Status.DRAFT)
         self._loading = loading
         self._question = index
 
@@ -663,10 +989,12 @@ class ConfigPage(QWidget):
         if self.edit is None:
             return
         data = self.edit.data
-        found = self.store.problems(data) + editor_problems(data)
+        found = self.store.problems(data)
+        self._found = found
         self.problems = problem_rows(found, data)
         self._show_problems(self.problems)
         self._catalogue = _parsed(data) or self._catalogue
+        self._condition_problems()
 
     def _show_problems(self, rows: list[ProblemRow]) -> None:
         self.problem_list.clear()
@@ -695,6 +1023,8 @@ class ConfigPage(QWidget):
             if index is not None:
                 self.procedure_list.setCurrentRow(index)
             self.procedure_list.setFocus()
+            if index is not None and path.startswith(f"procedures[{index}].when"):
+                self.condition.select_problem(path.removeprefix(f"procedures[{index}].when"))
         elif path.startswith(("questions", "facts")):
             self.tabs.setCurrentIndex(3)
             index = _index(path)
@@ -756,8 +1086,9 @@ class ConfigPage(QWidget):
                      "直してください。", error=True)
             return False
         try:
-            self.revision = self.store.save_draft(self.number, self.edit.data, self.revision,
-                                                  name)
+            self.revision = self.store.save_draft(
+                self.number, self.edit.data, self.revision, name,
+                households=self.households if self.households_changed else None)
         except CatalogueStoreError as exc:  # DraftConflict among them: the edits stay
             log.info("catalogue draft %s not saved: %s", self.number, exc)
             self.say(exc.message_ja, error=True)
@@ -772,8 +1103,10 @@ class ConfigPage(QWidget):
     def run_tests(self) -> None:
         if self.edit is None or self.number is None:
             return
+        self._check_timer.stop()
+        self.check()  # the problems shown are those of what is tested
         try:
-            results = self.store.test(self.edit.data, self.store.households(self.number))
+            results = self.store.test(self.edit.data, self.households)
         except CatalogueInvalid:
             self.check()
             self.say("問題があるためテストできません。先に問題を直してください。", error=True)
@@ -787,11 +1120,58 @@ class ConfigPage(QWidget):
         else:
             self.say(f"{summary}。公開（Ctrl+P）できます。")
 
-    def _show_tests(self, summary: str, lines: list[str]) -> None:
+    def _show_tests(self, summary: str, lines: list[ResultLine], switch: bool = True) -> None:
+        """The test results; on a draft, a differing household's rows can become its
+        expectation (Ctrl+K), the first of them selected."""
         self.test_summary.setText(summary)
+        self.result_lines = lines
         self.test_lines.clear()
-        self.test_lines.addItems(lines or ["すべてのテスト世帯が期待どおりです。"])
-        self.tabs.setCurrentIndex(4)
+        self.test_lines.addItems([line.text for line in lines] or
+                                 (["すべてのテスト世帯が期待どおりです。"] if summary else []))
+        self.accept_row.setVisible(bool(lines) and self.status is Status.DRAFT)
+        if lines:
+            self.test_lines.setCurrentRow(0)
+        if switch:
+            self.tabs.setCurrentIndex(4)
+            self.test_lines.setFocus()
+
+    def ask_accept(self) -> None:
+        """Ctrl+K: the selected household's result under this draft becomes its expectation."""
+        row = self.test_lines.currentRow()
+        if self._signed() is None or self.edit is None or self.status is not Status.DRAFT \
+                or not self.result_lines:
+            return
+        if not 0 <= row < len(self.result_lines):
+            self.say("期待値にするテスト世帯の行を選んでください。", error=True)
+            return
+        name = self.result_lines[row].household
+        label = self.result_lines[next(i for i, line in enumerate(self.result_lines)
+                                       if line.household == name)].text.removeprefix("■ ")
+        self._confirm(f"{label} の期待値を、この下書きでの判定結果に置き換えますか？"
+                      "公開すると、この結果が正しいものとしてテストされます。",
+                      "期待値にする（Enter）", lambda: self.accept(name, label))
+
+    def accept(self, name: str, label: str) -> None:
+        if self.edit is None or self.status is not Status.DRAFT:
+            return
+        catalogue = _parsed(self.edit.data)
+        if catalogue is None:
+            self.say("問題があるため判定できません。先に問題を直してください。", error=True)
+            return
+        try:
+            self.households = accept_result(catalogue, self.households, name)
+        except AcceptRefused as exc:
+            log.info("test household not accepted: %s", exc)
+            self.say(exc.message_ja, error=True)
+            return
+        log.info("test household %s: expectation set from draft %s", name, self.number)
+        self.households_changed = True
+        self._change(lambda e: None)
+        self.run_tests()
+        if self.test_lines.count() and self.result_lines:
+            return  # other households still differ: run_tests said so
+        self.say(f"{label} の期待値を変えました（保存はまだです）。保存（Ctrl+S）してから"
+                 "公開（Ctrl+P）できます。")
 
     def ask_publish(self) -> None:
         if self._signed() is None or self.number is None:
@@ -953,6 +1333,46 @@ def _stacked(*widgets: QWidget) -> QWidget:
     for widget in widgets:
         column.addWidget(widget, 1 if isinstance(widget, QListWidget | QTableWidget) else 0)
     return box
+
+
+def _checklist(name: str, items: list[tuple[str, str]], flow: bool = False) -> QListWidget:
+    """A list of (value, label) each checked with Space."""
+    widget = QListWidget()
+    widget.setObjectName(name)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    if flow:  # a few short words side by side
+        widget.setFlow(QListWidget.Flow.LeftToRight)
+        widget.setWrapping(True)
+        widget.setFixedHeight(44)
+    _fill_checklist(widget, items)
+    return widget
+
+
+def _fill_checklist(widget: QListWidget, items: list[tuple[str, Any]]) -> None:
+    blocked = widget.blockSignals(True)
+    widget.clear()
+    for value, label in items:
+        item = QListWidgetItem(str(label))
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        widget.addItem(item)
+    widget.blockSignals(blocked)
+
+
+def _check(widget: QListWidget, values: list[Any]) -> None:
+    """Exactly `values` checked, without counting as an edit."""
+    blocked = widget.blockSignals(True)
+    for i in range(widget.count()):
+        item = widget.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole)
+                           in values else Qt.CheckState.Unchecked)
+    widget.blockSignals(blocked)
+
+
+def _checked(widget: QListWidget) -> list[str]:
+    return [str(widget.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked]
 
 
 def _question_shown(question: dict[str, Any]) -> str:

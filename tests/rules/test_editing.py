@@ -4,13 +4,17 @@ test results and the change log as rows a supervisor reads."""
 
 import datetime as dt
 import json
+import re
+
+import pytest
 
 from counter_app.rules.catalogue import shipped_text
 from counter_app.rules.editing import (
+    AcceptRefused,
     DraftEdit,
+    accept_result,
     change_lines_ja,
     date_ja,
-    editor_problems,
     household_label,
     path_ja,
     problem_rows,
@@ -56,7 +60,7 @@ def test_a_bad_setting_is_a_problem_with_its_place():
     edit = DraftEdit(SHIPPED)
     edit.set_setting("retention_days", "0")
     edit.set_setting("child_medical_grade_cap", "高校")
-    found = catalogue_problems(edit.data) + editor_problems(edit.data)
+    found = catalogue_problems(edit.data)
     rows = problem_rows(found, edit.data)
     assert [(r.place_ja, r.message_ja) for r in rows] == [
         ("市の設定 › 個人情報の保存日数", "保存日数は1〜3650日の整数です"),
@@ -64,7 +68,7 @@ def test_a_bad_setting_is_a_problem_with_its_place():
          "対象の学年は0（就学前）～12（高校3年生の年代）の整数です")]
     edit.set_setting("retention_days", "45")
     edit.set_setting("child_medical_grade_cap", "12")
-    assert catalogue_problems(edit.data) + editor_problems(edit.data) == []
+    assert catalogue_problems(edit.data) == []
     assert SHIPPED["city"]["settings"]["retention_days"] == 30  # the original is a copy
 
 
@@ -134,10 +138,70 @@ def test_test_results_name_households_and_reasons_in_japanese():
     summary, lines = result_rows(results, edit.data)
     assert summary == f"テスト世帯 {len(results)} 件：期待どおり {len(results) - 1} 件、違い 1 件"
     failing = next(r for r in results if not r.passed)
-    assert lines[0] == f"■ {household_label(failing.household)}"
+    assert [line.household for line in lines] == [failing.household.name] * len(lines)
+    texts = [line.text for line in lines]
+    assert texts[0] == f"■ {household_label(failing.household)}"
     assert household_label(failing.household).startswith("テスト世帯 15（")
-    assert lines[1] == "　対象者が違う手続：子ども医療費 受給資格登録"
-    assert lines[2].startswith("　　理由：")
+    # Which procedure, which members were expected and which this draft decides, and why.
+    assert texts[1] == ("　対象者が違う手続：子ども医療費 受給資格登録"
+                        "（期待：世田谷 妹　この下書き：世田谷 兄、世田谷 妹）")
+    assert texts[2] == "　　理由：世田谷 兄：学年 高校1年生の年代"
+
+
+def test_a_households_result_becomes_its_expectation():
+    """The cap raised to 12: accepting household 15's result makes it pass, changes only its
+    expectation, and leaves the other households (and the input) as they were."""
+    from counter_app.rules import Catalogue
+
+    edit = DraftEdit(SHIPPED)
+    edit.set_setting("child_medical_grade_cap", "12")
+    catalogue = Catalogue.from_dict(edit.data)
+    households = shipped_households()
+    before = json.dumps(households, ensure_ascii=False)
+    name = "15_three_generations_with_dog_and_moped"
+    accepted = accept_result(catalogue, households, name)
+    assert json.dumps(households, ensure_ascii=False) == before  # a new list
+    assert all(r.passed for r in run_households(catalogue, households_from_json(accepted)))
+    changed = [h["name"] for h, old in zip(accepted, households, strict=True) if h != old]
+    assert changed == [name]
+    rows = dict((p, m) for p, m in next(h for h in accepted
+                                         if h["name"] == name)["household"]["expected"])
+    assert rows["child_medical"] == [2, 4]
+    # Under the shipped cap again the household now differs the other way.
+    shipped = Catalogue.from_dict(SHIPPED)
+    [result] = [r for r in run_households(shipped, households_from_json(accepted))
+                if not r.passed]
+    assert result.household.name == name
+    with pytest.raises(AcceptRefused) as refused:
+        accept_result(catalogue, households, "99_gone")
+    assert refused.value.message_ja == "このテスト世帯はもうありません"
+
+
+def test_a_household_that_cannot_be_decided_is_not_accepted():
+    """An answer the draft does not know: determining refuses, so does accepting it."""
+    from counter_app.rules import Catalogue
+
+    name = "02_family_of_four_nhi"
+    households = [dict(h, household={**h["household"],
+                                     "answers": {**h["household"]["answers"], "no_such": True}})
+                  if h["name"] == name else h for h in shipped_households()]
+    with pytest.raises(AcceptRefused) as refused:
+        accept_result(Catalogue.from_dict(SHIPPED), households, name)
+    assert refused.value.message_ja == "このテスト世帯は判定できないため、期待値にできません"
+
+
+def test_conditions_show_choice_and_setting_labels_not_codes():
+    from counter_app.rules import default_catalogue
+    from counter_app.rules.describe import describe_ja
+
+    catalogue = default_catalogue()
+    texts = {p.id: [row.text for row in describe_ja(p.when, catalogue)]
+             for p in catalogue.procedures}
+    assert "性別 が 男 以外" in texts["prenatal_vouchers"]
+    assert "学年 が 市の設定「子ども医療費の対象（学年の上限）」（中学3年（9）） 以下" in \
+        texts["child_medical"]
+    shown = " ".join(t for rows in texts.values() for t in rows)
+    assert not re.search(r"[A-Za-z_]{2,}", shown), shown
 
 
 def test_change_lines_in_japanese_with_wareki_dates():
@@ -150,6 +214,8 @@ def test_change_lines_in_japanese_with_wareki_dates():
         "変更：市の設定 › 個人情報の保存日数：30 → 45",
         '変更：市の設定 › 休日 › 市の休日：[] → ["令和9年1月5日"]',
         "削除：手続「転入届」"]
+    assert change_lines_ja(["~ households: ~ 15_three_generations; + 26_new_one"], SHIPPED) \
+        == ["変更：テスト世帯 15の期待値", "追加：テスト世帯 26"]
 
 
 def test_an_event_deadline_keeps_its_start_and_condition():
@@ -160,3 +226,90 @@ def test_an_event_deadline_keeps_its_start_and_condition():
     edit.set_deadline(index, "20", "event_date", "")
     assert edit.procedures()[index]["deadline"] == {
         "when": {"fact": "move.other_prefecture"}, "days": 20, "from": "event_date"}
+
+
+def _messages(data):
+    from counter_app.reception.packet import form_facts
+    from forms.templates import load_templates
+
+    found = catalogue_problems(data, form_facts(load_templates()))
+    return [(r.place_ja, r.message_ja) for r in problem_rows(found, data)]
+
+
+def test_sections_added_and_removed_with_their_problems():
+    edit = DraftEdit(SHIPPED)
+    at = edit.add_section(0)
+    assert at == 1 and edit.sections()[1]["name_ja"] == "新しい課"
+    assert edit.sections()[edit.add_section(5)]["name_ja"] == "新しい課1"
+    assert _messages(edit.data) == []
+    citizens = edit.sections()[0]["name_ja"]
+    edit.remove_section(0)
+    found = _messages(edit.data)
+    users = [p for p in SHIPPED["procedures"] if p["section"] == citizens]
+    assert len(found) == len(users) > 0
+    assert found[0][1] == f"課「{citizens}」がありません"
+
+
+def test_a_procedure_added_named_given_a_form_kinds_and_removed():
+    edit = DraftEdit(SHIPPED)
+    at = edit.add_procedure(2)
+    assert at == 3
+    procedure = edit.procedures()[3]
+    assert procedure["id"] == "city_procedure_1" and procedure["when"] is True
+    assert _messages(edit.data) == [("手続「新しい手続」", "申請書も案内文もありません")]
+    edit.set_procedure(3, "title_ja", "ごみ収集カレンダーの受け取り")
+    edit.set_forms(3, ["address_change_notice"])
+    edit.set_who(3, "member")
+    edit.set_kinds(3, ["move_in", "move_within"])
+    assert _messages(edit.data) == []
+    edit.set_kinds(3, ["move_in", "birth"])  # a move's and an event's at once: refused
+    assert _messages(edit.data) == [("手続「ごみ収集カレンダーの受け取り」 › 異動の種類",
+                                     "異動の手続と出来事の手続は分けて書いてください")]
+    edit.set_kinds(3, ["birth"])
+    assert edit.procedures()[3].get("event_kinds") == ["birth"]
+    assert "move_kinds" not in edit.procedures()[3]
+    edit.set_procedure(3, "id", "Gomi")
+    assert _messages(edit.data)[0][1] == "手続IDは半角英小文字・数字・_ で書いてください"
+    edit.remove_procedure(3)
+    assert edit.data["procedures"] == SHIPPED["procedures"]
+
+
+def test_questions_added_typed_moved_and_removed_with_their_problems():
+    edit = DraftEdit(SHIPPED)
+    at = edit.add_question(0)
+    assert at == 1
+    key = edit.questions()[1]["fact"]
+    assert key == "city_q1" and edit.only_asked(1)
+    assert _messages(edit.data) == [("質問「{name}さんは、…ですか？」",
+                                     "この質問の答えを使う条件や申請書がありません")]
+    edit.set_question_label(1, "ごみ袋の引換券が必要")
+    index = next(i for i, p in enumerate(edit.procedures()) if p["id"] == "nhi_enroll")
+    edit.set_condition(index, {"and": [edit.procedures()[index]["when"], {"fact": key}]})
+    assert _messages(edit.data) == []
+    # Asked once for the household: the key becomes a case fact's, the rule follows it and
+    # now reads it as a household fact.
+    edit.set_question_scope(1, "case")
+    assert edit.questions()[1]["fact"] == "household.city_q1"
+    assert edit.procedures()[index]["when"]["and"][1] == {"fact": "household.city_q1"}
+    assert edit.questions()[1]["text_ja"] == "…ですか？"  # no member's name any more
+    assert _messages(edit.data) == []
+    edit.set_answer_type(1, "choice")
+    assert [c["label_ja"] for c in edit.choices("household.city_q1")] == ["選択肢1", "選択肢2"]
+    assert _messages(edit.data)[0][1] == "値を比べる条件には値が必要です"
+    assert edit.add_choice("household.city_q1") == 2
+    edit.remove_choice("household.city_q1", 0)
+    assert [c["value"] for c in edit.choices("household.city_q1")] == ["c2", "c3"]
+    edit.set_answer_type(1, "bool")
+    assert "choices" not in edit.fact("household.city_q1")
+    assert edit.move_question(1, -1) == 0 and edit.move_question(0, -1) == 0
+    # Removing a question a rule needs: a problem at the rule, the fact kept for its label.
+    edit.remove_question(0)
+    assert _messages(edit.data) == [("手続「国民健康保険 加入」 › 条件",
+                                     "「ごみ袋の引換券が必要」を聞く質問がありません")]
+    # A question nothing reads goes with its fact; a derived one's fact stays.
+    fresh = DraftEdit(SHIPPED)
+    fresh.add_question(0)
+    fresh.remove_question(1)
+    assert fresh.data == SHIPPED
+    card = next(i for i, q in enumerate(fresh.questions()) if q["fact"] == "card_held")
+    assert not fresh.only_asked(card)

@@ -196,7 +196,7 @@ def test_conditions_read_as_japanese_rows():
     assert _rows(catalogue, "voter_registration") == [
         "次のすべて", "　次に当てはまらない", "　　外国籍の方", "　年齢（法律上） が 18 以上"]
     assert _rows(catalogue, "child_medical") == [
-        "学年 が 市の設定 child_medical_grade_cap（中学3年（9）） 以下"]
+        "学年 が 市の設定「子ども医療費の対象（学年の上限）」（中学3年（9）） 以下"]
     assert _rows(catalogue, "child_allowance_claim") == [
         "世帯の誰かが次に当てはまる", "　学年 が 高校3年生の年代（12） 以下"]
     assert _rows(catalogue, "resident_move_in") == ["常に"]
@@ -211,7 +211,7 @@ def test_a_yes_no_fact_compared_with_a_city_setting_reads_as_the_setting():
     data["city"]["settings"]["flag"] = True
     catalogue = Catalogue.from_dict(data)
     assert _rows(catalogue, "nhi_enroll") == [
-        "マイナンバーカードを持っている が 市の設定 flag（はい） 以外"]
+        "マイナンバーカードを持っている が 市の設定「flag」（はい） 以外"]
 
 
 def test_rows_carry_the_path_a_problem_names():
