@@ -34,7 +34,13 @@ _ROLE_PROBLEMS = {
     "guardian": ("members.guardian", "お子さんの保護者を決めてください"),
     "head": ("household.head", "世帯主を決めてください"),
     "filer": ("filer", "届出人を選んでください"),
+    "new_head": ("household.head", "新しい世帯主を決めてください"),
+    "deceased": ("event.subject", "亡くなった方を選んでください"),
 }
+# The おくやみ guide sheet: one calm sheet for the bereaved family (no alarms about dates).
+BEREAVED_TITLE = "お手続きのご案内"
+BEREAVED_INTRO = ("ご家族が亡くなられたあとに必要なお手続きを、窓口の順にまとめました。"
+                  "日付はお手続きのめやすです。ご不明な点は、どの窓口でもおたずねください。")
 
 
 @dataclass
@@ -81,12 +87,22 @@ def assemble(case: Case, determination: Determination, catalogue: Catalogue,
         occasions.append(f"{case.event.kind.label}（{era.format(case.event.date)}）")
     if case.move is not None:
         occasions.append(f"{case.move.kind.label}（{era.format(case.move.date)}）")
+    kind = case.event.kind.value if case.event is not None else ""
+    notes = {line.procedure: line.text_ja for line in catalogue.guide_lines_for(kind)
+             if line.procedure}
     guide = GuideSheet(
         city=city.name_ja, head=display_name(head.name) if head else "",
         occasion="・".join(occasions), printed_on=f"{era.format(printed_on)}発行",
         reception_number=reception_number(case.id),
         contact=contact or str(city.settings.get("contact_ja", "")),
-        items=[_guide_item(row) for row in checklist.rows])
+        items=[_guide_item(row, notes.get(row.procedure_id, "")) for row in checklist.rows],
+        outside=[(line.place_ja, line.text_ja) for line in catalogue.guide_lines_for(kind)
+                 if not line.procedure])
+    if kind == "death":
+        # Addressed to whoever came for the family, never to the deceased.
+        bereaved = people.bereaved()
+        guide.head = display_name(bereaved["name"]) if bereaved else "ご遺族"
+        guide.title, guide.intro, guide.calm = BEREAVED_TITLE, BEREAVED_INTRO, True
     style = Style(era.format, case.date)
     return BuiltPacket(Packet(case.id, demo, city.name_ja, style, guide, jobs), checklist,
                        _unique(problems))
@@ -103,11 +119,12 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
-def _guide_item(row: ChecklistRow) -> GuideItem:
+def _guide_item(row: ChecklistRow, note: str = "") -> GuideItem:
     status = "notice" if not row.visit else row.status.value
+    text = "\n".join(t for t in (row.guide, note) if t)
     return GuideItem(row.title, row.section, row.counter, row.floor, row.who,
                      row.deadline_text, row.overdue, list(row.bring), list(row.issued),
-                     row.guide, status, row.status_reason)
+                     text, status, row.status_reason)
 
 
 def _named(template: Template, context: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -125,7 +142,7 @@ def _named(template: Template, context: Mapping[str, Any]) -> list[dict[str, Any
 def _form_problems(job: FormJob, context: Mapping[str, Any]) -> list[Problem]:
     template = job.template
     found = []
-    for root in ("head", "filer", "claimant", "guardian"):
+    for root in ("head", "filer", "claimant", "guardian", "new_head", "deceased"):
         if context.get(root) is None and any(p.split(".")[0] == root
                                              for p in template.paths()):
             path, message = _ROLE_PROBLEMS[root]
@@ -168,6 +185,10 @@ class _People:
         self.facts = [dict(f) for f in facts.member_facts] if facts else []
         self.case_facts = dict(facts.case_facts) if facts else {}
         self.claimant = roles.claimant(case)
+        event = case.event
+        # A death case: the deceased, who takes part in no move and files nothing.
+        self.subject = event.subject if event is not None and event.kind.value == "death" \
+            else None
         self.members = [self._member(i) for i in range(len(case.members))]
 
     def _labels(self, facts: Mapping[str, Any]) -> dict[str, str]:
@@ -186,7 +207,8 @@ class _People:
         kana_surname, kana_given = split_name(member.kana)
         foreign = member.foreign
         grade = facts.get("school_grade")
-        address = case.move.city_address if case.move is not None else member.address
+        moved = case.move is not None and index != self.subject
+        address = case.move.city_address if moved else member.address
         relationship_to_claimant = member.relationship
         if self.claimant is not None and self.claimant in roles.possible_parents(case, index):
             relationship_to_claimant = "子"
@@ -194,7 +216,7 @@ class _People:
             "member": index, "is_member": True, "name": member.name, "surname": surname,
             "given_name": given, "kana": member.kana, "kana_surname": kana_surname,
             "kana_given": kana_given, "address": address,
-            "building": case.move.city_building if case.move is not None else "",
+            "building": case.move.city_building if moved else "",
             "phone": "", "birth_date": member.birth_date, "sex": member.sex,
             "relationship": member.relationship,
             "foreign": foreign is not None or facts.get("foreign_resident") is True,
@@ -242,15 +264,35 @@ class _People:
     def index_person(self, index: int | None) -> dict[str, Any] | None:
         return None if index is None else self.person(PersonRef(member=index))
 
+    def filer(self) -> dict[str, Any] | None:
+        filer = self.person(roles.filer(self.case))
+        if filer is not None and self.subject is not None and filer["member"] == self.subject:
+            return None  # the deceased's own 世帯主 default: staff choose who files
+        if filer is not None:
+            filer["relation_to_head"] = roles.filer_relation(self.case)
+        return filer
+
+    def new_head(self) -> dict[str, Any] | None:
+        """The 世帯主 after a death: as stated; if the deceased was the head, the only member
+        of 15 or more who remains (else staff choose)."""
+        ref = roles.head(self.case)
+        if self.subject is None or ref is None or ref.member != self.subject:
+            return self.person(ref)
+        adults = [i for i, facts in enumerate(self.facts) if i != self.subject
+                  and isinstance(facts.get("legal_age"), int) and facts["legal_age"] >= 15]
+        return self.index_person(adults[0]) if len(adults) == 1 else None
+
+    def bereaved(self) -> dict[str, Any] | None:
+        """Who the おくやみ guide sheet is addressed to: the 届出人, else the new 世帯主."""
+        return self.filer() or self.new_head()
+
     def context(self, template: Template, row: ChecklistRow, person: int | None,
                 printed_on: dt.date) -> dict[str, Any]:
         case = self.case
         listed = [person] if person is not None else list(row.members) or \
             [i for i, m in enumerate(case.members) if m.moves]
         head = self.person(roles.head(case))
-        filer = self.person(roles.filer(case))
-        if filer is not None:
-            filer["relation_to_head"] = roles.filer_relation(case)
+        filer = self.filer()
         children = [i for i in listed if i in roles.allowance_children(case)]
         guardian = _guardian(case, children, self.claimant)
         move = case.move
@@ -284,7 +326,8 @@ class _People:
             "spouse": self.index_person(_spouse(case, self.claimant)),
             "guardian": self.index_person(guardian),
             "person": self.members[person] if person is not None else None,
-            "deceased": self.index_person(case.event.subject if case.event else None),
+            "deceased": self.index_person(self.subject),
+            "new_head": self.new_head() if self.subject is not None else None,
             "members": [self.members[i] for i in listed],
             "household": self.members,
         }
