@@ -66,20 +66,23 @@ def assemble(case: Case, determination: Determination, catalogue: Catalogue,
     people = _People(case, catalogue)
     jobs: list[FormJob] = []
     problems: list[Problem] = []
-    for row in checklist.rows:
-        if row.status is ChecklistStatus.NOT_NEEDED:
-            continue
-        for form_id in row.forms:
-            template = templates[form_id]
-            persons: list[int | None] = list(row.members) if template.per == "person" \
-                else [None]
-            for person in persons:
-                context = people.context(template, row, person, printed_on)
-                key = form_id if person is None else f"{form_id}.{person}"
-                job = FormJob(template, context, row.section, key,
-                              _named(template, context))
-                jobs.append(job)
-                problems += _form_problems(job, context)
+    printed = [(row, form_id) for row in checklist.rows
+               if row.status is not ChecklistStatus.NOT_NEEDED for form_id in row.forms]
+    # A form that two procedures print (後期高齢者医療 and 介護保険 on one 資格喪失届) is keyed by
+    # its procedure too, so each copy keeps its own pages and print record.
+    shared = {form_id for _, form_id in printed
+              if sum(f == form_id for _, f in printed) > 1}
+    for row, form_id in printed:
+        template = templates[form_id]
+        persons: list[int | None] = list(row.members) if template.per == "person" \
+            else [None]
+        base = f"{form_id}@{row.procedure_id}" if form_id in shared else form_id
+        for person in persons:
+            context = people.context(template, row, person, printed_on)
+            key = base if person is None else f"{base}.{person}"
+            job = FormJob(template, context, row.section, key, _named(template, context))
+            jobs.append(job)
+            problems += _form_problems(job, context)
     city = catalogue.city
     head = roles.resolve(case, roles.head(case))
     occasions = []
@@ -189,6 +192,7 @@ class _People:
         # A death case: the deceased, who takes part in no move and files nothing.
         self.subject = event.subject if event is not None and event.kind.value == "death" \
             else None
+        self.head_after = self._head_after()
         self.members = [self._member(i) for i in range(len(case.members))]
 
     def _labels(self, facts: Mapping[str, Any]) -> dict[str, str]:
@@ -209,7 +213,12 @@ class _People:
         grade = facts.get("school_grade")
         moved = case.move is not None and index != self.subject
         address = case.move.city_address if moved else member.address
-        relationship_to_claimant = member.relationship
+        relationship = member.relationship
+        if self.subject is not None and index != self.subject \
+                and case.members[self.subject].relationship == roles.HEAD:
+            # The 世帯主 died: 続柄 to the new 世帯主 are set at the counter, not guessed.
+            relationship = roles.HEAD if index == self.head_after else ""
+        relationship_to_claimant = relationship
         if self.claimant is not None and self.claimant in roles.possible_parents(case, index):
             relationship_to_claimant = "子"
         return {
@@ -218,7 +227,7 @@ class _People:
             "kana_given": kana_given, "address": address,
             "building": case.move.city_building if moved else "",
             "phone": "", "birth_date": member.birth_date, "sex": member.sex,
-            "relationship": member.relationship,
+            "relationship": relationship,
             "foreign": foreign is not None or facts.get("foreign_resident") is True,
             "registered_domicile": member.registered_domicile,
             "domicile_head": member.domicile_head, "resident_code": member.resident_code,
@@ -270,17 +279,29 @@ class _People:
             return None  # the deceased's own 世帯主 default: staff choose who files
         if filer is not None:
             filer["relation_to_head"] = roles.filer_relation(self.case)
+            if self.subject is not None and filer["member"] is not None:
+                # After a death, to the 世帯主 who remains (本人 when the filer is that one).
+                filer["relation_to_head"] = "本人" if filer["member"] == self.head_after \
+                    else self.members[filer["member"]]["relationship"]
         return filer
 
-    def new_head(self) -> dict[str, Any] | None:
-        """The 世帯主 after a death: as stated; if the deceased was the head, the only member
-        of 15 or more who remains (else staff choose)."""
+    def _head_after(self) -> int | None:
+        """A death case: the member who is 世帯主 after it — as stated; if the deceased was
+        the head, the only member of 15 or more who remains (else staff choose)."""
+        if self.subject is None:
+            return None
         ref = roles.head(self.case)
-        if self.subject is None or ref is None or ref.member != self.subject:
-            return self.person(ref)
+        if ref is not None and ref.member != self.subject:
+            return ref.member
         adults = [i for i, facts in enumerate(self.facts) if i != self.subject
                   and isinstance(facts.get("legal_age"), int) and facts["legal_age"] >= 15]
-        return self.index_person(adults[0]) if len(adults) == 1 else None
+        return adults[0] if len(adults) == 1 else None
+
+    def new_head(self) -> dict[str, Any] | None:
+        ref = roles.head(self.case)
+        if ref is not None and ref.member is None:
+            return self.person(ref)  # a 世帯主 who is not a member of the case
+        return self.index_person(self.head_after)
 
     def bereaved(self) -> dict[str, Any] | None:
         """Who the おくやみ guide sheet is addressed to: the 届出人, else the new 世帯主."""
@@ -330,7 +351,23 @@ class _People:
             "new_head": self.new_head() if self.subject is not None else None,
             "members": [self.members[i] for i in listed],
             "household": self.members,
+            "children": [self.members[i] for i in roles.allowance_children(case)
+                         if i != self.subject],
+            "home": self.home(),
         }
+
+    def home(self) -> dict[str, Any]:
+        """Where the household lives in the city: the move's address, else the registered
+        address its members share (the 世帯主's first)."""
+        move = self.case.move
+        if move is not None:
+            return {"address": move.city_address, "building": move.city_building,
+                    "postal_code": move.new_postal_code}
+        head = roles.head_member(self.case)
+        order = ([head] if head is not None else []) + list(range(len(self.case.members)))
+        address = next((self.case.members[i].address for i in order
+                        if self.case.members[i].address), "")
+        return {"address": address, "building": "", "postal_code": ""}
 
 
 def _guardian(case: Case, children: list[int], claimant: int | None) -> int | None:
