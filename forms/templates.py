@@ -13,7 +13,7 @@ Element types (each may carry "when": CONDITION to appear only when it holds):
                 "suffix"?, "required"?, "id"?}              or "handwritten": true, no path
     check      {"x", "y", "label", "path", "equals"? | "in"?}  ☑ when the value holds, or
                 "handwritten": true (the resident ticks it)
-    members    {"x", "y", "rows", "row_h", "source"?: "members" | "household" | "children",
+    members    {"x", "y", "rows", "row_h", "source"?: "members" | "household" | "children" | "newborns",
                 "columns": [{"label", "w", "path" | "handwritten": true, "format"?}]}
     signature  {"x", "y", "w", "h", "label"?}               left empty: the resident signs
     office     {"x", "y", "w", "h", "cells": [...]}         市使用欄 for staff
@@ -44,7 +44,8 @@ FOOTER_TOP_MM = 270.0  # below: the page footer, the 受付番号 and the QR cod
 FONTS = {"mincho", "gothic"}
 PER = ("household", "person")
 AUDIENCES = ("resident", "office")
-TABLE_SOURCES = ("members", "household", "children")  # children: of 高校生年代 or younger
+# children: of 高校生年代 or younger; newborns: the children a birth case is about.
+TABLE_SOURCES = ("members", "household", "children", "newborns")
 PT_TO_MM = 0.3528
 REQUIRED = {
     "title": {"text", "y"},

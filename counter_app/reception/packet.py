@@ -37,6 +37,7 @@ _ROLE_PROBLEMS = {
     "new_head": ("household.head", "新しい世帯主を決めてください"),
     "deceased": ("event.subject", "亡くなった方を選んでください"),
 }
+DEATH_ROLES = ("new_head", "deceased")
 # The おくやみ guide sheet: one calm sheet for the bereaved family (no alarms about dates).
 BEREAVED_TITLE = "お手続きのご案内"
 BEREAVED_INTRO = ("ご家族が亡くなられたあとに必要なお手続きを、窓口の順にまとめました。"
@@ -145,7 +146,10 @@ def _named(template: Template, context: Mapping[str, Any]) -> list[dict[str, Any
 def _form_problems(job: FormJob, context: Mapping[str, Any]) -> list[Problem]:
     template = job.template
     found = []
+    death = (context.get("event") or {}).get("kind") == "death"
     for root in ("head", "filer", "claimant", "guardian", "new_head", "deceased"):
+        if root in DEATH_ROLES and not death:
+            continue  # a form for several events shows these only in a death case
         if context.get(root) is None and any(p.split(".")[0] == root
                                              for p in template.paths()):
             path, message = _ROLE_PROBLEMS[root]
@@ -353,6 +357,7 @@ class _People:
             "household": self.members,
             "children": [self.members[i] for i in roles.allowance_children(case)
                          if i != self.subject],
+            "newborns": [self.members[i] for i, m in enumerate(case.members) if m.newborn],
             "home": self.home(),
         }
 
