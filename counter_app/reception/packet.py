@@ -25,7 +25,7 @@ from counter_app.rules.engine import case_facts
 from forms.binding import bind
 from forms.context import facts_read
 from forms.formatters import Style
-from forms.templates import Template
+from forms.templates import TABLE_SOURCES, Template
 from printing.packet import FormJob, GuideItem, GuideSheet, Packet, PageInfo, fingerprint
 
 _ROLE_PROBLEMS = {
@@ -135,7 +135,7 @@ def _named(template: Template, context: Mapping[str, Any]) -> list[dict[str, Any
     """Who the form names, with the role in the form's own words (packet data)."""
     found = []
     for role, path in template.people:
-        listed = context.get(path) if path == "members" else [context.get(path)]
+        listed = context.get(path) if path in TABLE_SOURCES else [context.get(path)]
         for person in listed or []:
             if person:
                 found.append({"role": role, "member": person.get("member"),
