@@ -217,6 +217,11 @@ class _People:
         grade = facts.get("school_grade")
         moved = case.move is not None and index != self.subject
         address = case.move.city_address if moved else member.address
+        building = case.move.city_building if moved else ""
+        if index == self.subject and not address and case.move is not None \
+                and case.move.kind.value in ("move_within", "move_out"):
+            # The deceased stayed registered where the household lived before the move.
+            address, building = case.move.previous_address, case.move.previous_building
         relationship = member.relationship
         if self.subject is not None and index != self.subject \
                 and case.members[self.subject].relationship == roles.HEAD:
@@ -229,7 +234,7 @@ class _People:
             "member": index, "is_member": True, "name": member.name, "surname": surname,
             "given_name": given, "kana": member.kana, "kana_surname": kana_surname,
             "kana_given": kana_given, "address": address,
-            "building": case.move.city_building if moved else "",
+            "building": building,
             "phone": "", "birth_date": member.birth_date, "sex": member.sex,
             "relationship": relationship,
             "foreign": foreign is not None or facts.get("foreign_resident") is True,
@@ -315,7 +320,7 @@ class _People:
                 printed_on: dt.date) -> dict[str, Any]:
         case = self.case
         listed = [person] if person is not None else list(row.members) or \
-            [i for i, m in enumerate(case.members) if m.moves]
+            [i for i, m in enumerate(case.members) if m.moves and i != self.subject]
         head = self.person(roles.head(case))
         filer = self.filer()
         children = [i for i in listed if i in roles.allowance_children(case)]
