@@ -510,7 +510,7 @@ class PacketWriter:
         width = GUIDE_RIGHT_MM - GUIDE_LEFT_MM - 4
         block = [self._paragraph(f"■ {place}", width, GUIDE_BODY_PT, "gothic-bold")] \
             if place else []
-        return block + [self._paragraph(text, width - 4, indent_mm=4)]
+        return [*block, self._paragraph(text, width - 4, indent_mm=4)]
 
     def _guide_section(self, block: list[tuple], y: float) -> float:
         c = self.canvas

@@ -215,7 +215,10 @@ class _People:
         kana_surname, kana_given = split_name(member.kana)
         foreign = member.foreign
         grade = facts.get("school_grade")
-        moved = case.move is not None and index != self.subject
+        # Someone who stays (the deceased, or a member with "moves": false and an address of
+        # their own) is printed where they are registered, not at the move's address.
+        moved = case.move is not None and index != self.subject \
+            and (member.moves or not member.address)
         address = case.move.city_address if moved else member.address
         building = case.move.city_building if moved else ""
         if index == self.subject and not address and case.move is not None \
@@ -363,21 +366,22 @@ class _People:
             "children": [self.members[i] for i in roles.allowance_children(case)
                          if i != self.subject],
             "newborns": [self.members[i] for i, m in enumerate(case.members) if m.newborn],
-            "home": self.home(),
+            "home": self.home([person] if person is not None else listed),
         }
 
-    def home(self) -> dict[str, Any]:
-        """Where the household lives in the city: the move's address, else the registered
-        address its members share (the 世帯主's first)."""
-        move = self.case.move
-        if move is not None:
-            return {"address": move.city_address, "building": move.city_building,
-                    "postal_code": move.new_postal_code}
+    def home(self, listed: list[int]) -> dict[str, Any]:
+        """Where the people a form is about live in the city: the first of them with an
+        address (the move's for those who move), else the 世帯主's, else anyone's."""
         head = roles.head_member(self.case)
-        order = ([head] if head is not None else []) + list(range(len(self.case.members)))
-        address = next((self.case.members[i].address for i in order
-                        if self.case.members[i].address), "")
-        return {"address": address, "building": "", "postal_code": ""}
+        order = [*listed, *([head] if head is not None else []),
+                 *range(len(self.case.members))]
+        found = next((self.members[i] for i in order if self.members[i]["address"]), None)
+        if found is None:
+            return {"address": "", "building": "", "postal_code": ""}
+        move = self.case.move
+        at_move = move is not None and found["address"] == move.city_address
+        return {"address": found["address"], "building": found["building"],
+                "postal_code": move.new_postal_code if at_move and move is not None else ""}
 
 
 def _guardian(case: Case, children: list[int], claimant: int | None) -> int | None:

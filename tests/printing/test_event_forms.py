@@ -1,5 +1,5 @@
 """Life-event forms and the おくやみ guide sheet, checked on real packets of households 17, 18,
-19, 20, 22, 24 and 25 (made print-ready in tests/printing/cases/event_*.json): who is in which box,
+19, 20, 22, 23, 24 and 25 (made print-ready in tests/printing/cases/event_*.json): who is in which box,
 read from the PDF's words and the template's boxes; per-person forms once per person; the
 guide sheet lists every procedure with its date, the 戸籍 forms as listed (never printed), and
 the lines about what happens outside the city hall, which come from the catalogue."""
@@ -27,7 +27,8 @@ EVENT_CASES = ("event_17_death_of_the_head", "event_18_death_of_an_employee_head
                "event_20_twins_born", "event_22_marriage_of_a_single_mother",
                "event_24_divorce_by_court_decision",
                "event_19_death_then_the_survivor_moves_within",
-               "event_25_newborn_moving_in_with_parents")
+               "event_25_newborn_moving_in_with_parents",
+               "event_23_divorce_husband_moves_within")
 MM = 72 / 25.4
 REGISTRY = {"death_registration": "死亡届", "birth_registration": "出生届",
             "marriage_registration": "婚姻届", "divorce_registration": "離婚届"}
@@ -110,6 +111,14 @@ def test_the_funeral_claim_names_the_deceased_and_the_claimant_in_their_own_boxe
         assert blank in text
     bank = [e for e in job.template.elements if e.get("label") in ("金融機関名", "口座番号")]
     assert bank and all(e.get("handwritten") for e in bank)
+
+
+def test_the_heir_representative_names_the_deceased_and_the_representative(packets):
+    name = "event_17_death_of_the_head"
+    assert _in_box(packets, name, "heir_representative", "deceased.name") == "青葉正男"
+    assert _in_box(packets, name, "heir_representative", "filer.name") == "青葉和子"
+    assert _in_box(packets, name, "heir_representative", "deceased.address") \
+        == "北海道あおば市本町二丁目3番地の4"
 
 
 def test_the_head_change_names_the_new_head_and_the_deceased_as_former_head(packets):
@@ -206,6 +215,11 @@ def test_the_allowance_amount_change_lists_the_newborns_and_not_the_sister(packe
     assert "小樽陽" in text and "小樽凪" in text and "小樽結衣" not in text
     medical = _jobs(packets[name][1], "child_medical_birth")[0]
     assert [m["name"] for m in medical.context["members"]] == ["小樽　陽", "小樽　凪"]
+    assert _in_box(packets, name, "child_medical_birth", "guardian.name") == "小樽由紀"
+    pages = packets[name][2].pages
+    medical_text = _page_texts(packets[name][3])[next(
+        n for n, info in enumerate(pages) if info.form_id == "child_medical_birth")]
+    assert "オタルヒナタ" in medical_text and "オタルナギ" in medical_text
 
 
 # --- marriage and divorce -----------------------------------------------------------------------
@@ -253,7 +267,10 @@ def test_a_death_then_a_move_prints_the_deceased_at_the_old_address_and_the_move
     assert _in_box(packets, name, "funeral_expenses", "filer.name") == "旭博"
     move = next(job for job in built.packet.forms if job.key == "resident_move")
     assert [m["name"] for m in move.context["members"]] == ["旭　博"]  # not the deceased
-    assert _in_box(packets, name, "nhi_event_change", "home.address") == "北海道あおば市緑町3-3"
+    # Her 国保 資格喪失 is recorded where she was registered when she died.
+    assert _in_box(packets, name, "nhi_event_change", "home.address") == "北海道あおば市本町1-1"
+    assert _in_box(packets, name, "resident_move", "move.new_address") \
+        == "北海道あおば市緑町3-3"
 
 
 def test_a_newborn_moving_in_gets_the_birth_forms_beside_the_move_forms(packets):
@@ -263,6 +280,22 @@ def test_a_newborn_moving_in_gets_the_birth_forms_beside_the_move_forms(packets)
     assert _in_box(packets, name, "birth_contact.2", "person.name") == "八戸葉"
     assert _in_box(packets, name, "birth_contact.2", "home.address") == "北海道あおば市本町9-9"
     assert _jobs(built, "resident_move")
+
+
+def test_a_divorce_with_the_husbands_move_keeps_the_wife_at_her_own_address(packets):
+    """She stays ("moves": false): her forms carry her address, his move forms the new one."""
+    name = "event_23_divorce_husband_moves_within"
+    built = packets[name][1]
+    for key in ("name_change.0", "nhi_event_change", "pension_category_change.0",
+                "child_allowance_claimant_change.0"):
+        assert _in_box(packets, name, key, "home.address") == "北海道あおば市本町7-7", key
+    assert _in_box(packets, name, "child_allowance_claimant_change.0", "person.name") \
+        == "千歳由美"
+    claim = _jobs(built, "child_allowance_claimant_change")[0]
+    assert [m["name"] for m in claim.context["children"]] == ["千歳　彩"]
+    move = _jobs(built, "resident_move")[0]
+    assert [m["name"] for m in move.context["members"]] == ["千歳　誠"]
+    assert move.context["move"]["city_address"] == "北海道あおば市緑町８－８"
 
 
 # --- every event packet -----------------------------------------------------------------------
@@ -285,7 +318,7 @@ def test_every_event_form_is_printed_by_some_household_and_wired_in_the_catalogu
                for job in built.packet.forms}
     move_forms = {form for p in catalogue.procedures if p.move_kinds for form in p.forms}
     assert event_forms <= printed <= event_forms | move_forms
-    assert len(event_forms) == 12
+    assert len(event_forms) == 13
     assert set(load_templates()) == event_forms | move_forms
 
 
