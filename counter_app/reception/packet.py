@@ -217,14 +217,14 @@ class _People:
         grade = facts.get("school_grade")
         # Someone who stays (the deceased, or a member with "moves": false and an address of
         # their own) is printed where they are registered, not at the move's address.
-        moved = case.move is not None and index != self.subject \
-            and (member.moves or not member.address)
-        address = case.move.city_address if moved else member.address
-        building = case.move.city_building if moved else ""
-        if index == self.subject and not address and case.move is not None \
-                and case.move.kind.value in ("move_within", "move_out"):
+        move = case.move
+        address, building = member.address, ""
+        if move is not None and index != self.subject and (member.moves or not address):
+            address, building = move.city_address, move.city_building
+        elif move is not None and index == self.subject and not address \
+                and move.kind.value in ("move_within", "move_out"):
             # The deceased stayed registered where the household lived before the move.
-            address, building = case.move.previous_address, case.move.previous_building
+            address, building = move.previous_address, move.previous_building
         relationship = member.relationship
         if self.subject is not None and index != self.subject \
                 and case.members[self.subject].relationship == roles.HEAD:
@@ -306,7 +306,7 @@ class _People:
         if ref is not None and ref.member != self.subject:
             return ref.member
         adults = [i for i, facts in enumerate(self.facts) if i != self.subject
-                  and isinstance(facts.get("legal_age"), int) and facts["legal_age"] >= 15]
+                  and isinstance(age := facts.get("legal_age"), int) and age >= 15]
         return adults[0] if len(adults) == 1 else None
 
     def new_head(self) -> dict[str, Any] | None:

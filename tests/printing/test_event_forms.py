@@ -1,8 +1,8 @@
-"""Life-event forms and the おくやみ guide sheet, checked on real packets of households 17, 18,
-19, 20, 22, 23, 24 and 25 (made print-ready in tests/printing/cases/event_*.json): who is in which box,
-read from the PDF's words and the template's boxes; per-person forms once per person; the
-guide sheet lists every procedure with its date, the 戸籍 forms as listed (never printed), and
-the lines about what happens outside the city hall, which come from the catalogue."""
+"""Life-event forms and the おくやみ guide sheet, checked on real packets of households 17–20
+and 22–25 (made print-ready in tests/printing/cases/event_*.json): who is in which box, read
+from the PDF's words and the template's boxes; per-person forms once per person; the guide
+sheet lists every procedure with its date, the 戸籍 forms as listed (never printed), and the
+lines about what happens outside the city hall, which come from the catalogue."""
 
 import io
 import json
