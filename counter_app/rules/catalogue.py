@@ -432,8 +432,13 @@ def _guide_line(item: Any, path: str) -> GuideLine:
     text = _text(data, "text_ja", path)
     if not text.strip():
         raise RuleError(f"{path}.text_ja", "an empty line", "案内文が空です")
-    return GuideLine(tuple(kinds), text, _text(data, "place_ja", path, ""),
-                     _text(data, "procedure", path, ""))
+    procedure = _text(data, "procedure", path, "")
+    # A note shows under its procedure when the catalogue has it (a city that drops the
+    # procedure keeps a harmless note); the id itself must be one.
+    if procedure and not _ID.match(procedure):
+        raise RuleError(f"{path}.procedure", "a procedure id is lower-case letters, digits and _",
+                        "手続IDは半角英小文字・数字・_ で書いてください")
+    return GuideLine(tuple(kinds), text, _text(data, "place_ja", path, ""), procedure)
 
 
 class _Parser:
@@ -631,16 +636,6 @@ class _Checks:
         self.problems.append(RuleError(path, problem, message_ja))
 
     def run(self, form_facts: FormFacts | None) -> None:
-        self.procedure_checks(form_facts)
-        # Last: a note under a procedure that is itself broken is not a second problem.
-        event_ids = {p.id for p in self.catalogue.procedures if p.event_kinds}
-        for n, line in enumerate(self.catalogue.guide_lines):
-            if line.procedure and line.procedure not in event_ids and self.complete:
-                self.add(f"guide_lines[{n}].procedure",
-                         f"no life-event procedure {line.procedure!r}",
-                         f"出来事の手続「{line.procedure}」がありません")
-
-    def procedure_checks(self, form_facts: FormFacts | None) -> None:
         catalogue = self.catalogue
         if not catalogue.procedures and self.complete:
             self.add("procedures", "a catalogue needs at least one procedure",

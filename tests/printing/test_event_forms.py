@@ -386,7 +386,7 @@ def test_the_outside_lines_are_catalogue_data_a_city_edits():
 @pytest.mark.parametrize(("change", "path"), [
     (lambda lines: lines[0].update(event_kinds=["funeral"]), "guide_lines[0].event_kinds"),
     (lambda lines: lines[0].update(text_ja=" "), "guide_lines[0].text_ja"),
-    (lambda lines: lines[0].update(procedure="no_such_procedure"), "guide_lines[0].procedure"),
+    (lambda lines: lines[0].update(procedure="死亡届"), "guide_lines[0].procedure"),
     (lambda lines: lines[0].update(colour="red"), "guide_lines[0].colour"),
 ])
 def test_a_broken_guide_line_is_refused_naming_its_place(change, path):
