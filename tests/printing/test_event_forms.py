@@ -156,6 +156,11 @@ def test_after_the_heads_death_the_insurance_form_lists_the_new_head_not_the_dec
     pension = _jobs(packets[name][1], "pension_category_change")
     assert [job.context["person"]["name"] for job in pension] == ["北見　美咲"]
     assert _in_box(packets, name, pension[0].key, "person.name") == "北見美咲"
+    # The 障害者手帳 is returned for the deceased: the form is his, filed by his wife.
+    assert _in_box(packets, name, "disability_certificate_return.0", "person.name") \
+        == "北見大輔"
+    assert _in_box(packets, name, "disability_certificate_return.0", "filer.name") \
+        == "北見美咲"
 
 
 def test_the_deceased_is_never_the_filer_and_without_one_the_gate_names_it():
@@ -318,7 +323,7 @@ def test_every_event_form_is_printed_by_some_household_and_wired_in_the_catalogu
                for job in built.packet.forms}
     move_forms = {form for p in catalogue.procedures if p.move_kinds for form in p.forms}
     assert event_forms <= printed <= event_forms | move_forms
-    assert len(event_forms) == 13
+    assert len(event_forms) == 14
     assert set(load_templates()) == event_forms | move_forms
 
 
@@ -436,5 +441,6 @@ def test_render_writes_an_event_packet_from_the_command_line(tmp_path, capsys, d
     case_file = CASES / "event_18_death_of_an_employee_head.json"
     assert main(["render", str(case_file), "--out", str(tmp_path)]) == 0
     data = json.loads((tmp_path / "packet-event-18-death.json").read_text(encoding="utf-8"))
-    assert [f["form"] for f in data["forms"]] == ["pension_category_change", "nhi_event_change"]
+    assert [f["form"] for f in data["forms"]] == ["pension_category_change", "nhi_event_change",
+                                                  "disability_certificate_return"]
     assert data["forms"][0]["fields"]["deceased.name"] == "北見　大輔"
