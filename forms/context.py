@@ -3,7 +3,8 @@
 Every path in a template is checked against this schema when the template loads, so a city's
 edit with a typo (`applicant.birth_dat`) is refused with its place, not found at print time.
 People are bound by role — `head` (世帯主), `previous_head`, `filer` (届出人), `claimant`,
-`guardian`, `person` (the one person of a per-person form) — never by position.
+`guardian`, `person` (the one person of a per-person form), in life events `deceased` and
+`new_head` (a newborn is the `person` of its per-person forms) — never by position.
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ SCHEMA: dict[str, Any] = {
     "spouse": PERSON,  # the claimant's spouse on child-allowance forms
     "guardian": PERSON,
     "person": PERSON,
-    "deceased": PERSON,
+    "deceased": PERSON,  # a death case: the one who died (event.subject)
+    "new_head": PERSON,  # a death case: the 世帯主 after it (stated, or the only adult left)
+    # The household's address in the city: the move's, else the one its members are registered at.
+    "home": {"address": None, "building": None, "postal_code": None},
 }
 # Inside a members table a row is `member` (and its 1-based `row`).
 ROW_SCHEMA: dict[str, Any] = {"member": MEMBER, "row": None}

@@ -13,7 +13,8 @@ Element types (each may carry "when": CONDITION to appear only when it holds):
                 "suffix"?, "required"?, "id"?}              or "handwritten": true, no path
     check      {"x", "y", "label", "path", "equals"? | "in"?}  ☑ when the value holds, or
                 "handwritten": true (the resident ticks it)
-    members    {"x", "y", "rows", "row_h", "source"?: "members" | "household",
+    members    {"x", "y", "rows", "row_h",
+                "source"?: "members" | "household" | "children" | "newborns",
                 "columns": [{"label", "w", "path" | "handwritten": true, "format"?}]}
     signature  {"x", "y", "w", "h", "label"?}               left empty: the resident signs
     office     {"x", "y", "w", "h", "cells": [...]}         市使用欄 for staff
@@ -44,7 +45,8 @@ FOOTER_TOP_MM = 270.0  # below: the page footer, the 受付番号 and the QR cod
 FONTS = {"mincho", "gothic"}
 PER = ("household", "person")
 AUDIENCES = ("resident", "office")
-TABLE_SOURCES = ("members", "household")
+# children: of 高校生年代 or younger; newborns: the children a birth case is about.
+TABLE_SOURCES = ("members", "household", "children", "newborns")
 PT_TO_MM = 0.3528
 REQUIRED = {
     "title": {"text", "y"},
@@ -108,7 +110,8 @@ class Template:
 
     def paths(self) -> list[str]:
         """Every path the template reads (fields, checks, conditions, table columns)."""
-        found = [self.header] + [path for _role, path in self.people if path != "members"]
+        found = [self.header] + [path for _role, path in self.people
+                                 if path not in TABLE_SOURCES]
         for element in self.elements:
             if "path" in element:
                 found.append(element["path"])
@@ -200,7 +203,7 @@ def _people(data: Any, where: str, per: str) -> tuple[tuple[str, str], ...]:
         if not isinstance(item, dict) or not isinstance(item.get("role"), str) \
                 or not isinstance(item.get("path"), str):
             raise TemplateError(f"{where}[{i}]", "{\"role\": …, \"path\": …}")
-        if item["path"] != "members":
+        if item["path"] not in TABLE_SOURCES:  # a list of people, as a table lists them
             _check_path(f"{item['path']}.name", f"{where}[{i}].path", per)
         people.append((item["role"], item["path"]))
     return tuple(people)

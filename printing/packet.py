@@ -45,6 +45,9 @@ class GuideSheet:
     intro: str = ("本日のお手続きと、これから必要なお手続きのご案内です。"
                   "「これから」の手続は、窓口番号の順にお進みください。")
     closing: list[str] = field(default_factory=list)  # plain information lines at the end
+    # (place, text): what happens outside the city hall (catalogue data), after the counters.
+    outside: list[tuple[str, str]] = field(default_factory=list)
+    calm: bool = False  # the おくやみ sheet: dates as plain dates, no overdue alarm
 
 
 @dataclass

@@ -449,7 +449,8 @@ class PacketWriter:
         """Items grouped under their counter, in the counter order the screen shows; notices
         (nothing to do at a counter) last, under their own heading."""
         sheet = self.packet.guide
-        self.texts += [sheet.head] + [item.who for item in sheet.items]
+        self.texts += [sheet.head] + [item.who for item in sheet.items] + \
+            [text for pair in sheet.outside for text in pair]
         entries: list[tuple[str, GuideItem | None, list]] = []
         section = None
         visits = [i for i in sheet.items if i.status != "notice"]
@@ -466,6 +467,11 @@ class PacketWriter:
             entries.append(("heading", None, [self._paragraph(
                 "お知らせ（窓口での手続はありません）", 180, 12, "gothic-bold")]))
             entries += [("item", item, self._guide_block(item)) for item in notices]
+        if sheet.outside:
+            entries.append(("heading", None, [self._paragraph(
+                "市役所以外でのお手続き（ご参考）", 180, 12, "gothic-bold")]))
+            entries += [("line", None, self._outside_block(place, text))
+                        for place, text in sheet.outside]
         pages: list[list[tuple[str, GuideItem | None, list]]] = [[]]
         used = self._guide_heading(sheet, measure=True)
         for n, entry in enumerate(entries):
@@ -485,6 +491,8 @@ class PacketWriter:
             for kind, shown, block in page:
                 if kind == "heading":
                     y = self._guide_section(block, y)
+                elif kind == "line":
+                    y = self._draw_block(block, y, GUIDE_LEFT_MM + 2) + 2
                 else:
                     assert shown is not None
                     y = self._guide_item(shown, block, y)
@@ -494,7 +502,15 @@ class PacketWriter:
 
     @staticmethod
     def _entry_height(entry: tuple[str, GuideItem | None, list]) -> float:
-        return sum(height for height, *_ in entry[2]) + (3.5 if entry[0] == "heading" else 4)
+        extra = {"heading": 3.5, "line": 2.0}.get(entry[0], 4.0)
+        return sum(height for height, *_ in entry[2]) + extra
+
+    def _outside_block(self, place: str, text: str) -> list[tuple]:
+        """One plain line about something done elsewhere: the place in bold, then the text."""
+        width = GUIDE_RIGHT_MM - GUIDE_LEFT_MM - 4
+        block = [self._paragraph(f"■ {place}", width, GUIDE_BODY_PT, "gothic-bold")] \
+            if place else []
+        return [*block, self._paragraph(text, width - 4, indent_mm=4)]
 
     def _guide_section(self, block: list[tuple], y: float) -> float:
         c = self.canvas
@@ -544,7 +560,10 @@ class PacketWriter:
                  self._paragraph(f"対象：{item.who}", width)]
         open_item = item.status in ("pending", "later")
         if item.deadline and open_item:
-            if item.overdue:
+            if self.packet.guide.calm:
+                # The bereaved are not alarmed: the date is given as the date to aim for.
+                block.append(self._paragraph(f"日付のめやす：{item.deadline}", width))
+            elif item.overdue:
                 block.append(self._paragraph(
                     f"期限：{item.deadline}（期限を過ぎています。本日お手続きください）", width,
                     color=RED))

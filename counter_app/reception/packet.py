@@ -25,7 +25,7 @@ from counter_app.rules.engine import case_facts
 from forms.binding import bind
 from forms.context import facts_read
 from forms.formatters import Style
-from forms.templates import Template
+from forms.templates import TABLE_SOURCES, Template
 from printing.packet import FormJob, GuideItem, GuideSheet, Packet, PageInfo, fingerprint
 
 _ROLE_PROBLEMS = {
@@ -34,7 +34,14 @@ _ROLE_PROBLEMS = {
     "guardian": ("members.guardian", "お子さんの保護者を決めてください"),
     "head": ("household.head", "世帯主を決めてください"),
     "filer": ("filer", "届出人を選んでください"),
+    "new_head": ("household.head", "新しい世帯主を決めてください"),
+    "deceased": ("event.subject", "亡くなった方を選んでください"),
 }
+DEATH_ROLES = ("new_head", "deceased")
+# The おくやみ guide sheet: one calm sheet for the bereaved family (no alarms about dates).
+BEREAVED_TITLE = "お手続きのご案内"
+BEREAVED_INTRO = ("ご家族が亡くなられたあとに必要なお手続きを、窓口の順にまとめました。"
+                  "日付はお手続きのめやすです。ご不明な点は、どの窓口でもおたずねください。")
 
 
 @dataclass
@@ -60,20 +67,23 @@ def assemble(case: Case, determination: Determination, catalogue: Catalogue,
     people = _People(case, catalogue)
     jobs: list[FormJob] = []
     problems: list[Problem] = []
-    for row in checklist.rows:
-        if row.status is ChecklistStatus.NOT_NEEDED:
-            continue
-        for form_id in row.forms:
-            template = templates[form_id]
-            persons: list[int | None] = list(row.members) if template.per == "person" \
-                else [None]
-            for person in persons:
-                context = people.context(template, row, person, printed_on)
-                key = form_id if person is None else f"{form_id}.{person}"
-                job = FormJob(template, context, row.section, key,
-                              _named(template, context))
-                jobs.append(job)
-                problems += _form_problems(job, context)
+    printed = [(row, form_id) for row in checklist.rows
+               if row.status is not ChecklistStatus.NOT_NEEDED for form_id in row.forms]
+    # A form that two procedures print (後期高齢者医療 and 介護保険 on one 資格喪失届) is keyed by
+    # its procedure too, so each copy keeps its own pages and print record.
+    shared = {form_id for _, form_id in printed
+              if sum(f == form_id for _, f in printed) > 1}
+    for row, form_id in printed:
+        template = templates[form_id]
+        persons: list[int | None] = list(row.members) if template.per == "person" \
+            else [None]
+        base = f"{form_id}@{row.procedure_id}" if form_id in shared else form_id
+        for person in persons:
+            context = people.context(template, row, person, printed_on)
+            key = base if person is None else f"{base}.{person}"
+            job = FormJob(template, context, row.section, key, _named(template, context))
+            jobs.append(job)
+            problems += _form_problems(job, context)
     city = catalogue.city
     head = roles.resolve(case, roles.head(case))
     occasions = []
@@ -81,12 +91,22 @@ def assemble(case: Case, determination: Determination, catalogue: Catalogue,
         occasions.append(f"{case.event.kind.label}（{era.format(case.event.date)}）")
     if case.move is not None:
         occasions.append(f"{case.move.kind.label}（{era.format(case.move.date)}）")
+    kind = case.event.kind.value if case.event is not None else ""
+    notes = {line.procedure: line.text_ja for line in catalogue.guide_lines_for(kind)
+             if line.procedure}
     guide = GuideSheet(
         city=city.name_ja, head=display_name(head.name) if head else "",
         occasion="・".join(occasions), printed_on=f"{era.format(printed_on)}発行",
         reception_number=reception_number(case.id),
         contact=contact or str(city.settings.get("contact_ja", "")),
-        items=[_guide_item(row) for row in checklist.rows])
+        items=[_guide_item(row, notes.get(row.procedure_id, "")) for row in checklist.rows],
+        outside=[(line.place_ja, line.text_ja) for line in catalogue.guide_lines_for(kind)
+                 if not line.procedure])
+    if kind == "death":
+        # Addressed to whoever came for the family, never to the deceased.
+        bereaved = people.bereaved()
+        guide.head = display_name(bereaved["name"]) if bereaved else "ご遺族"
+        guide.title, guide.intro, guide.calm = BEREAVED_TITLE, BEREAVED_INTRO, True
     style = Style(era.format, case.date)
     return BuiltPacket(Packet(case.id, demo, city.name_ja, style, guide, jobs), checklist,
                        _unique(problems))
@@ -103,18 +123,19 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
-def _guide_item(row: ChecklistRow) -> GuideItem:
+def _guide_item(row: ChecklistRow, note: str = "") -> GuideItem:
     status = "notice" if not row.visit else row.status.value
+    text = "\n".join(t for t in (row.guide, note) if t)
     return GuideItem(row.title, row.section, row.counter, row.floor, row.who,
                      row.deadline_text, row.overdue, list(row.bring), list(row.issued),
-                     row.guide, status, row.status_reason)
+                     text, status, row.status_reason)
 
 
 def _named(template: Template, context: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Who the form names, with the role in the form's own words (packet data)."""
     found = []
     for role, path in template.people:
-        listed = context.get(path) if path == "members" else [context.get(path)]
+        listed = context.get(path) if path in TABLE_SOURCES else [context.get(path)]
         for person in listed or []:
             if person:
                 found.append({"role": role, "member": person.get("member"),
@@ -125,7 +146,10 @@ def _named(template: Template, context: Mapping[str, Any]) -> list[dict[str, Any
 def _form_problems(job: FormJob, context: Mapping[str, Any]) -> list[Problem]:
     template = job.template
     found = []
-    for root in ("head", "filer", "claimant", "guardian"):
+    death = (context.get("event") or {}).get("kind") == "death"
+    for root in ("head", "filer", "claimant", "guardian", "new_head", "deceased"):
+        if root in DEATH_ROLES and not death:
+            continue  # a form for several events shows these only in a death case
         if context.get(root) is None and any(p.split(".")[0] == root
                                              for p in template.paths()):
             path, message = _ROLE_PROBLEMS[root]
@@ -168,6 +192,11 @@ class _People:
         self.facts = [dict(f) for f in facts.member_facts] if facts else []
         self.case_facts = dict(facts.case_facts) if facts else {}
         self.claimant = roles.claimant(case)
+        event = case.event
+        # A death case: the deceased, who takes part in no move and files nothing.
+        self.subject = event.subject if event is not None and event.kind.value == "death" \
+            else None
+        self.head_after = self._head_after()
         self.members = [self._member(i) for i in range(len(case.members))]
 
     def _labels(self, facts: Mapping[str, Any]) -> dict[str, str]:
@@ -186,17 +215,31 @@ class _People:
         kana_surname, kana_given = split_name(member.kana)
         foreign = member.foreign
         grade = facts.get("school_grade")
-        address = case.move.city_address if case.move is not None else member.address
-        relationship_to_claimant = member.relationship
+        # Someone who stays (the deceased, or a member with "moves": false and an address of
+        # their own) is printed where they are registered, not at the move's address.
+        move = case.move
+        address, building = member.address, ""
+        if move is not None and index != self.subject and (member.moves or not address):
+            address, building = move.city_address, move.city_building
+        elif move is not None and index == self.subject and not address \
+                and move.kind.value in ("move_within", "move_out"):
+            # The deceased stayed registered where the household lived before the move.
+            address, building = move.previous_address, move.previous_building
+        relationship = member.relationship
+        if self.subject is not None and index != self.subject \
+                and case.members[self.subject].relationship == roles.HEAD:
+            # The 世帯主 died: 続柄 to the new 世帯主 are set at the counter, not guessed.
+            relationship = roles.HEAD if index == self.head_after else ""
+        relationship_to_claimant = relationship
         if self.claimant is not None and self.claimant in roles.possible_parents(case, index):
             relationship_to_claimant = "子"
         return {
             "member": index, "is_member": True, "name": member.name, "surname": surname,
             "given_name": given, "kana": member.kana, "kana_surname": kana_surname,
             "kana_given": kana_given, "address": address,
-            "building": case.move.city_building if case.move is not None else "",
+            "building": building,
             "phone": "", "birth_date": member.birth_date, "sex": member.sex,
-            "relationship": member.relationship,
+            "relationship": relationship,
             "foreign": foreign is not None or facts.get("foreign_resident") is True,
             "registered_domicile": member.registered_domicile,
             "domicile_head": member.domicile_head, "resident_code": member.resident_code,
@@ -242,15 +285,47 @@ class _People:
     def index_person(self, index: int | None) -> dict[str, Any] | None:
         return None if index is None else self.person(PersonRef(member=index))
 
+    def filer(self) -> dict[str, Any] | None:
+        filer = self.person(roles.filer(self.case))
+        if filer is not None and self.subject is not None and filer["member"] == self.subject:
+            return None  # the deceased's own 世帯主 default: staff choose who files
+        if filer is not None:
+            filer["relation_to_head"] = roles.filer_relation(self.case)
+            if self.subject is not None and filer["member"] is not None:
+                # After a death, to the 世帯主 who remains (本人 when the filer is that one).
+                filer["relation_to_head"] = "本人" if filer["member"] == self.head_after \
+                    else self.members[filer["member"]]["relationship"]
+        return filer
+
+    def _head_after(self) -> int | None:
+        """A death case: the member who is 世帯主 after it — as stated; if the deceased was
+        the head, the only member of 15 or more who remains (else staff choose)."""
+        if self.subject is None:
+            return None
+        ref = roles.head(self.case)
+        if ref is not None and ref.member != self.subject:
+            return ref.member
+        adults = [i for i, facts in enumerate(self.facts) if i != self.subject
+                  and isinstance(age := facts.get("legal_age"), int) and age >= 15]
+        return adults[0] if len(adults) == 1 else None
+
+    def new_head(self) -> dict[str, Any] | None:
+        ref = roles.head(self.case)
+        if ref is not None and ref.member is None:
+            return self.person(ref)  # a 世帯主 who is not a member of the case
+        return self.index_person(self.head_after)
+
+    def bereaved(self) -> dict[str, Any] | None:
+        """Who the おくやみ guide sheet is addressed to: the 届出人, else the new 世帯主."""
+        return self.filer() or self.new_head()
+
     def context(self, template: Template, row: ChecklistRow, person: int | None,
                 printed_on: dt.date) -> dict[str, Any]:
         case = self.case
         listed = [person] if person is not None else list(row.members) or \
-            [i for i, m in enumerate(case.members) if m.moves]
+            [i for i, m in enumerate(case.members) if m.moves and i != self.subject]
         head = self.person(roles.head(case))
-        filer = self.person(roles.filer(case))
-        if filer is not None:
-            filer["relation_to_head"] = roles.filer_relation(case)
+        filer = self.filer()
         children = [i for i in listed if i in roles.allowance_children(case)]
         guardian = _guardian(case, children, self.claimant)
         move = case.move
@@ -284,10 +359,29 @@ class _People:
             "spouse": self.index_person(_spouse(case, self.claimant)),
             "guardian": self.index_person(guardian),
             "person": self.members[person] if person is not None else None,
-            "deceased": self.index_person(case.event.subject if case.event else None),
+            "deceased": self.index_person(self.subject),
+            "new_head": self.new_head() if self.subject is not None else None,
             "members": [self.members[i] for i in listed],
             "household": self.members,
+            "children": [self.members[i] for i in roles.allowance_children(case)
+                         if i != self.subject],
+            "newborns": [self.members[i] for i, m in enumerate(case.members) if m.newborn],
+            "home": self.home([person] if person is not None else listed),
         }
+
+    def home(self, listed: list[int]) -> dict[str, Any]:
+        """Where the people a form is about live in the city: the first of them with an
+        address (the move's for those who move), else the 世帯主's, else anyone's."""
+        head = roles.head_member(self.case)
+        order = [*listed, *([head] if head is not None else []),
+                 *range(len(self.case.members))]
+        found = next((self.members[i] for i in order if self.members[i]["address"]), None)
+        if found is None:
+            return {"address": "", "building": "", "postal_code": ""}
+        move = self.case.move
+        at_move = move is not None and found["address"] == move.city_address
+        return {"address": found["address"], "building": found["building"],
+                "postal_code": move.new_postal_code if at_move and move is not None else ""}
 
 
 def _guardian(case: Case, children: list[int], claimant: int | None) -> int | None:

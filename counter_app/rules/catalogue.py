@@ -212,6 +212,27 @@ class City:
 
 
 @dataclass(frozen=True)
+class GuideLine:
+    """A plain information line on an event's guide sheet: something done outside the city
+    hall (`place_ja`: 年金事務所, 法務局…), or, with `procedure`, a note under that procedure
+    (where a 戸籍 form that is not printed can be had)."""
+
+    event_kinds: tuple[str, ...]
+    text_ja: str
+    place_ja: str = ""
+    procedure: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"event_kinds": list(self.event_kinds)}
+        if self.place_ja:
+            data["place_ja"] = self.place_ja
+        if self.procedure:
+            data["procedure"] = self.procedure
+        data["text_ja"] = self.text_ja
+        return data
+
+
+@dataclass(frozen=True)
 class Catalogue:
     city: City
     facts: dict[str, FactSpec]
@@ -220,6 +241,7 @@ class Catalogue:
     procedures: tuple[Procedure, ...]
     version: int = 1
     comment: str = ""  # the file's "_comment", kept for the round trip
+    guide_lines: tuple[GuideLine, ...] = ()
 
     @classmethod
     def from_json(cls, text: str, form_facts: FormFacts | None = None) -> Catalogue:
@@ -256,7 +278,12 @@ class Catalogue:
             "questions": [q.to_json() for q in self.questions.values()],
             "forms": dict(self.forms),
             "procedures": [p.to_json() for p in self.procedures]})
+        if self.guide_lines:
+            data["guide_lines"] = [line.to_json() for line in self.guide_lines]
         return data
+
+    def guide_lines_for(self, event_kind: str) -> list[GuideLine]:
+        return [line for line in self.guide_lines if event_kind in line.event_kinds]
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n"
@@ -345,7 +372,8 @@ _MISSING = object()
 _TYPE_NAMES = {str: "a string", bool: "true or false", list: "a list", dict: "an object",
                int: "a whole number"}
 _KEYS = {
-    "(root)": {_COMMENT, "version", "city", "facts", "questions", "forms", "procedures"},
+    "(root)": {_COMMENT, "version", "city", "facts", "questions", "forms", "procedures",
+               "guide_lines"},
     "city": {"name_ja", "prefecture_ja", "settings", "calendar", "sections"},
     "section": {"name_ja", "counter_ja", "floor_ja"},
     "fact": {"key", "scope", "type", "label_ja", "source", "choices"},
@@ -354,6 +382,7 @@ _KEYS = {
     "procedure": {"id", "title_ja", "section", "who", "move_kinds", "event_kinds", "when", "forms",
                   "deadline", "documents", "guide_ja", "visit"},
     "document": {"text_ja", "when", "issued"},
+    "guide_line": {"event_kinds", "place_ja", "procedure", "text_ja"},
 }
 
 
@@ -394,6 +423,24 @@ def _text(data: dict[str, Any], key: str, path: str, default: Any = _MISSING) ->
     return _get(data, key, str, path, default)
 
 
+def _guide_line(item: Any, path: str) -> GuideLine:
+    data = _object(item, path, "guide_line")
+    kinds = _get(data, "event_kinds", list, path)
+    if not kinds or not all(kind in EVENT_KINDS for kind in kinds):
+        raise RuleError(f"{path}.event_kinds", f"some of {', '.join(EVENT_KINDS)}",
+                        "出来事の種類を選んでください")
+    text = _text(data, "text_ja", path)
+    if not text.strip():
+        raise RuleError(f"{path}.text_ja", "an empty line", "案内文が空です")
+    procedure = _text(data, "procedure", path, "")
+    # A note shows under its procedure when the catalogue has it (a city that drops the
+    # procedure keeps a harmless note); the id itself must be one.
+    if procedure and not _ID.match(procedure):
+        raise RuleError(f"{path}.procedure", "a procedure id is lower-case letters, digits and _",
+                        "手続IDは半角英小文字・数字・_ で書いてください")
+    return GuideLine(tuple(kinds), text, _text(data, "place_ja", path, ""), procedure)
+
+
 class _Parser:
     """One pass over a catalogue's JSON. Each fact, question and procedure is read on its own:
     a broken one is reported and left out, and the others are still read and checked."""
@@ -432,8 +479,10 @@ class _Parser:
             if procedure is not None:
                 procedures.append(procedure)
                 self.paths[id(procedure)] = where
+        guide_lines = tuple(line for where, item in _items(data, "guide_lines", "", [])
+                            if (line := self.attempt(_guide_line, item, where)) is not None)
         catalogue = Catalogue(city or City("", "", {}, ()), facts, questions, dict(forms),
-                              tuple(procedures), version, comment)
+                              tuple(procedures), version, comment, guide_lines)
         if city is not None:
             _Checks(catalogue, self.problems, len(procedures) == len(data["procedures"]),
                     self.broken_questions, self.paths).run(form_facts)
