@@ -141,6 +141,10 @@ class Procedure:
     # A procedure is a move's (move_kinds) or a life event's (event_kinds), never both: the
     # two see different members on different days (LIFE_EVENTS.md).
     event_kinds: tuple[str, ...] = ()
+    # Procedures of the other rule set that are the same one for the members this one chooses
+    # (a newborn moving in: the birth's 子ども医療費 registration is the move's): those members
+    # leave the replaced row, so one child gets one form.
+    replaces: tuple[str, ...] = ()
 
     @property
     def for_event(self) -> bool:
@@ -177,6 +181,8 @@ class Procedure:
             data["guide_ja"] = self.guide_ja
         if not self.visit:
             data["visit"] = False
+        if self.replaces:
+            data["replaces"] = list(self.replaces)
         return data
 
 
@@ -380,7 +386,7 @@ _KEYS = {
     "choice": {"value", "label_ja"},
     "question": {"fact", "text_ja", "household_text_ja", "sensitive"},
     "procedure": {"id", "title_ja", "section", "who", "move_kinds", "event_kinds", "when", "forms",
-                  "deadline", "documents", "guide_ja", "visit"},
+                  "deadline", "documents", "guide_ja", "visit", "replaces"},
     "document": {"text_ja", "when", "issued"},
     "guide_line": {"event_kinds", "place_ja", "procedure", "text_ja"},
 }
@@ -562,6 +568,7 @@ class _Parser:
         data = _object(item, path, "procedure")
         forms = _get(data, "forms", list, path, [])
         event_kinds = _get(data, "event_kinds", list, path, [])
+        replaces = _get(data, "replaces", list, path, [])
         if "event_kinds" in data:
             if not event_kinds:
                 raise RuleError(f"{path}.event_kinds", f"some of {', '.join(EVENT_KINDS)}",
@@ -573,7 +580,8 @@ class _Parser:
         # A move's procedure names its move kinds; a life event's names its event kinds.
         kinds = _get(data, "move_kinds", list, path, [] if event_kinds else _MISSING)
         for where, values in ((f"{path}.forms", forms), (f"{path}.move_kinds", kinds),
-                              (f"{path}.event_kinds", event_kinds)):
+                              (f"{path}.event_kinds", event_kinds),
+                              (f"{path}.replaces", replaces)):
             if not all(isinstance(v, str) for v in values):
                 raise RuleError(where, "expected a list of strings")
         if "when" not in data:
@@ -595,7 +603,8 @@ class _Parser:
             when=Const(True), forms=tuple(forms),
             deadline=_deadline(data.get("deadline"), f"{path}.deadline"),
             guide_ja=_text(data, "guide_ja", path, ""),
-            visit=_get(data, "visit", bool, path, True), event_kinds=tuple(event_kinds))
+            visit=_get(data, "visit", bool, path, True), event_kinds=tuple(event_kinds),
+            replaces=tuple(replaces))
         # The conditions last: each of their broken leaves is reported, not only the first.
         when = parse_condition(data["when"], f"{path}.when", context, in_member)
         parsed = [(doc, parse_condition(raw, f"{where}.when", context, in_member))
@@ -654,6 +663,13 @@ class _Checks:
                 if form not in catalogue.forms:
                     self.add(f"{path}.forms", f"unknown form {form!r}",
                              f"申請書「{form}」がありません")
+            others = {p.id for p in catalogue.procedures if p.for_event != procedure.for_event}
+            for replaced in procedure.replaces:
+                if replaced not in others:
+                    self.add(f"{path}.replaces", f"{replaced!r} is no procedure of the other "
+                             "rule set (moves ↔ life events)",
+                             f"置き換える手続「{replaced}」が、もう一方（異動／出来事）の手続に"
+                             "ありません")
             if not procedure.forms and not procedure.guide_ja.strip():
                 self.add(path, "neither a form nor a guide text: the resident would learn "
                                "nothing about it", "申請書も案内文もありません")

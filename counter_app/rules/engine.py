@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from counter_app.domain import Case, CaseFormatError
@@ -224,7 +224,24 @@ def determine(case: Case, catalogue: Catalogue, filing_date: dt.date | None = No
         row = ChosenProcedure(procedure, members, deadline, checks, documents)
         earlier = chosen.get(procedure.id)
         chosen[procedure.id] = row if earlier is None else _joined(earlier, row)
+    _drop_replaced(chosen)
     return Determination(list(chosen.values()), sorted(missing, key=_key_order))
+
+
+def _drop_replaced(chosen: dict[str, ChosenProcedure]) -> None:
+    """Members a procedure chooses leave the rows it replaces (the same procedure under the
+    other rule set's id); a member row left with nobody goes."""
+    for row in list(chosen.values()):
+        for replaced in row.procedure.replaces:
+            other = chosen.get(replaced)
+            if other is None or other.procedure.who != "member" or not row.members:
+                continue
+            kept = [m for m in other.members if m not in row.members]
+            if not kept:
+                del chosen[replaced]
+            elif kept != other.members:
+                chosen[replaced] = replace(other, members=kept, checks=[
+                    c for c in other.checks if c.member not in row.members])
 
 
 def _joined(first: ChosenProcedure, second: ChosenProcedure) -> ChosenProcedure:

@@ -218,6 +218,14 @@ BROKEN: list[tuple[str, Callable[[dict], None], str]] = [
      f"{MOVE_IN}.when.any_member"),
     ("deceased_fact_without_question",
      lambda d: d["questions"].remove(_question(d, "owns_property")), f"{PROPERTY}.when"),
+    # A birth procedure may replace a move's, never one of its own rule set or a missing one.
+    ("replaces_unknown", lambda d: _procedure(d, "child_medical_enroll").update(
+        replaces=["child_medicine"]), f"{_where('procedures', 'child_medical_enroll')}.replaces"),
+    ("replaces_same_rule_set", lambda d: _procedure(d, "child_medical_enroll").update(
+        replaces=["newborn_visit_notice"]),
+     f"{_where('procedures', 'child_medical_enroll')}.replaces"),
+    ("replaces_not_strings", lambda d: _procedure(d, "child_medical_enroll").update(
+        replaces="child_medical"), f"{_where('procedures', 'child_medical_enroll')}.replaces"),
 ]
 
 
