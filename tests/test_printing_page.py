@@ -348,3 +348,21 @@ def next_resident(window, qtbot):
     window.new_case()
     qtbot.waitUntil(lambda: window.question_box is not None and window.question_box.isVisible())
     window.question_box.defaultButton().click()
+
+
+def test_a_form_two_procedures_print_is_listed_once_per_procedure(make_window, sessions,
+                                                                 tmp_path, qtbot):
+    # A death: 後期高齢者医療 and 介護保険 share one 資格喪失届, printed once for each.
+    cases = Path(__file__).resolve().parent / "printing" / "cases"
+    case = Case.from_dict(json.loads((cases / "event_17_death_of_the_head.json").read_text()))
+    CaseRepository(sessions).save(case)
+    window = make_window(sessions, print_setup=PrintSetup(
+        load_templates(), lambda: [], None, tmp_path / "pdf"))
+    assert window.controller.resume(case.id)
+    window.show_page_key("printing")
+    page = window.printing
+    qtbot.waitUntil(lambda: page.rendered is not None, timeout=20000)
+    titles = page.form_titles()
+    shared = sorted(t for k, t in titles.items() if k.startswith("death_insurance_loss@"))
+    assert len(shared) == 2 and len(set(shared)) == 2, titles
+    assert any("介護保険" in t for t in shared) and any("後期高齢者医療" in t for t in shared)

@@ -347,12 +347,17 @@ class PrintingPage(QWidget):
                                   if p.form_id != GUIDE_ID))
 
     def form_titles(self) -> dict[str, str]:
-        """Each form's title; a form printed once per person names the person."""
+        """Each form's title; a form printed once per person names the person, one that two
+        procedures print (key form@procedure) names the procedure."""
         members = self.controller.session.case.members
+        procedures = {p.id: p.title_ja for p in self.controller.session.catalogue.procedures}
         titles = {}
         for job in self.packet.forms if self.packet is not None else []:
             title = job.template.title
-            person = job.key.partition(".")[2]
+            base, _, person = job.key.partition(".")
+            procedure = base.partition("@")[2]
+            if procedure in procedures:
+                title += f"［{procedures[procedure]}］"
             if person.isdigit() and int(person) < len(members):
                 title += f"（{display_name(members[int(person)].name)}）"
             titles[job.key] = title
