@@ -40,7 +40,10 @@ def head(case: Case) -> PersonRef | None:
 
 
 def head_candidates(case: Case) -> list[int]:
-    return [i for i, m in enumerate(case.members) if m.relationship == HEAD]
+    """Members whose 続柄 is 世帯主; a deceased head keeps that 続柄 (the register before the
+    death) but heads nothing after it, nor files anything: staff choose the new head."""
+    subject = case.event.subject if case.event is not None else None
+    return [i for i, m in enumerate(case.members) if m.relationship == HEAD and i != subject]
 
 
 def head_member(case: Case) -> int | None:

@@ -286,7 +286,7 @@ class ReceptionSession:
         def change(case: Case) -> None:
             assert case.event is not None
             if not member.relationship:
-                head = roles.head_member(case)
+                head = _register_head(case)
                 member.relationship = suggest_relationship(
                     case.members[head] if head is not None else None, member)
             if not member.address and case.members:
@@ -341,7 +341,7 @@ class ReceptionSession:
 
         def change(case: Case) -> None:
             if not member.relationship:
-                head = roles.head_member(case)
+                head = _register_head(case)
                 member.relationship = suggest_relationship(
                     case.members[head] if head is not None else None, member)
             case.members.append(member)
@@ -778,6 +778,16 @@ class ReceptionSession:
             case.status = CaseStatus.DISCARDED
             case.discard_reason = reason.strip()
         self._apply(change)
+
+
+def _register_head(case: Case) -> int | None:
+    """Whom a new member's 続柄 is suggested against: the 世帯主, or in a death case the
+    deceased head (続柄 there are the register's before the death, LIFE_EVENTS.md)."""
+    head = roles.head_member(case)
+    if head is None:
+        head = next((i for i, m in enumerate(case.members) if m.relationship == roles.HEAD),
+                    None)
+    return head
 
 
 def _untouched(move: Move) -> bool:

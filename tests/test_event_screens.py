@@ -1,0 +1,142 @@
+"""The life events on the counter's real widgets, by keyboard: おくやみ from the first key to
+the checklist, a birth with twins, 婚姻 + 転入 in one case."""
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+
+from counter_app.demo import load_demo_residents
+from counter_app.domain import EventKind, MoveKind
+
+ALT = Qt.KeyboardModifier.AltModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _key(key, modifier=Qt.KeyboardModifier.NoModifier):
+    """A key on whatever has the focus, as a real keyboard (QTest moves the focus)."""
+    target = _focus()
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(target, QKeyEvent(kind, key, modifier))
+
+
+def _focus():
+    """Where the keyboard goes: an open dialog's focused field, else the window's."""
+    modal = QApplication.activeModalWidget()
+    if modal is not None:
+        return modal.focusWidget() or modal
+    return QApplication.focusWidget() or QApplication.activeWindow()
+
+
+def _shortcut(qtbot, window, key, modifier):
+    """A shortcut as the keyboard sends it (QTest's key click reaches QShortcut)."""
+    qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+
+
+def _type(qtbot, text):
+    qtbot.keyClicks(_focus(), text)
+
+
+def _dialog(qtbot, page, name):
+    qtbot.waitUntil(lambda: getattr(page, name) is not None and getattr(page, name).isVisible())
+    return getattr(page, name)
+
+
+def _card(page, label_start):
+    (card,) = [c for c in page.card_panel.search("") if c.label.startswith(label_start)]
+    return card
+
+
+def _read_with_pin(qtbot, page, label_start, count):
+    card = _card(page, label_start)
+    page.card_panel.place(card.key)
+    qtbot.waitUntil(lambda: page.card_flow.pin_dialog is not None
+                    and page.card_flow.pin_dialog.isVisible())
+    dialog = page.card_flow.pin_dialog
+    qtbot.keyClicks(dialog.pin_edit, card.pin)
+    qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(page.household) == count)
+
+
+def _reactivate(qtbot, window):
+    window.activateWindow()  # the offscreen platform hands activation back to nobody
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def _answer_interview(qtbot, window, keys):
+    """Answer each open row with `keys[fact]`; fail on a question the event does not need."""
+    interview = window.interview
+    asked = []
+    for _ in range(30):
+        qtbot.waitUntil(lambda: not interview.redrawing)
+        row = QApplication.focusWidget()
+        if row not in interview.rows or not row.waiting:
+            break
+        asked.append(row.row_id)
+        for key in keys[row.row_id]:
+            _key(getattr(Qt.Key, f"Key_{key}"))
+    return asked
+
+
+def test_okuyami_from_the_first_key_to_the_death_procedures(make_window, sessions, qtbot):
+    window = make_window(sessions, residents=load_demo_residents())
+    page = window.reception
+    session = lambda: window.controller.session  # noqa: E731
+    assert page.kinds.moves[MoveKind.MOVE_IN].isChecked()  # a new case starts as 転入
+    assert "おくやみ（Alt+4）" == page.kinds.events[EventKind.DEATH].text()
+
+    _shortcut(qtbot, window, Qt.Key.Key_4, ALT)  # おくやみ: nobody registered yet
+    _dialog(qtbot, page, "people_dialog")
+    _key(Qt.Key.Key_B)  # the deceased's own card, without a PIN
+    code_b = _dialog(qtbot, page, "code_b_dialog")
+    page.card_panel.place(_card(page, "青葉 正男").key)  # the family hands over the card
+    qtbot.waitUntil(lambda: code_b.tries_label.text() == "照合番号Bの残り回数: 10回")
+    _type(qtbot, "250210")
+    _key(Qt.Key.Key_Return)
+    _type(qtbot, "2030")
+    _key(Qt.Key.Key_Return)
+    _type(qtbot, "4321")
+    _key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(page.household) == 1)
+    case = session().case
+    assert case.move is None and case.event.kind is EventKind.DEATH and case.event.subject == 0
+    assert not page.move.isVisible() and page.event_box.isVisible()
+    _reactivate(qtbot, window)
+    page.event_box.date.setFocus()
+    assert page.event_box.date.hasFocus()
+    _type(qtbot, "5081117")  # 死亡日 令和8年11月17日
+    _key(Qt.Key.Key_Return)
+    assert str(session().case.event.date) == "2026-11-17"
+    assert "亡くなった方：青葉 正男" in page.event_box.people.text()
+    _read_with_pin(qtbot, page, "青葉 和子", 2)
+    _read_with_pin(qtbot, page, "青葉 健一", 3)
+    _reactivate(qtbot, window)
+    assert page.members.item(0, 5).text() == "亡くなった方"  # neither head nor filer now
+    assert "世帯主：未定" in page.roles.text()
+    _shortcut(qtbot, window, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: window.current_page_key() == "interview")
+    asked = _answer_interview(qtbot, window, {
+        "kana": ["Return"], "health_insurance": ["2", "1"], "pension_category": ["2"],
+        "disability_certificate": ["Return"], "seal_registered": ["1", "Return"],
+        "event.registration_filed": ["2"], "receives_pension": ["1"], "owns_property": ["1"],
+        "was_dependent": ["2"]})
+    # Only what the death's rules need: nothing about moving, dogs or school.
+    assert asked == ["kana", "health_insurance", "pension_category", "disability_certificate",
+                     "seal_registered", "event.registration_filed", "receives_pension",
+                     "owns_property"]  # was_dependent: the deceased was 後期高齢者
+    _key(Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: window.current_page_key() == "checklist")
+    shown = " ".join(_tree_texts(window.checklist.tree))
+    for title in ("死亡届", "世帯主変更届", "葬祭費（後期高齢者医療）", "後期高齢者医療 資格喪失",
+                  "年金受給者死亡届", "相続人代表者指定届", "介護保険 資格喪失"):
+        assert title in shown, title
+    assert "転入届" not in shown and "児童手当" not in shown
+    assert "令和8年11月24日まで" in shown  # 死亡届: 7 days incl., past 勤労感謝の日
+
+
+def _tree_texts(tree):
+    def walk(item):
+        yield " ".join(item.text(c) for c in range(item.columnCount())).replace("\u2060", "")
+        for n in range(item.childCount()):
+            yield from walk(item.child(n))
+    for n in range(tree.topLevelItemCount()):
+        yield from walk(tree.topLevelItem(n))
