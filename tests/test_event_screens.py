@@ -33,7 +33,10 @@ def _shortcut(qtbot, window, key, modifier):
 
 
 def _type(qtbot, text):
-    qtbot.keyClicks(_focus(), text)
+    if text.isascii():
+        qtbot.keyClicks(_focus(), text)
+    else:  # what the input method commits (QTest cannot type kanji key by key)
+        _focus().insert(text)
 
 
 def _dialog(qtbot, page, name):
@@ -140,3 +143,104 @@ def _tree_texts(tree):
             yield from walk(item.child(n))
     for n in range(tree.topLevelItemCount()):
         yield from walk(tree.topLevelItem(n))
+
+
+def _newborn(qtbot, page, given, kana, sex_downs, weight):
+    """One newborn through the dialog (Alt+5), by keyboard; the 氏 and, for a twin, the
+    birth date come filled in."""
+    dialog = _dialog(qtbot, page, "newborn_dialog")
+    assert dialog.surname.text() == "小樽" and dialog.focusWidget() is dialog.given_name
+    assert dialog.sex.currentData() == ""  # never preset
+    _type(qtbot, given)
+    _key(Qt.Key.Key_Return)
+    dialog.kana.clear()
+    _type(qtbot, kana)
+    _key(Qt.Key.Key_Return)
+    if not dialog.birth_date.text():
+        _type(qtbot, "5081121")  # 令和8年11月21日
+    _key(Qt.Key.Key_Return)
+    for _ in range(sex_downs):
+        _key(Qt.Key.Key_Down)
+    _key(Qt.Key.Key_Return)
+    _type(qtbot, weight)
+    _key(Qt.Key.Key_Return)
+    return dialog
+
+
+def test_a_birth_with_twins_is_the_newborn_dialog_twice(make_window, sessions, qtbot):
+    window = make_window(sessions, residents=load_demo_residents())
+    page = window.reception
+    _read_with_pin(qtbot, page, "小樽 拓海", 1)
+    _read_with_pin(qtbot, page, "小樽 由紀", 2)
+    _reactivate(qtbot, window)
+    _shortcut(qtbot, window, Qt.Key.Key_5, ALT)  # 出生
+    dialog = _newborn(qtbot, page, "陽", "オタル　ヒナタ", 1, "249")  # 249 g: a slip
+    assert "300〜6000グラム" in dialog.error.text() and dialog.isVisible()
+    assert dialog.focusWidget() is dialog.weight
+    _type(qtbot, "2499")
+    _key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(page.household) == 3)
+    _reactivate(qtbot, window)
+    _shortcut(qtbot, window, Qt.Key.Key_5, ALT)  # the twin: the dialog again
+    twin = _dialog(qtbot, page, "newborn_dialog")
+    assert twin is not dialog and twin.birth_date.text() == "5081121"
+    _newborn(qtbot, page, "凪", "オタル　ナギ", 2, "2500")
+    qtbot.waitUntil(lambda: len(page.household) == 4)
+    case = window.controller.session.case
+    assert case.move is None and case.event.kind is EventKind.BIRTH
+    assert str(case.event.date) == "2026-11-21"
+    assert [(m.newborn, m.sex, m.relationship) for m in case.members[2:]] == [
+        (True, "male", "子"), (True, "female", "子")]
+    assert case.answers["member.2.birth_weight_g"] == 2499
+    assert case.answers["member.3.birth_weight_g"] == 2500
+    assert page.members.item(3, 5).text() == "新生児"
+    assert "小樽 陽（2,499g）、小樽 凪（2,500g）" in page.event_box.people.text()
+    procedures = {p.id: p.members for p in window.controller.session.determination.procedures}
+    assert list(procedures["low_birth_weight_report"]) == [2]
+    assert not any(k.endswith("birth_weight_g") for k in window.controller.session.open_keys())
+
+
+def test_marriage_and_move_in_in_one_case(make_window, sessions, qtbot):
+    window = make_window(sessions, residents=load_demo_residents())
+    page = window.reception
+    _read_with_pin(qtbot, page, "留萌 翼", 1)
+    _read_with_pin(qtbot, page, "稚内 葵", 2)
+    _reactivate(qtbot, window)
+    # The move first: a 転入 whose address is typed stays when the event is chosen.
+    assert page.move.date.hasFocus()
+    _type(qtbot, "5081128")
+    _key(Qt.Key.Key_Return)
+    page.move.new_address.setFocus()
+    _type(qtbot, "北海道あおば市本町９９－５")
+    _key(Qt.Key.Key_Return)
+    _shortcut(qtbot, window, Qt.Key.Key_6, ALT)  # 婚姻
+    people = _dialog(qtbot, page, "people_dialog")
+    assert not people.ok.isEnabled()
+    _key(Qt.Key.Key_1)
+    _key(Qt.Key.Key_2)
+    assert people.chosen == [0, 1] and people.ok.isEnabled()
+    _key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.controller.session.case.event is not None)
+    _reactivate(qtbot, window)
+    page.event_box.date.setFocus()
+    _type(qtbot, "1130")  # 11月30日, as move dates are typed
+    _key(Qt.Key.Key_Return)
+    assert page.move.date.hasFocus()  # on to the move
+    case = window.controller.session.case
+    assert case.event.kind is EventKind.MARRIAGE and case.event.spouses == (0, 1)
+    assert str(case.event.date) == "2026-11-30" and case.move.kind is MoveKind.MOVE_IN
+    assert page.kinds.moves[MoveKind.MOVE_IN].isChecked()
+    assert page.kinds.events[EventKind.MARRIAGE].isChecked()
+    assert page.move.isVisible() and page.event_box.isVisible()
+    assert page.members.item(1, 5).text().endswith("婚姻")
+    session = window.controller.session
+    assert "resident_move_in" in {p.id for p in session.determination.procedures}
+    open_keys = session.open_keys()
+    assert "event.registration_filed" in open_keys  # the marriage's own question
+    assert "household.has_dog" in open_keys  # and the move's
+    # Alt+1 again takes the move away (the event stays), and brings it back.
+    _shortcut(qtbot, window, Qt.Key.Key_1, ALT)
+    assert window.controller.session.case.move is None and not page.move.isVisible()
+    assert "もう一度 Alt+1" in page.message.text()
+    _shortcut(qtbot, window, Qt.Key.Key_1, ALT)
+    assert window.controller.session.case.move.kind is MoveKind.MOVE_IN
