@@ -244,3 +244,64 @@ def test_marriage_and_move_in_in_one_case(make_window, sessions, qtbot):
     assert "もう一度 Alt+1" in page.message.text()
     _shortcut(qtbot, window, Qt.Key.Key_1, ALT)
     assert window.controller.session.case.move.kind is MoveKind.MOVE_IN
+
+
+def test_code_b_read_on_a_real_reader_wrong_code_shows_tries_left(qapp, qtbot, pcsc, sessions):
+    """The deceased's card through a private pcscd: 照合番号B, no PIN; a wrong code is sent once,
+    reported with the tries the card gives, and never sent again by itself."""
+    from card_reader.sources import PcscCardSource
+    from counter_app.rules import default_catalogue
+    from counter_app.store import CaseRepository
+    from counter_app.ui.application import configure_application
+    from counter_app.ui.card_watch import CardWatcher
+    from counter_app.ui.controller import CaseSaver, CounterController
+    from counter_app.ui.reception import ReceptionPage
+
+    configure_application(qapp)
+    saver = CaseSaver(CaseRepository(sessions))
+    controller = CounterController(default_catalogue(), CaseRepository(sessions), saver)
+    page = ReceptionPage(controller, PcscCardSource())
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    watcher = CardWatcher(poll_ms=100)
+    watcher.event.connect(page.on_presence)
+    watcher.start()
+    card = None
+    try:
+        page.choose_event(EventKind.DEATH)
+        people = _dialog(qtbot, page, "people_dialog")
+        qtbot.keyClick(people, Qt.Key.Key_B)
+        dialog = _dialog(qtbot, page, "code_b_dialog")
+        card = pcsc.insert({"name": "青葉\u3000正男", "address": "北海道あおば市本町９９－９９",
+                            "sex": "1", "birth_date": "1950-02-10", "pin": "9999",
+                            "code_b": "25021020304321", "code_b_tries_left": 10}, slot=1)
+        qtbot.waitUntil(lambda: dialog.tries_label.text() == "照合番号Bの残り回数: 10回",
+                        timeout=10000)
+        assert page.card_flow.pin_dialog is None  # the deceased's card asks for no PIN
+        for field, text in ((dialog.birth, "250210"), (dialog.expiry, "2030"),
+                            (dialog.security, "4322")):  # the last digit misread
+            qtbot.keyClicks(field, text)
+        qtbot.keyClick(dialog.security, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "照合番号Bが違います" in dialog.error.text(), timeout=10000)
+        assert "残り9回" in dialog.error.text() and "券面" in dialog.error.text()
+        assert dialog.tries_label.text() == "照合番号Bの残り回数: 9回"
+        qtbot.wait(300)
+        assert card.verify_count() == 1 and dialog.isVisible()  # not sent again by itself
+        dialog.security.clear()
+        qtbot.keyClicks(dialog.security, "4321")
+        qtbot.keyClick(dialog.security, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: len(page.household) == 1, timeout=10000)
+        case = controller.session.case
+        assert case.event.kind is EventKind.DEATH and case.event.subject == 0
+        assert case.members[0].name == "青葉\u3000正男"
+        assert card.verify_count() == 2
+        sent = card.apdus()
+        assert not any(line.startswith("00 A4 02 0C 02 00 01") for line in sent)  # no My Number
+        assert not any(line.startswith("00 A4 02 0C 02 00 11") for line in sent)  # no PIN EF
+        assert not any("34 33 32 31" in line for line in sent)  # the code is masked in the log
+    finally:
+        watcher.stop()
+        if card is not None:
+            card.remove()
+        saver.shutdown()
