@@ -85,7 +85,7 @@ def test_okuyami_from_the_first_key_to_the_death_procedures(make_window, session
     page = window.reception
     session = lambda: window.controller.session  # noqa: E731
     assert page.kinds.moves[MoveKind.MOVE_IN].isChecked()  # a new case starts as 転入
-    assert "おくやみ（Alt+4）" == page.kinds.events[EventKind.DEATH].text()
+    assert page.kinds.events[EventKind.DEATH].text() == "おくやみ\nAlt+4"
 
     _shortcut(qtbot, window, Qt.Key.Key_4, ALT)  # おくやみ: nobody registered yet
     _dialog(qtbot, page, "people_dialog")

@@ -42,12 +42,12 @@ class KindsBar(QWidget):
         self.moves: dict[MoveKind, QPushButton] = {}
         self.events: dict[EventKind, QPushButton] = {}
         for kind, key in MOVE_KEYS.items():
-            self.moves[kind] = self._button(row, f"{kind.label}（{key}）", f"kind_{kind.value}")
+            self.moves[kind] = self._button(row, f"{kind.label}\n{key}", f"kind_{kind.value}")
         line = QFrame()
         line.setFrameShape(QFrame.Shape.VLine)
         row.addWidget(line)
         for event, key in EVENT_KEYS.items():
-            self.events[event] = self._button(row, f"{event.label}（{key}）",
+            self.events[event] = self._button(row, f"{event.label}\n{key}",
                                               f"kind_{event.value}")
         row.addStretch(1)
 
@@ -57,6 +57,7 @@ class KindsBar(QWidget):
         button.setObjectName(name)
         button.setCheckable(True)
         button.setStyleSheet(SELECTED_STYLE)
+        button.setMinimumWidth(96)  # the key under the word: seven fit 1366 px beside the menu
         # Chosen by its key or a click; Tab walks the fields, not the seven kinds.
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         row.addWidget(button)

@@ -190,6 +190,8 @@ class ReceptionPage(ReceptionView):
         move = case.move
         era = default_era_table()
         self.move.setVisible(move is not None)
+        moving_only = move is not None and case.event is None
+        self.household_box.setTitle("世帯員（異動する方）" if moving_only else "世帯員")
         for kind, button in self.kinds.moves.items():
             button.setChecked(move is not None and move.kind is kind)
         self._refresh_event(replaced)
@@ -430,8 +432,10 @@ class ReceptionPage(ReceptionView):
     def _after_event_date(self) -> None:
         """On to the move's date when there is a move, else to the household."""
         self._apply_event_date()
-        if self.event_box.error.text():
+        event = self.controller.session.case.event
+        if self.event_box.error.text() or event is None:
             return
+        self.event_box.date.setText(default_era_table().display(event.date))  # as 和暦
         if self.controller.session.case.move is not None:
             self.move.date.setFocus()
             self.move.date.selectAll()

@@ -96,7 +96,7 @@ class ReceptionView(QWidget):
         self.move = MoveView()
         layout.addWidget(self.move)
 
-        household = QGroupBox("世帯員（異動する方）")
+        household = self.household_box = QGroupBox("世帯員（異動する方）")
         household_layout = QVBoxLayout(household)
         self.members = row_table("members", MEMBER_COLUMNS)
         header = self.members.horizontalHeader()
