@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from counter_app.domain import EventKind, Member, MemberSource, MoveKind
+from counter_app.domain import EventKind, Member, MemberSource, MoveKind, PersonRef
 from counter_app.reception import ReceptionSession, Refused
 from counter_app.rules import default_catalogue
 from counter_app.store import CaseRepository
@@ -163,3 +163,36 @@ def test_a_birth_with_newborns_cannot_become_another_event(session):
     session.remove_member(2)
     session.clear_event()
     assert stored(session).event is None
+
+
+def test_a_birth_weight_answered_in_the_interview_is_checked_like_the_dialogs(session):
+    session.add_member(_card("北見\u3000太郎", "1990-03-01"))
+    session.set_event(EventKind.BIRTH, TODAY)
+    session.add_newborn(_newborn(), 3000)
+    session.clear_answers(["member.1.birth_weight_g"])
+    assert "member.1.birth_weight_g" in session.open_keys()  # asked again in the interview
+    before = stored(session).to_dict()
+    assert "300〜6000グラム" in refused(lambda: session.answer("member.1.birth_weight_g", 30000))
+    assert stored(session).to_dict() == before
+    session.answer("member.1.birth_weight_g", 2400)
+    assert "low_birth_weight_report" in {p.id for p in session.determination.procedures}
+
+
+def test_a_deceased_head_neither_heads_nor_files_and_survivors_keep_the_registers_relations(
+        session):
+    """LIFE_EVENTS.md: in a death case 続柄 are the register's before the death; the deceased
+    head keeps 世帯主 but is not the head after it, nor the 届出人 (staff choose them)."""
+    from counter_app.domain import roles
+
+    session.add_member(_card("北見\u3000太郎", "1950-03-01"))  # 世帯主
+    session.set_event(EventKind.DEATH, DIED, subject=0)
+    session.add_member(_card("北見\u3000花子", "1953-07-07", "female"))
+    case = session.case
+    assert case.members[0].relationship == "世帯主"
+    assert case.members[1].relationship == "妻"  # against the deceased head, not 世帯主
+    assert roles.head(case) is None and roles.filer(case) is None
+    session.set_roles(PersonRef(member=1), PersonRef(member=1, phone="011-000-0000"), None)
+    assert roles.head_member(session.case) == 1
+    # The register's 続柄 stay: the deceased was the head, so a 世帯主変更届 may be needed.
+    assert [m.relationship for m in session.case.members] == ["世帯主", "妻"]
+    assert "death.was_head" not in session.open_keys()

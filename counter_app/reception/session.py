@@ -483,7 +483,7 @@ class ReceptionSession:
 
         def change(case: Case) -> None:
             case.head = ref
-            if ref is not None and ref.member is not None:
+            if ref is not None and ref.member is not None and not _death(case):
                 for i, member in enumerate(case.members):
                     if i == ref.member:
                         member.relationship = roles.HEAD
@@ -507,7 +507,7 @@ class ReceptionSession:
             case.filer = filer
             case.previous_head = previous_head
             case.head = head
-            if head is not None and head.member is not None:
+            if head is not None and head.member is not None and not _death(case):
                 for i, member in enumerate(case.members):
                     if i == head.member:
                         member.relationship = roles.HEAD
@@ -657,6 +657,10 @@ class ReceptionSession:
                           f"{fact} is derived")
         if not spec.accepts(value):
             raise Refused(f"「{spec.label_ja}」の回答として選べない値です", f"{fact}: bad value")
+        low, high = BIRTH_WEIGHT_G
+        if fact == "birth_weight_g" and isinstance(value, int) and not low <= value <= high:
+            raise Refused(f"出生体重は{BIRTH_WEIGHT_G[0]}〜{BIRTH_WEIGHT_G[1]}グラムの数字で入力"
+                          "してください", "birth weight out of range")
 
     # --- checklist, printing and closing -----------------------------------------------------
 
@@ -778,6 +782,12 @@ class ReceptionSession:
             case.status = CaseStatus.DISCARDED
             case.discard_reason = reason.strip()
         self._apply(change)
+
+
+def _death(case: Case) -> bool:
+    """A death case keeps the register's 続柄 from before the death (LIFE_EVENTS.md): choosing
+    the new head sets household.head only, so the deceased stays 世帯主 (death.was_head)."""
+    return case.event is not None and case.event.kind is EventKind.DEATH
 
 
 def _register_head(case: Case) -> int | None:
