@@ -305,3 +305,44 @@ def test_code_b_read_on_a_real_reader_wrong_code_shows_tries_left(qapp, qtbot, p
         if card is not None:
             card.remove()
         saver.shutdown()
+
+
+def test_a_number_answer_in_the_interview_birth_weight(make_window, sessions, qtbot):
+    """When birth_weight_g is asked in the interview (here: taken back), a digit on its row
+    opens a number field with that digit; a weight out of range is refused there."""
+    import datetime as dt
+
+    from counter_app.domain import Member, MemberSource
+
+    window = make_window(sessions)
+    controller = window.controller
+    parent = Member("小樽\u3000由紀", dt.date(1992, 4, 10), "female", "世帯主", MemberSource.CARD,
+                    "北海道あおば市港町９９－３", kana="オタル　ユキ")
+    controller.apply(lambda s: s.add_member(parent))
+    controller.apply(lambda s: s.set_event(EventKind.BIRTH, s.case.filed_on))
+    baby = Member("小樽\u3000陽", controller.session.case.filed_on, "male", "",
+                  kana="オタル　ヒナタ")
+    controller.apply(lambda s: s.add_newborn(baby, 3000))
+    controller.apply(lambda s: s.clear_answers(["member.1.birth_weight_g"]))
+    controller.apply(lambda s: s.set_answers({"event.registration_filed": True,
+                                              "member.1.health_insurance": "nhi"}))
+    window.reception.go_next()
+    qtbot.waitUntil(lambda: window.current_page_key() == "interview")
+    interview = window.interview
+    qtbot.waitUntil(lambda: not interview.redrawing)
+    row = next(r for r in interview.rows if r.row_id == "birth_weight_g")
+    row.setFocus()
+    qtbot.keyClick(row, Qt.Key.Key_2)
+    qtbot.waitUntil(lambda: interview.number_dialog is not None
+                    and interview.number_dialog.isVisible())
+    dialog = interview.number_dialog
+    assert dialog.edit.text() == "2"
+    qtbot.keyClicks(dialog.edit, "49")  # 249 g: a slip
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    assert "300〜6000グラム" in dialog.error.text() and dialog.isVisible()
+    dialog.edit.setText("2490")
+    qtbot.keyClick(dialog.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "member.1.birth_weight_g" in controller.session.case.answers)
+    assert controller.session.case.answers["member.1.birth_weight_g"] == 2490
+    ids = {p.id for p in controller.session.determination.procedures}
+    assert "low_birth_weight_report" in ids
