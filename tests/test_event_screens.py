@@ -118,8 +118,8 @@ def test_okuyami_from_the_first_key_to_the_death_procedures(make_window, session
     _shortcut(qtbot, window, Qt.Key.Key_Return, CTRL)
     qtbot.waitUntil(lambda: window.current_page_key() == "interview")
     asked = _answer_interview(qtbot, window, {
-        "kana": ["Return"], "health_insurance": ["2", "1"], "pension_category": ["2"],
-        "disability_certificate": ["Return"], "seal_registered": ["1", "Return"],
+        "kana": ["Return"], "health_insurance": ["Right", "2", "1"], "pension_category": ["2"],
+        "disability_certificate": ["2"], "seal_registered": ["1"],
         "event.registration_filed": ["2"], "receives_pension": ["1"], "owns_property": ["1"],
         "was_dependent": ["2"]})
     # Only what the death's rules need: nothing about moving, dogs or school.
