@@ -354,3 +354,51 @@ def test_a_number_answer_in_the_interview_birth_weight(make_window, sessions, qt
     assert controller.session.case.answers["member.1.birth_weight_g"] == 2490
     ids = {p.id for p in controller.session.determination.procedures}
     assert "low_birth_weight_report" in ids
+
+
+def test_the_deceased_by_one_key_or_typed_by_hand_and_code_b_prefilled(make_window, sessions,
+                                                                      qtbot):
+    window = make_window(sessions, residents=load_demo_residents())
+    page = window.reception
+    session = window.controller.session
+    _read_with_pin(qtbot, page, "青葉 和子", 1)
+    _read_with_pin(qtbot, page, "青葉 健一", 2)
+    _reactivate(qtbot, window)
+    _shortcut(qtbot, window, Qt.Key.Key_4, ALT)
+    people = _dialog(qtbot, page, "people_dialog")
+    assert people.list.item(1).text().startswith("2\u3000青葉 健一（平成2年8月20日生")
+    _key(Qt.Key.Key_2)  # one key: the second member
+    qtbot.waitUntil(lambda: session.case.event is not None)
+    assert session.case.event.subject == 1 and "亡くなった方：青葉 健一" in \
+        page.event_box.people.text()
+    _reactivate(qtbot, window)
+    # Not him after all: Alt+4 again, F3, the deceased typed from the card face.
+    _shortcut(qtbot, window, Qt.Key.Key_4, ALT)
+    _dialog(qtbot, page, "people_dialog")
+    _key(Qt.Key.Key_F3)
+    typed = _dialog(qtbot, page, "member_dialog")
+    assert typed.windowTitle() == "亡くなった方を手入力（券面を見て）"
+    typed.surname.setText("青葉")
+    typed.given_name.setText("正男")
+    typed.kana.setText("アオバ　マサオ")
+    typed.birth_date.setText("3250210")  # 昭和25年2月10日
+    typed.sex.setCurrentIndex(1)
+    typed.accept()
+    qtbot.waitUntil(lambda: len(page.household) == 3)
+    case = session.case
+    assert case.event.subject == 2 and case.members[2].source.value == "manual"
+    _reactivate(qtbot, window)
+    # The card turns up after all: 照合番号B starts with the birth date already known.
+    _shortcut(qtbot, window, Qt.Key.Key_4, ALT)
+    _dialog(qtbot, page, "people_dialog")
+    _key(Qt.Key.Key_B)
+    code_b = _dialog(qtbot, page, "code_b_dialog")
+    assert code_b.birth.text() == "250210" and code_b.focusWidget() is code_b.expiry
+    page.card_panel.place(_card(page, "青葉 正男").key)
+    qtbot.waitUntil(lambda: "残り回数" in code_b.tries_label.text())
+    code_b.expiry.setText("2030")
+    code_b.security.setText("4321")
+    code_b.read()
+    qtbot.waitUntil(lambda: session.case.members[2].source.value == "card")
+    assert len(page.household) == 3  # the typed row is confirmed, not doubled
+    assert session.case.event.subject == 2 and "カードで確認しました" in page.hint.text()

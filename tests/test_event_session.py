@@ -196,3 +196,18 @@ def test_a_deceased_head_neither_heads_nor_files_and_survivors_keep_the_register
     # The register's 続柄 stay: the deceased was the head, so a 世帯主変更届 may be needed.
     assert [m.relationship for m in session.case.members] == ["世帯主", "妻"]
     assert "death.was_head" not in session.open_keys()
+
+
+def test_the_deceased_typed_by_hand_is_confirmed_by_the_card_read_later(session):
+    typed = Member("青葉\u3000正夫", dt.date(1950, 2, 10), "male", "世帯主")  # misread 男
+    session.add_member(typed)
+    session.set_event(EventKind.DEATH, DIED, subject=0)
+    other = _card("青葉\u3000和子", "1958-06-01", "female")
+    before = stored(session).to_dict()
+    assert "生年月日が、入力した方と違います" in refused(lambda: session.confirm_by_card(0, other))
+    assert stored(session).to_dict() == before
+    session.confirm_by_card(0, _card("青葉\u3000正男", "1950-02-10"))
+    case = stored(session)
+    assert len(case.members) == 1 and case.members[0].name == "青葉\u3000正男"
+    assert case.members[0].source is MemberSource.CARD and case.event.subject == 0
+    assert session.notice.startswith("青葉 正男さんの手入力をカードで確認しました")

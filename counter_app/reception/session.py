@@ -381,6 +381,19 @@ class ReceptionSession:
             case.head = scanned.head
         self._apply(change)
 
+    def confirm_by_card(self, index: int, card: Member) -> None:
+        """A card read for a member typed earlier (the deceased's card found after all): the
+        card's four fields replace what was typed; the birth date must be the same person's."""
+        self._editable()
+        self._member_index(index)
+        _clean(card.name, "氏名")
+        _clean(card.address, "住所")
+        if self.case.members[index].birth_date != card.birth_date:
+            raise Refused("カードの生年月日が、入力した方と違います。別の方のカードではないか"
+                          "確かめてください", "card for another member")
+        self.notice = ""
+        self._confirm_by_card(index, card)
+
     def _pre_entered(self, card: Member) -> int | None:
         """The pre-entered member a card read is for: the only one with its birth date."""
         matches = [i for i, m in enumerate(self.case.members)
@@ -405,7 +418,7 @@ class ReceptionSession:
             if move is not None and card.address and not move.previous_address:
                 move.previous_address = card.address
         self._apply(change)
-        self.notice = (f"{display_name(card.name)}さんの事前入力をカードで確認しました"
+        self.notice = (f"{display_name(card.name)}さんの{typed.source.label}をカードで確認しました"
                        + (f"（カードの{'・'.join(differences)}にしました）" if differences else ""))
 
     def update_member(self, index: int, **fields: Any) -> None:

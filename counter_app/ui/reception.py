@@ -22,7 +22,7 @@ from card_reader.monitor import INSERTED, REMOVED, PresenceEvent
 from card_reader.sources import CardSource, VirtualCardSource
 from counter_app.address import PostalCodeError, look_up
 from counter_app.demo import DemoResident
-from counter_app.domain import EventKind, Member, MoveKind, Step, roles
+from counter_app.domain import EventKind, Member, MemberSource, MoveKind, Step, roles
 from counter_app.domain.dates import DateInputError, DateKind
 from counter_app.domain.era import default_era_table
 from counter_app.domain.facts import RELATIONSHIPS
@@ -540,6 +540,14 @@ class ReceptionPage(ReceptionView):
         dialog.open()
 
     def _deceased_added(self, member: Member) -> None:
+        event = self.controller.session.case.event
+        subject = event.subject if event is not None and event.kind is EventKind.DEATH else None
+        if subject is not None and member.source is MemberSource.CARD and \
+                self.household[subject].source is not MemberSource.CARD:
+            # The card of the deceased typed earlier: it confirms that member, no second row.
+            if self.controller.apply(lambda s: s.confirm_by_card(subject, member)):
+                self.hint.setText(self.controller.session.notice)
+            return
         before = len(self.household)
         if not self.controller.apply(lambda s: s.add_member(member)):
             return
