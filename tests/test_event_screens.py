@@ -402,3 +402,31 @@ def test_the_deceased_by_one_key_or_typed_by_hand_and_code_b_prefilled(make_wind
     qtbot.waitUntil(lambda: session.case.members[2].source.value == "card")
     assert len(page.household) == 3  # the typed row is confirmed, not doubled
     assert session.case.event.subject == 2 and "カードで確認しました" in page.hint.text()
+
+
+def test_divorce_by_court_and_taking_the_event_away(make_window, sessions, qtbot):
+    window = make_window(sessions, residents=load_demo_residents())
+    page = window.reception
+    session = window.controller.session
+    _read_with_pin(qtbot, page, "千歳 由美", 1)
+    _read_with_pin(qtbot, page, "千歳 誠", 2)
+    _reactivate(qtbot, window)
+    _shortcut(qtbot, window, Qt.Key.Key_7, ALT)  # 離婚
+    people = _dialog(qtbot, page, "people_dialog")
+    assert people.court.isVisible() and not people.code_b.isVisible()
+    for key in (Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_C, Qt.Key.Key_Return):
+        _key(key)
+    qtbot.waitUntil(lambda: session.case.event is not None)
+    event = session.case.event
+    assert event.kind is EventKind.DIVORCE and event.spouses == (0, 1) and event.court
+    assert session.case.move is None  # nothing was typed for the 転入 it started as
+    assert "（裁判・調停）" in page.event_box.people.text()
+    assert page.event_box.date_label.text() == "離婚の日"
+    _reactivate(qtbot, window)
+    _shortcut(qtbot, window, Qt.Key.Key_0, ALT)  # no move to fall back on: refused, said why
+    assert session.case.event is not None
+    assert "先に転入・転居・転出（Alt+1〜3）" in page.message.text()
+    _shortcut(qtbot, window, Qt.Key.Key_2, ALT)  # 転居 added
+    _shortcut(qtbot, window, Qt.Key.Key_0, ALT)  # now the event goes
+    assert session.case.event is None and session.case.move.kind is MoveKind.MOVE_WITHIN
+    assert not page.event_box.isVisible() and page.move.date.hasFocus()
