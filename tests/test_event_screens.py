@@ -408,6 +408,11 @@ def test_divorce_by_court_and_taking_the_event_away(make_window, sessions, qtbot
     window = make_window(sessions, residents=load_demo_residents())
     page = window.reception
     session = window.controller.session
+    qtbot.keyClick(page.move.date, Qt.Key.Key_F1)  # the screen's keys include the kinds
+    qtbot.waitUntil(lambda: window.help_box is not None and window.help_box.isVisible())
+    assert "Alt+4〜7" in window.help_box.text() and "Alt+0" in window.help_box.text()
+    window.help_box.accept()
+    _reactivate(qtbot, window)
     _read_with_pin(qtbot, page, "千歳 由美", 1)
     _read_with_pin(qtbot, page, "千歳 誠", 2)
     _reactivate(qtbot, window)

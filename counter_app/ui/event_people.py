@@ -45,7 +45,8 @@ class PeopleDialog(QDialog):
         super().__init__(parent)
         self.kind = kind
         self.needed = 1 if kind is EventKind.DEATH else 2
-        self.chosen: list[int] = [i for i in chosen if i < min(len(members), MAX_LISTED)]
+        self.listed = min(len(members), MAX_LISTED)
+        self.chosen: list[int] = [i for i in chosen if i < self.listed]
         self.way = ""  # BY_CODE_B or BY_HAND when the deceased is not a member listed
         self.setWindowTitle("亡くなった方" if kind is EventKind.DEATH else f"{kind.label}のお二人")
         self.setMinimumWidth(760)
@@ -123,7 +124,7 @@ class PeopleDialog(QDialog):
             super().keyPressEvent(event)
 
     def _toggle(self, index: int) -> None:
-        if index >= self.list.count() or self.list.item(index).text().startswith("（"):
+        if index >= self.listed:
             return
         if index in self.chosen:
             self.chosen.remove(index)
@@ -136,7 +137,7 @@ class PeopleDialog(QDialog):
             self.accept()  # one key chooses the deceased
 
     def _show_chosen(self) -> None:
-        for row in range(self.list.count()):
+        for row in range(self.listed):
             item = self.list.item(row)
             item.setSelected(row in self.chosen)
             item.setCheckState(Qt.CheckState.Checked if row in self.chosen
