@@ -191,6 +191,10 @@ def test_a_deceased_head_neither_heads_nor_files_and_survivors_keep_the_register
     assert case.members[0].relationship == "世帯主"
     assert case.members[1].relationship == "妻"  # against the deceased head, not 世帯主
     assert roles.head(case) is None and roles.filer(case) is None
+    for operation in (lambda: session.set_head(PersonRef(member=0)),
+                      lambda: session.set_filer(PersonRef(member=0)),
+                      lambda: session.set_roles(PersonRef(member=1), PersonRef(member=0), None)):
+        assert "亡くなった方は世帯主・届出人にできません" in refused(operation)
     session.set_roles(PersonRef(member=1), PersonRef(member=1, phone="011-000-0000"), None)
     assert roles.head_member(session.case) == 1
     # The register's 続柄 stay: the deceased was the head, so a 世帯主変更届 may be needed.

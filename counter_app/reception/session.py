@@ -489,6 +489,7 @@ class ReceptionSession:
 
     def set_head(self, ref: PersonRef | None) -> None:
         """The 世帯主 after the move: a member, or somebody who stays where they are."""
+        self._not_the_deceased(ref)
         if ref is not None and ref.member is not None:
             self._member_index(ref.member)
         if ref is not None and ref.member is None:
@@ -507,6 +508,7 @@ class ReceptionSession:
     def set_roles(self, head: PersonRef | None, filer: PersonRef | None,
                   previous_head: PersonRef | None) -> None:
         """The F7 dialog's three roles in one change (checked as the single setters check)."""
+        self._not_the_deceased(head, filer)
         for ref in (head, filer, previous_head):
             if ref is not None and ref.member is not None:
                 self._member_index(ref.member)
@@ -528,6 +530,13 @@ class ReceptionSession:
                         member.relationship = ""  # staff choose the new 続柄
         self._apply(change)
 
+    def _not_the_deceased(self, *refs: PersonRef | None) -> None:
+        event = self.case.event
+        subject = event.subject if event is not None and event.kind is EventKind.DEATH else None
+        if subject is not None and any(r is not None and r.member == subject for r in refs):
+            raise Refused("亡くなった方は世帯主・届出人にできません。ご家族の中から選んでください",
+                          "the deceased as head or filer")
+
     def set_previous_head(self, ref: PersonRef | None) -> None:
         if ref is not None and ref.member is not None:
             self._member_index(ref.member)
@@ -538,6 +547,7 @@ class ReceptionSession:
 
     def set_filer(self, ref: PersonRef | None) -> None:
         """The 届出人: a member, or a 代理人/使者 with name, address and phone."""
+        self._not_the_deceased(ref)
         if ref is not None:
             if ref.member is not None:
                 self._member_index(ref.member)
