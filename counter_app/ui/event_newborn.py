@@ -8,7 +8,7 @@ import datetime as dt
 
 from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLineEdit, QWidget
 
 from counter_app.domain.era import default_era_table
 from counter_app.domain.members import MemberInputError
@@ -37,6 +37,9 @@ class NewbornDialog(MemberDialog):
         self.weight.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,4}")))
         self.weight.setMaximumWidth(240)
         form.addRow("出生体重（g）", self.weight)
+        buttons = self.findChild(QDialogButtonBox)
+        assert buttons is not None
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消（Esc）")
         self.birth_date.setPlaceholderText("和暦 5081110 または 2026-11-10")
         self.surname.setText(surname)  # the parents' 氏, as a rule
         if born is not None:
