@@ -422,3 +422,16 @@ def test_divorce_by_court_and_taking_the_event_away(make_window, sessions, qtbot
     _shortcut(qtbot, window, Qt.Key.Key_0, ALT)  # now the event goes
     assert session.case.event is None and session.case.move.kind is MoveKind.MOVE_WITHIN
     assert not page.event_box.isVisible() and page.move.date.hasFocus()
+
+
+def test_marriage_before_anyone_is_registered_says_what_to_do_first(make_window, sessions,
+                                                                    qtbot):
+    window = make_window(sessions)
+    page = window.reception
+    _shortcut(qtbot, window, Qt.Key.Key_6, ALT)
+    people = _dialog(qtbot, page, "people_dialog")
+    _key(Qt.Key.Key_1)  # nobody to choose
+    _key(Qt.Key.Key_Return)
+    assert people.isVisible() and "先にお二人を世帯員に登録してください" in people.error.text()
+    assert window.controller.session.case.event is None
+    people.reject()

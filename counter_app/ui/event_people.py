@@ -151,7 +151,11 @@ class PeopleDialog(QDialog):
 
     def accept(self) -> None:
         if len(self.chosen) != self.needed:
-            self.error.setText("亡くなった方を番号で選んでください" if self.needed == 1
-                               else "お二人を番号で選んでください")
+            if self.listed < self.needed:
+                self.error.setText("先にお二人を世帯員に登録してください（取消してから、"
+                                   "カード F2・手入力 F3）")
+            else:
+                self.error.setText("亡くなった方を番号で選んでください" if self.needed == 1
+                                   else "お二人を番号で選んでください")
             return
         super().accept()
