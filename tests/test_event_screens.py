@@ -103,7 +103,7 @@ def test_okuyami_from_the_first_key_to_the_death_procedures(make_window, session
         assert title in shown, title
     assert "転入届" not in shown and "児童手当" not in shown
     assert "令和8年11月24日まで" in shown  # 死亡届: 7 days incl., past 勤労感謝の日
-    # On to printing: no city form for these procedures yet, and nothing breaks.
+    # On to printing: the page opens for a case with only an event.
     qtbot.keyClick(window.checklist.tree, Qt.Key.Key_P, CTRL)
     qtbot.waitUntil(lambda: window.current_page_key() == "printing")
 
