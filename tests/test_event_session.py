@@ -190,6 +190,12 @@ def test_a_deceased_head_neither_heads_nor_files_and_survivors_keep_the_register
     case = session.case
     assert case.members[0].relationship == "世帯主"
     assert case.members[1].relationship == "妻"  # against the deceased head, not 世帯主
+    # One member of 15 or more left: she heads the household (no 世帯主変更届 is due).
+    assert roles.head_member(case) == 1 and roles.filer(case).member == 1
+    session.add_member(_card("北見\u3000一郎", "1980-01-01"))
+    case = session.case
+    assert case.members[2].relationship == "子"
+    # Two left: staff choose the new head (F7); the deceased is neither head nor filer.
     assert roles.head(case) is None and roles.filer(case) is None
     for operation in (lambda: session.set_head(PersonRef(member=0)),
                       lambda: session.set_filer(PersonRef(member=0)),
@@ -198,7 +204,7 @@ def test_a_deceased_head_neither_heads_nor_files_and_survivors_keep_the_register
     session.set_roles(PersonRef(member=1), PersonRef(member=1, phone="011-000-0000"), None)
     assert roles.head_member(session.case) == 1
     # The register's 続柄 stay: the deceased was the head, so a 世帯主変更届 may be needed.
-    assert [m.relationship for m in session.case.members] == ["世帯主", "妻"]
+    assert [m.relationship for m in session.case.members] == ["世帯主", "妻", "子"]
     assert "death.was_head" not in session.open_keys()
 
 
