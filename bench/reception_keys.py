@@ -5,6 +5,8 @@ Runs the scripted move-in of tests/reception_script.py against the real window (
 counts staff key presses (a shortcut such as Ctrl+Enter counts once) and clicks. Placing the
 cards and typing the PINs are the residents' own acts and are not counted. Baseline: the
 handwritten counter, four people × seven forms × four fields = 112 fields written by hand.
+Then the scripted おくやみ of tests/event_script.py (the deceased's card read with 照合番号B,
+the survivors' with their PINs), from the first key to the checklist marked.
 
     .venv/bin/python bench/reception_keys.py
 """
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 
 
 def main():
+    from event_script import run_okuyami
     from reception_script import VISIT_DAY, QTestBot, run_four_person_move_in
 
     from card_reader.sources import VirtualCardSource
@@ -64,6 +67,12 @@ def main():
         staff = run_four_person_move_in(window, bot)
         seconds = time.perf_counter() - begin
         wait_for_tasks(30000)  # the next resident's page may still be drawing
+        window.show_page_key("reception")
+        bot.waitUntil(lambda: window.current_page_key() == "reception")
+        controller.new_case()
+        window.reception.focus_first()
+        okuyami = run_okuyami(window, bot)
+        wait_for_tasks(30000)
         saver.shutdown()
     print("four-person move-in, first card to closed case, packet saved (staff input only):")
     print(f"  {staff.keys} key presses + {staff.clicks} click = {staff.keys + staff.clicks} "
@@ -72,6 +81,11 @@ def main():
           f"({staff.acts} acts × M 1.35 s + {staff.keys} keys × K 0.28 s)")
     print("  handwritten baseline: 4 people × 7 forms × 4 fields = 112 fields")
     print(f"  scripted run took {seconds:.1f} s of machine time")
+    print("おくやみ (the head died; wife and son remain), first key to the checklist marked:")
+    print(f"  {okuyami.keys} key presses + {okuyami.clicks} click = "
+          f"{okuyami.keys + okuyami.clicks} actions, 17 of them the 照合番号B off the card "
+          f"face; {len(okuyami.asked)} interview questions asked; KLM "
+          f"{okuyami.klm_seconds():.0f} s")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,17 @@
 """Demo mode's data: the roster of fictional households and their cards, and the reset.
 
 The roster (`resources/demo/households/*.json`) is case files (DESIGN.md) plus
-`"cards": [{"member", "pin", "tries", "fault"}]`, which `determine` ignores, and an optional
-`"title"` for the trainer. Each card is the card of one member: the simulated reader builds a
-virtual My Number card from the member's four fields, so reading it fills in exactly what the
-file says. Together the households trigger every procedure of the shipped catalogue (a test
-holds this as the catalogue grows). Nothing here imports Qt.
+`"cards": [{"member", "pin", "tries", "fault", "code_b"}]` (`code_b`: the 照合番号B a deceased's
+card is read with), which `determine` ignores, and an optional `"title"` for the trainer. Each
+card is the card of one member: the simulated reader builds a virtual My Number card from the
+member's four fields, so reading it fills in exactly what the file says. Together the households
+trigger every procedure of the shipped catalogue (a test holds this as the catalogue grows).
+Nothing here imports Qt.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -30,13 +32,14 @@ from card_reader.virtual_card import (
 )
 from counter_app.bundled import resource
 from counter_app.domain import Case, CaseFormatError, MoveKind
+from counter_app.domain.era import default_era_table
 from counter_app.domain.facts import age
 from counter_app.domain.text import display_name
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-CARD_KEYS = {"member", "pin", "tries", "fault"}
+CARD_KEYS = {"member", "pin", "tries", "fault", "code_b"}
 # What the trainer reads next to each card.
 FAULT_NOTES = {LOCKED: "ロック済み：手入力の練習に", PULLED: "読み取り中にカードが離れる",
                NOT_MY_NUMBER: "マイナンバーカードではない", MUTE: "カードが応答しない"}
@@ -144,13 +147,18 @@ def _card(household: str, n: int, case: Case, data: Any) -> RosterCard:
     if not isinstance(tries, int) or isinstance(tries, bool) or not 0 <= tries <= PIN_TRIES:
         raise RosterError(f"{where}.tries: 0 to {PIN_TRIES}")
     member = case.members[index]
+    code_b = data.get("code_b")  # the deceased's card, read with 照合番号B (おくやみ)
+    if code_b is not None and not (isinstance(code_b, str) and re.fullmatch(r"[0-9]{14}", code_b)
+                                   and code_b[:6] == _era_birth(member.birth_date)):
+        raise RosterError(f"{where}.code_b: 14 digits, starting with the era birth date")
     address = card_address(case, index)
     if not address:
         raise RosterError(f"{where}: the member needs an address for the card")
     holder = with_demo_fault({"name": member.name, "address": address,
                               "birth_date": member.birth_date.isoformat(),
                               "sex": {"male": "1", "female": "2"}.get(member.sex, member.sex),
-                              "pin": pin, "pin_tries_left": tries}, fault)
+                              "pin": pin, "pin_tries_left": tries,
+                              **({"code_b": code_b} if code_b else {})}, fault)
     try:
         CardHolder.from_dict(holder)  # fail at start-up, not when a trainer places the card
     except ValueError as exc:
@@ -169,9 +177,17 @@ def _card(household: str, n: int, case: Case, data: Any) -> RosterCard:
             notes.append(f"残り{holder['pin_tries_left']}回")
         if fault in (PULLED, MUTE):
             notes.append(FAULT_NOTES[fault])
+        if code_b:
+            notes = [f"照合番号B：生年月日 {code_b[:6]}・有効期限 {code_b[6:10]}年・"
+                     f"セキュリティコード {code_b[10:]}"]
         note = "・".join(notes)
     return RosterCard(f"{household}#{n}", household, index, member.name, member.kana, label,
                       note, holder)
+
+
+def _era_birth(born: dt.date) -> str:
+    era = default_era_table().to_era(born)
+    return f"{era.year:02d}{era.month:02d}{era.day:02d}"
 
 
 def card_address(case: Case, index: int) -> str:

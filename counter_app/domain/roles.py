@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from counter_app.domain.case import Case, PersonRef, member_key
-from counter_app.domain.facts import school_grade
+from counter_app.domain.case import Case, EventKind, PersonRef, member_key
+from counter_app.domain.facts import legal_age, school_grade
 
 HEAD = "世帯主"
 # Possible parents of a child by its 続柄 to the 世帯主 (PROCEDURES.md, allowance_claimant).
@@ -36,11 +36,31 @@ def head(case: Case) -> PersonRef | None:
     if case.head is not None:
         return case.head
     heads = head_candidates(case)
-    return PersonRef(member=heads[0]) if len(heads) == 1 else None
+    if len(heads) == 1:
+        return PersonRef(member=heads[0])
+    successor = _obvious_successor(case)
+    return PersonRef(member=successor) if successor is not None else None
+
+
+def _obvious_successor(case: Case) -> int | None:
+    """After the 世帯主's death with one member of 15 or more left, that member heads the
+    household (LIFE_EVENTS.md: no 世帯主変更届, the new head is obvious); with two or more,
+    staff choose (F7)."""
+    event = case.event
+    if event is None or event.kind is not EventKind.DEATH or event.subject is None:
+        return None
+    if case.members[event.subject].relationship != HEAD:
+        return None
+    adults = [i for i, m in enumerate(case.members)
+              if i != event.subject and legal_age(m.birth_date, event.date) >= 15]
+    return adults[0] if len(adults) == 1 else None
 
 
 def head_candidates(case: Case) -> list[int]:
-    return [i for i, m in enumerate(case.members) if m.relationship == HEAD]
+    """Members whose 続柄 is 世帯主; a deceased head keeps that 続柄 (the register before the
+    death) but heads nothing after it, nor files anything: staff choose the new head."""
+    subject = case.event.subject if case.event is not None else None
+    return [i for i, m in enumerate(case.members) if m.relationship == HEAD and i != subject]
 
 
 def head_member(case: Case) -> int | None:

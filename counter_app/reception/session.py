@@ -21,6 +21,7 @@ from counter_app.domain import (
     ChecklistEntry,
     ChecklistStatus,
     Event,
+    EventKind,
     Member,
     MemberSource,
     Move,
@@ -28,9 +29,11 @@ from counter_app.domain import (
     PersonRef,
     PrintRecord,
     Step,
+    Transfer,
     roles,
 )
 from counter_app.domain.case import MEMBER_KEY, member_key
+from counter_app.domain.dates import DateInputError, DateKind, check_date
 from counter_app.domain.kana import KanaInputError, check_kana, normalize_kana
 from counter_app.domain.members import suggest_relationship
 from counter_app.domain.text import TextInputError, check_text, display_name
@@ -48,6 +51,9 @@ from counter_app.reception.outputs import GateReport, form_outputs
 from counter_app.reception.problems import Gate, Problem, case_problems
 from counter_app.rules import Catalogue, ChosenProcedure, Determination, determine
 from counter_app.rules.engine import case_facts, check_answers
+
+# A plausible birth weight (grams): below or above is a typing slip, not a baby.
+BIRTH_WEIGHT_G = (300, 6000)
 
 
 def concerned(chosen: ChosenProcedure) -> tuple[int, ...]:
@@ -156,10 +162,168 @@ class ReceptionSession:
             case.move = Move(kind, date, previous, new, **stripped)
         self._apply(change)
 
-    def set_event(self, event: Event | None) -> None:
+    def set_move_kind(self, kind: MoveKind) -> None:
+        """The move's kind (転入・転居・転出), keeping what is typed; a case with only an event
+        gains a move on the event's date."""
         def change(case: Case) -> None:
-            case.event = event
+            if case.move is None:
+                case.move = Move(kind, case.date)
+            else:
+                case.move.kind = kind
         self._apply(change)
+
+    def clear_move(self) -> None:
+        """An event without a move (おくやみ only): the move and what was typed for it go."""
+        if self.case.event is None:
+            raise Refused("異動も届出の事由もない受付にはできません。先におくやみ・出生・婚姻・"
+                          "離婚（Alt+4〜7）を選んでください", "clear_move without an event")
+
+        def change(case: Case) -> None:
+            case.move = None
+            for member in case.members:
+                member.moves = True  # "does not move" means nothing without a move
+        self._apply(change)
+
+    def set_event(self, kind: EventKind, date: dt.date, *, subject: int | None = None,
+                  spouses: tuple[int, int] | None = None, court: bool = False) -> None:
+        """The life event with the roles its kind needs (LIFE_EVENTS.md): the deceased for a
+        death, the two spouses for a marriage or divorce; newborns come with `add_newborn`.
+        A move nothing was typed for yet (a new case starts as 転入) gives way to the event."""
+        self._check_event_date(date)
+        if kind is EventKind.DEATH:
+            if subject is None:
+                raise Refused("亡くなった方を選んでください", "death without a subject")
+            self._member_index(subject)
+        elif subject is not None:
+            raise Refused("亡くなった方を選ぶのはおくやみの受付だけです", "subject outside death")
+        if kind in (EventKind.MARRIAGE, EventKind.DIVORCE):
+            spouses = self._checked_spouses(kind, spouses)
+        elif spouses is not None:
+            raise Refused("夫婦を選ぶのは婚姻・離婚の受付だけです", "spouses outside marriage")
+        newborns = [i for i, m in enumerate(self.case.members) if m.newborn]
+        if newborns and kind is not EventKind.BIRTH:
+            raise Refused("出生の受付で登録した新生児がいます。別の届出にするには、先に新生児を"
+                          "削除してください（Del）", "newborns in a non-birth event")
+        if court and kind is not EventKind.DIVORCE:
+            raise Refused("裁判・調停は離婚の受付だけです", "court outside divorce")
+
+        def change(case: Case) -> None:
+            case.event = Event(kind, date, subject=subject, spouses=spouses, court=court)
+            if case.move is not None and _untouched(case.move):
+                case.move = None
+        self._apply(change)
+
+    def set_event_date(self, date: dt.date) -> None:
+        """死亡日・出生日・届出日 as typed; for a birth it is the newborns' birth date too."""
+        event = self._event()
+        self._check_event_date(date)
+        if event.kind is EventKind.BIRTH and date > self._today():
+            raise Refused("出生日に今日より後の日付は入力できません", "birth in the future")
+
+        def change(case: Case) -> None:
+            assert case.event is not None
+            case.event.date = date
+            if case.event.kind is EventKind.BIRTH:
+                for member in case.members:
+                    if member.newborn:
+                        member.birth_date = date
+        self._apply(change)
+
+    def clear_event(self) -> None:
+        """Back to a move only; a case needs a move or an event."""
+        if self.case.event is None:
+            return
+        if self.case.move is None:
+            raise Refused("異動も届出の事由もない受付にはできません。先に転入・転居・転出"
+                          "（Alt+1〜3）を選んでください", "clear_event without a move")
+        if any(m.newborn for m in self.case.members):
+            raise Refused("新生児を削除してから、出生の届出を外してください（Del）",
+                          "clear_event with newborns")
+
+        def change(case: Case) -> None:
+            case.event = None
+        self._apply(change)
+
+    def choose_subject(self, index: int) -> None:
+        """The deceased, among the household's members."""
+        if self._event().kind is not EventKind.DEATH:
+            raise Refused("亡くなった方を選ぶのはおくやみの受付だけです", "subject outside death")
+        self._member_index(index)
+
+        def change(case: Case) -> None:
+            assert case.event is not None
+            case.event.subject = index
+        self._apply(change)
+
+    def set_spouses(self, first: int, second: int) -> None:
+        event = self._event()
+        spouses = self._checked_spouses(event.kind, (first, second))
+
+        def change(case: Case) -> None:
+            assert case.event is not None
+            case.event.spouses = spouses
+        self._apply(change)
+
+    def add_newborn(self, member: Member, birth_weight_g: int) -> None:
+        """A child born (twins: twice), with the birth weight the rules ask for."""
+        event = self.case.event
+        if event is None or event.kind is not EventKind.BIRTH:
+            raise Refused("新生児の登録は出生の受付で行います（Alt+5）", "newborn outside birth")
+        if isinstance(birth_weight_g, bool) or not isinstance(birth_weight_g, int) or not (
+                BIRTH_WEIGHT_G[0] <= birth_weight_g <= BIRTH_WEIGHT_G[1]):
+            raise Refused(f"出生体重は{BIRTH_WEIGHT_G[0]}〜{BIRTH_WEIGHT_G[1]}グラムの数字で入力"
+                          "してください", "birth weight out of range")
+        if member.birth_date > self._today():
+            raise Refused("出生日に今日より後の日付は入力できません", "birth in the future")
+        self._check_event_date(member.birth_date)
+        _clean(member.name, "氏名")
+        _clean(member.kana, "フリガナ")
+        if member.sex not in ("male", "female"):
+            raise Refused("性別を選んでください", "newborn without a sex")
+        member = dataclasses.replace(member, newborn=True, source=MemberSource.MANUAL)
+        first = not any(m.newborn for m in self.case.members)
+
+        def change(case: Case) -> None:
+            assert case.event is not None
+            if not member.relationship:
+                head = _register_head(case)
+                member.relationship = suggest_relationship(
+                    case.members[head] if head is not None else None, member)
+            if not member.address and case.members:
+                member.address = case.members[0].address
+            case.members.append(member)
+            index = len(case.members) - 1
+            case.answers[member_key(index, "birth_weight_g")] = birth_weight_g
+            if first or member.birth_date < case.event.date:
+                case.event.date = member.birth_date  # event.date is the birth (LIFE_EVENTS.md)
+        self._apply(change)
+
+    def _event(self) -> Event:
+        if self.case.event is None:
+            raise Refused("先に届出の事由（おくやみ・出生・婚姻・離婚）を選んでください",
+                          "no event")
+        return self.case.event
+
+    def _today(self) -> dt.date:
+        return self.case.filed_on or dt.date.today()
+
+    def _check_event_date(self, date: dt.date) -> None:
+        try:
+            check_date(date, DateKind.EVENT, self._today())
+        except DateInputError as exc:
+            raise Refused(str(exc), "event date out of range") from None
+
+    def _checked_spouses(self, kind: EventKind, spouses: tuple[int, int] | None
+                         ) -> tuple[int, int]:
+        if spouses is None or len(self.case.members) < 2:
+            raise Refused(f"{kind.label}のお二人を世帯員に登録してから選んでください"
+                          "（カード F2・手入力 F3）", "spouses missing")
+        first, second = spouses
+        self._member_index(first)
+        self._member_index(second)
+        if first == second:
+            raise Refused("夫婦には別々のお二人を選んでください", "same member twice")
+        return (first, second)
 
     # --- household ---------------------------------------------------------------------------
 
@@ -177,7 +341,7 @@ class ReceptionSession:
 
         def change(case: Case) -> None:
             if not member.relationship:
-                head = roles.head_member(case)
+                head = _register_head(case)
                 member.relationship = suggest_relationship(
                     case.members[head] if head is not None else None, member)
             case.members.append(member)
@@ -217,6 +381,19 @@ class ReceptionSession:
             case.head = scanned.head
         self._apply(change)
 
+    def confirm_by_card(self, index: int, card: Member) -> None:
+        """A card read for a member typed earlier (the deceased's card found after all): the
+        card's four fields replace what was typed; the birth date must be the same person's."""
+        self._editable()
+        self._member_index(index)
+        _clean(card.name, "氏名")
+        _clean(card.address, "住所")
+        if self.case.members[index].birth_date != card.birth_date:
+            raise Refused("カードの生年月日が、入力した方と違います。別の方のカードではないか"
+                          "確かめてください", "card for another member")
+        self.notice = ""
+        self._confirm_by_card(index, card)
+
     def _pre_entered(self, card: Member) -> int | None:
         """The pre-entered member a card read is for: the only one with its birth date."""
         matches = [i for i, m in enumerate(self.case.members)
@@ -241,7 +418,7 @@ class ReceptionSession:
             if move is not None and card.address and not move.previous_address:
                 move.previous_address = card.address
         self._apply(change)
-        self.notice = (f"{display_name(card.name)}さんの事前入力をカードで確認しました"
+        self.notice = (f"{display_name(card.name)}さんの{typed.source.label}をカードで確認しました"
                        + (f"（カードの{'・'.join(differences)}にしました）" if differences else ""))
 
     def update_member(self, index: int, **fields: Any) -> None:
@@ -286,6 +463,11 @@ class ReceptionSession:
 
     def remove_member(self, index: int) -> None:
         self._member_index(index)
+        event = self.case.event
+        if event is not None and (index == event.subject or index in (event.spouses or ())):
+            role = "亡くなった方" if index == event.subject else "夫婦のお一人"
+            raise Refused(f"{role}は削除できません。先に別の方を選ぶか、届出の事由を外して"
+                          "ください（Alt+0）", "remove a member the event names")
         self._apply(lambda case: case.reorder(
             [i for i in range(len(case.members)) if i != index]))
 
@@ -307,6 +489,7 @@ class ReceptionSession:
 
     def set_head(self, ref: PersonRef | None) -> None:
         """The 世帯主 after the move: a member, or somebody who stays where they are."""
+        self._not_the_deceased(ref)
         if ref is not None and ref.member is not None:
             self._member_index(ref.member)
         if ref is not None and ref.member is None:
@@ -314,7 +497,7 @@ class ReceptionSession:
 
         def change(case: Case) -> None:
             case.head = ref
-            if ref is not None and ref.member is not None:
+            if ref is not None and ref.member is not None and not _death(case):
                 for i, member in enumerate(case.members):
                     if i == ref.member:
                         member.relationship = roles.HEAD
@@ -325,6 +508,7 @@ class ReceptionSession:
     def set_roles(self, head: PersonRef | None, filer: PersonRef | None,
                   previous_head: PersonRef | None) -> None:
         """The F7 dialog's three roles in one change (checked as the single setters check)."""
+        self._not_the_deceased(head, filer)
         for ref in (head, filer, previous_head):
             if ref is not None and ref.member is not None:
                 self._member_index(ref.member)
@@ -338,13 +522,20 @@ class ReceptionSession:
             case.filer = filer
             case.previous_head = previous_head
             case.head = head
-            if head is not None and head.member is not None:
+            if head is not None and head.member is not None and not _death(case):
                 for i, member in enumerate(case.members):
                     if i == head.member:
                         member.relationship = roles.HEAD
                     elif member.relationship == roles.HEAD:
                         member.relationship = ""  # staff choose the new 続柄
         self._apply(change)
+
+    def _not_the_deceased(self, *refs: PersonRef | None) -> None:
+        event = self.case.event
+        subject = event.subject if event is not None and event.kind is EventKind.DEATH else None
+        if subject is not None and any(r is not None and r.member == subject for r in refs):
+            raise Refused("亡くなった方は世帯主・届出人にできません。ご家族の中から選んでください",
+                          "the deceased as head or filer")
 
     def set_previous_head(self, ref: PersonRef | None) -> None:
         if ref is not None and ref.member is not None:
@@ -356,6 +547,7 @@ class ReceptionSession:
 
     def set_filer(self, ref: PersonRef | None) -> None:
         """The 届出人: a member, or a 代理人/使者 with name, address and phone."""
+        self._not_the_deceased(ref)
         if ref is not None:
             if ref.member is not None:
                 self._member_index(ref.member)
@@ -488,6 +680,10 @@ class ReceptionSession:
                           f"{fact} is derived")
         if not spec.accepts(value):
             raise Refused(f"「{spec.label_ja}」の回答として選べない値です", f"{fact}: bad value")
+        low, high = BIRTH_WEIGHT_G
+        if fact == "birth_weight_g" and isinstance(value, int) and not low <= value <= high:
+            raise Refused(f"出生体重は{BIRTH_WEIGHT_G[0]}〜{BIRTH_WEIGHT_G[1]}グラムの数字で入力"
+                          "してください", "birth weight out of range")
 
     # --- checklist, printing and closing -----------------------------------------------------
 
@@ -609,6 +805,28 @@ class ReceptionSession:
             case.status = CaseStatus.DISCARDED
             case.discard_reason = reason.strip()
         self._apply(change)
+
+
+def _death(case: Case) -> bool:
+    """A death case keeps the register's 続柄 from before the death (LIFE_EVENTS.md): choosing
+    the new head sets household.head only, so the deceased stays 世帯主 (death.was_head)."""
+    return case.event is not None and case.event.kind is EventKind.DEATH
+
+
+def _register_head(case: Case) -> int | None:
+    """Whom a new member's 続柄 is suggested against: the 世帯主, or in a death case the
+    deceased head (続柄 there are the register's before the death, LIFE_EVENTS.md)."""
+    head = roles.head_member(case)
+    if head is None:
+        head = next((i for i, m in enumerate(case.members) if m.relationship == roles.HEAD),
+                    None)
+    return head
+
+
+def _untouched(move: Move) -> bool:
+    """Nothing was typed for this move yet (the first card's address comes by itself)."""
+    return not (move.new_address or move.new_postal_code or move.new_building
+                or move.previous_building or move.transfer is not Transfer.NONE)
 
 
 def _clean(value: str, what_ja: str) -> str:

@@ -41,6 +41,8 @@ MEMBER_FIELDS = {"name": "氏名", "kana": "フリガナ", "birth_date": "生年
 FOREIGN_FIELDS = {"nationality": "国籍", "status": "在留資格", "period_end": "在留期間の満了日",
                   "card_number": "在留カード等の番号", "category": "区分", "alias": "通称"}
 FILER_FIELDS = {"name": "届出人の氏名", "phone": "届出人の電話番号"}
+EVENT_FIELDS = {"date": "届出の事由の日（死亡日・出生日・届出日）", "kind": "届出の事由",
+                "court": "裁判・調停による離婚"}
 
 
 class ScenarioError(ValueError):
@@ -186,9 +188,13 @@ def role_holder(case: Case, role: str) -> PersonRef | None:
 
 
 def field_value(case: Case, path: str) -> str:
-    """The text of a field of the case: `move.<field>`, `member.<n>.<field>`,
+    """The text of a field of the case: `move.<field>`, `event.<field>`, `member.<n>.<field>`,
     `member.<n>.foreign.<field>` or `filer.<field>`; KeyError names a path that is none."""
     parts = path.split(".")
+    if parts[0] == "event" and len(parts) == 2 and parts[1] in EVENT_FIELDS:
+        if case.event is None:
+            raise KeyError(f"{path}: the case has no event")
+        return _text(getattr(case.event, parts[1]))
     if parts[0] == "move" and len(parts) == 2 and parts[1] in MOVE_FIELDS:
         if case.move is None:
             raise KeyError(f"{path}: the case has no move")
@@ -215,6 +221,8 @@ def field_label(path: str) -> str:
     parts = path.split(".")
     if parts[0] == "move":
         return MOVE_FIELDS[parts[1]]
+    if parts[0] == "event":
+        return EVENT_FIELDS[parts[1]]
     if parts[0] == "filer":
         return FILER_FIELDS[parts[1]]
     label = (FOREIGN_FIELDS[parts[3]] if parts[2] == "foreign" else MEMBER_FIELDS[parts[2]])

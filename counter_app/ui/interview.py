@@ -44,6 +44,7 @@ from counter_app.reception.interview import (
     set_aside_lines,
 )
 from counter_app.ui.controller import CounterController
+from counter_app.ui.event_number import NumberDialog
 from counter_app.ui.tasks import run_task
 from counter_app.ui.views.interview_view import InterviewView, QuestionFrame, wrapping_label
 
@@ -106,6 +107,7 @@ class InterviewPage(InterviewView):
         self.items: dict[str, InterviewRow] = {}  # row id (the fact) → what it shows
         self.kana: list[KanaLine] = []
         self.kana_dialog: KanaDialog | None = None
+        self.number_dialog: NumberDialog | None = None
         self._proposals: dict[str, str] = {}  # name → proposed reading
         self._proposing: set[str] = set()
         self._cursor: dict[str, int] = {}  # fact → the member marked ▶
@@ -286,6 +288,9 @@ class InterviewPage(InterviewView):
         """Show which member ▶ a digit answers, and that member's answer among the choices."""
         member = self._cursor_of(row)
         labels = dict(row.prompt.choices())
+        if row.prompt.spec.type == "int":  # numbers are shown as they are
+            labels = {row.value(m): f"{row.value(m):,}" for m in row.prompt.members
+                      if isinstance(row.value(m), int)}
         texts = {other: f"{names[other]}：{labels.get(row.value(other), '—')}"
                  for other in frame.member_slots if other != EVERYONE}
         left, everyone = len(row.unanswered()), len(row.prompt.members)
@@ -451,6 +456,9 @@ class InterviewPage(InterviewView):
 
     def _choose(self, frame: QuestionFrame, number: int) -> None:
         row = self.items[frame.row_id]
+        if row.prompt.spec.type == "int":  # a number (出生体重): typed in a field
+            self._open_number_dialog(row, number)
+            return
         value = self._choice(row, number)
         if value is None:
             return
@@ -466,6 +474,29 @@ class InterviewPage(InterviewView):
         if not self._run(lambda s: s.answer(row.key(member), value),
                          self._after(row, bool(left))):
             self._cursor[row.prompt.fact] = member  # refused: ▶ stays where it was
+
+    def _open_number_dialog(self, row: InterviewRow, digit: int) -> None:
+        """One member's number at a time (twins weigh differently): ▶ on 全員 means the first
+        member not yet answered."""
+        member = self._cursor_of(row) if row.prompt.members else None
+        if member == EVERYONE:
+            member = (row.unanswered() or list(row.prompt.members))[0]
+        question = (row.prompt.member_texts[row.prompt.members.index(member)]
+                    if member is not None and row.prompt.member_texts else row.prompt.text_ja)
+        key = row.key(member) if member is not None else row.key()
+        dialog = NumberDialog(self, question, str(digit))
+
+        def submit(value: int) -> None:
+            if self._run(lambda s: s.answer(key, value), FIRST_OPEN):
+                dialog.accept()
+            else:
+                dialog.error.setText(self._last_refusal)  # stays open to correct it
+                self.message.clear()
+
+        dialog.submitted.connect(submit)
+        dialog.finished.connect(lambda _result: (dialog.deleteLater(), self.activateWindow()))
+        self.number_dialog = dialog
+        dialog.open()
 
     def _answer_all(self, frame: QuestionFrame, number: int) -> None:
         row = self.items[frame.row_id]

@@ -1,14 +1,19 @@
 """The reception page: the move, and the household's members from cards, typed by hand or from
 the resident's pre-entry QR code, with who is who (世帯主, 届出人).
 
-Keyboard first: a new case starts in 異動日; Enter walks 異動日 → 〒 → 番地 → the household;
-F2 card, F3 type a member, F4 続柄, F5 〒, F6 a member's details, F7 世帯主・届出人, Ctrl+Enter on.
+Keyboard first: a new case starts as a 転入 in 異動日; Enter walks 異動日 → 〒 → 番地 → the
+household; F2 card, F3 type a member, F4 続柄, F5 〒, F6 a member's details, F7 世帯主・届出人,
+Ctrl+Enter on. Alt+1–3 choose the move (転入・転居・転出; the chosen one again takes the move
+away when an event remains), Alt+4–7 the life event (おくやみ・出生・婚姻・離婚: its dialog for who
+it is about; again to change it or add a twin), Alt+0 takes the event away.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLineEdit, QTableWidgetItem
@@ -17,14 +22,25 @@ from card_reader.monitor import INSERTED, REMOVED, PresenceEvent
 from card_reader.sources import CardSource, VirtualCardSource
 from counter_app.address import PostalCodeError, look_up
 from counter_app.demo import DemoResident
-from counter_app.domain import Member, MoveKind, Step, roles
+from counter_app.domain import EventKind, Member, MemberSource, MoveKind, Step, roles
 from counter_app.domain.dates import DateInputError, DateKind
 from counter_app.domain.era import default_era_table
 from counter_app.domain.facts import RELATIONSHIPS
+from counter_app.domain.members import NAME_SEPARATOR
 from counter_app.domain.text import display_name, sex_label
 from counter_app.training.panel import CardPanel
 from counter_app.ui.card_reading import CardReadFlow
 from counter_app.ui.controller import CounterController
+from counter_app.ui.event_code_b import CodeBDialog
+from counter_app.ui.event_newborn import NewbornDialog
+from counter_app.ui.event_people import BY_CODE_B, BY_HAND, PeopleDialog
+from counter_app.ui.event_views import (
+    CHANGE_LABELS,
+    CLEAR_EVENT_KEY,
+    DATE_LABELS,
+    EVENT_KEYS,
+    MOVE_KEYS,
+)
 from counter_app.ui.member_details import MemberDetailsDialog
 from counter_app.ui.member_dialog import MemberDialog
 from counter_app.ui.roles_dialog import RolesDialog
@@ -74,20 +90,30 @@ class ReceptionPage(ReceptionView):
         self.member_dialog: MemberDialog | None = None
         self.details_dialog: MemberDetailsDialog | None = None
         self.roles_dialog: RolesDialog | None = None
-
-        for kind in MoveKind:
-            self.move.kind.addItem(kind.label, kind.value)
+        self.people_dialog: PeopleDialog | None = None
+        self.code_b_dialog: CodeBDialog | None = None
+        self.newborn_dialog: NewbornDialog | None = None
+        self._source = source
         self.relationship.addItem("（未選択）", "")
         for relationship in RELATIONSHIPS:
             self.relationship.addItem(relationship, relationship)
 
+        for kind, button in self.kinds.moves.items():
+            button.clicked.connect(lambda _=False, k=kind: self.choose_move(k))
+        for event_kind, button in self.kinds.events.items():
+            button.clicked.connect(lambda _=False, k=event_kind: self.choose_event(k))
+        self.event_box.change.clicked.connect(self._change_event)
+        self.event_box.remove.clicked.connect(self.clear_event)
+        self.event_box.date.editingFinished.connect(self._apply_event_date)
+        self.event_box.date.returnPressed.connect(self._after_event_date)
+        self.event_box.date.textChanged.connect(self._echo_event_date)
+
         move = self.move
-        move.kind.activated.connect(lambda _: self._apply_move())
         for field in (move.date, move.previous_address, move.previous_building,
                       move.new_address, move.new_building):
             field.editingFinished.connect(self._apply_move)
         move.date.textChanged.connect(self._echo_date)
-        self._select_on_focus = SelectOnFocus(move.date, move.postal_code)
+        self._select_on_focus = SelectOnFocus(move.date, move.postal_code, self.event_box.date)
         move.postal_code.returnPressed.connect(self._look_up_postal_code)
         move.date.returnPressed.connect(self._after_date)
         move.previous_address.returnPressed.connect(move.postal_code.setFocus)
@@ -113,6 +139,11 @@ class ReceptionPage(ReceptionView):
             (QKeySequence(Qt.Key.Key_F5), self, self._focus_postal_code),
             (QKeySequence(Qt.Key.Key_F6), self, self.open_details),
             (QKeySequence(Qt.Key.Key_F7), self, self.open_roles),
+            *((QKeySequence(key), self, lambda k=kind: self.choose_move(k))
+              for kind, key in MOVE_KEYS.items()),
+            *((QKeySequence(key), self, lambda k=kind: self.choose_event(k))
+              for kind, key in EVENT_KEYS.items()),
+            (QKeySequence(CLEAR_EVENT_KEY), self, self.clear_event),
             (QKeySequence("Ctrl+Return"), self, self.go_next),
             (QKeySequence("Ctrl+Enter"), self, self.go_next),
             (QKeySequence(Qt.Key.Key_Delete), self.members, self.remove_selected),
@@ -158,8 +189,14 @@ class ReceptionPage(ReceptionView):
         case = self.controller.session.case
         move = case.move
         era = default_era_table()
+        self.move.setVisible(move is not None)
+        moving_only = move is not None and case.event is None
+        self.household_box.setTitle("世帯員（異動する方）" if moving_only else "世帯員")
+        for kind, button in self.kinds.moves.items():
+            button.setChecked(move is not None and move.kind is kind)
+        self._refresh_event(replaced)
         if move is not None:
-            self.move.kind.setCurrentIndex(self.move.kind.findData(move.kind.value))
+            self.move.setTitle(f"異動（{move.kind.label}）")
             if replaced or not self.move.date.hasFocus():
                 self.move.date.setText(era.display(move.date))
             self._echo_date(self.move.date.text())
@@ -175,6 +212,7 @@ class ReceptionPage(ReceptionView):
                 self.move.postal_code.setText(move.new_postal_code)
         if replaced:
             self.move.error.setText("")
+            self.event_box.error.setText("")
             self.message.setText("")
             self.hint.setText("")
             self._show_card_problem("")
@@ -187,8 +225,9 @@ class ReceptionPage(ReceptionView):
                 marks.append("世帯主")
             if filer is not None and filer.member == r:
                 marks.append("届出人")
-            if not member.moves:
+            if not member.moves and move is not None:
                 marks.append("異動しない")
+            marks += self._event_marks(r)
             cells = [member.relationship or "（未選択）", display_name(member.name),
                      display_name(member.kana) or "（未確認）", era.display(member.birth_date),
                      sex_label(member.sex), "・".join(marks), member.source.label]
@@ -241,24 +280,26 @@ class ReceptionPage(ReceptionView):
         return default_era_table().parse_typed(text, DateKind.MOVE, self.controller.today())
 
     def _apply_move(self) -> None:
+        move = self.controller.session.case.move
+        if move is None:
+            return  # a life event without a move
         try:
             date = self._typed_date()
         except DateInputError as exc:
             self.move.error.setText(f"異動日: {exc}")
             return
         self.move.error.setText("")
-        kind = MoveKind(self.move.kind.currentData())
+        kind = move.kind
         fields = {
             "previous_address": self.move.previous_address.text().strip(),
             "new_address": self.move.new_address.text().strip(),
             "previous_building": self.move.previous_building.text().strip(),
             "new_building": self.move.new_building.text().strip(),
         }
-        move = self.controller.session.case.move
-        if move is not None and (kind, date) == (move.kind, move.date) and all(
+        if date == move.date and all(
                 getattr(move, key) == value for key, value in fields.items()):
             return
-        postal = move.new_postal_code if move is not None else ""
+        postal = move.new_postal_code
         self.controller.apply(lambda s: s.set_move(
             kind, date, fields["previous_address"], fields["new_address"],  # type: ignore[arg-type]
             previous_building=fields["previous_building"], new_building=fields["new_building"],
@@ -267,6 +308,7 @@ class ReceptionPage(ReceptionView):
     def commit_edits(self) -> None:
         """Save what is typed in the move fields to the current case (before leaving it)."""
         self._apply_move()
+        self._apply_event_date()
 
     def _focus_postal_code(self) -> None:
         self.move.postal_code.setFocus()
@@ -302,10 +344,256 @@ class ReceptionPage(ReceptionView):
                 previous_building=move.previous_building, new_building=move.new_building,
                 new_postal_code=code))
 
+    # --- the life event and the choice of move ------------------------------------------------
+
+    def _refresh_event(self, replaced: bool) -> None:
+        event = self.controller.session.case.event
+        self.event_box.setVisible(event is not None)
+        for kind, button in self.kinds.events.items():
+            button.setChecked(event is not None and event.kind is kind)
+        if event is None:
+            return
+        self.event_box.setTitle(f"届出の事由（{event.kind.label}）")
+        self.event_box.date_label.setText(DATE_LABELS[event.kind])
+        if replaced or not self.event_box.date.hasFocus():
+            self.event_box.date.setText(default_era_table().display(event.date))
+        self._echo_event_date(self.event_box.date.text())
+        self.event_box.change.setText(f"{CHANGE_LABELS[event.kind]}（{EVENT_KEYS[event.kind]}）")
+        self.event_box.people.setText(self._event_people_text())
+
+    def _event_people_text(self) -> str:
+        case = self.controller.session.case
+        event = case.event
+        assert event is not None
+
+        def names(indexes: list[int]) -> str:
+            return "・".join(display_name(case.members[i].name) for i in indexes)
+
+        if event.kind is EventKind.DEATH:
+            return "亡くなった方：" + (names([event.subject]) if event.subject is not None
+                                   else "未選択（Alt+4）")
+        if event.kind is EventKind.BIRTH:
+            born = [i for i, m in enumerate(case.members) if m.newborn]
+            if not born:
+                return "新生児：未登録（Alt+5で追加）"
+            weights = [case.answers.get(f"member.{i}.birth_weight_g") for i in born]
+            return "新生児：" + "、".join(
+                f"{names([i])}（{w:,}g）" if isinstance(w, int) else names([i])
+                for i, w in zip(born, weights, strict=True)) + "（双子はもう一度 Alt+5）"
+        court = "（裁判・調停）" if event.court else ""
+        return f"お二人：{names(list(event.spouses or ()))}{court}"
+
+    def _event_marks(self, row: int) -> list[str]:
+        case = self.controller.session.case
+        event = case.event
+        if event is None:
+            return []
+        if event.kind is EventKind.DEATH and row == event.subject:
+            return ["亡くなった方"]
+        if event.kind is EventKind.BIRTH and case.members[row].newborn:
+            return ["新生児"]
+        if row in (event.spouses or ()):
+            return [event.kind.label]
+        return []
+
+    def _echo_event_date(self, text: str) -> None:
+        try:
+            date = self._typed_event_date()
+        except DateInputError:
+            self.event_box.date_era.setText("")
+            return
+        self.event_box.date_era.setText(f"{default_era_table().format(date)}"
+                                    f"（{WEEKDAYS[date.weekday()]}）")
+
+    def _typed_event_date(self) -> dt.date:
+        text = self.event_box.date.text()
+        event = self.controller.session.case.event
+        if event is not None and text == default_era_table().display(event.date):
+            return event.date
+        return default_era_table().parse_typed(text, DateKind.EVENT, self._today())
+
+    def _today(self) -> dt.date:
+        return self.controller.session.case.filed_on or dt.date.today()
+
+    def _apply_event_date(self) -> None:
+        event = self.controller.session.case.event
+        if event is None:
+            return
+        label = DATE_LABELS[event.kind]
+        try:
+            date = self._typed_event_date()
+        except DateInputError as exc:
+            self.event_box.error.setText(f"{label}: {exc}")
+            return
+        self.event_box.error.setText("")
+        if date != event.date:
+            self.controller.apply(lambda s: s.set_event_date(date))
+
+    def _after_event_date(self) -> None:
+        """On to the move's date when there is a move, else to the household."""
+        self._apply_event_date()
+        event = self.controller.session.case.event
+        if self.event_box.error.text() or event is None:
+            return
+        self.event_box.date.setText(default_era_table().display(event.date))  # as 和暦
+        if self.controller.session.case.move is not None:
+            self.move.date.setFocus()
+            self.move.date.selectAll()
+        else:
+            self.members.setFocus()
+
+    def _focus_event_date(self) -> None:
+        self.event_box.date.setFocus()
+        self.event_box.date.selectAll()
+
+    def choose_move(self, kind: MoveKind) -> None:
+        """The move's kind; the chosen kind again takes the move away while an event remains."""
+        case = self.controller.session.case
+        if case.move is not None and case.move.kind is kind:
+            if case.event is None:
+                self.message.setText(f"{kind.label}の受付です。届出の事由はAlt+4〜7で選べます")
+            elif self.controller.apply(lambda s: s.clear_move()):
+                self.message.setText(f"{kind.label}を外しました（もう一度 {MOVE_KEYS[kind]} で"
+                                     "戻せます）")
+                self._focus_event_date()
+            return
+        if self.controller.apply(lambda s: s.set_move_kind(kind)):
+            self.message.setText("")
+            self.move.date.setFocus()
+            self.move.date.selectAll()
+
+    def choose_event(self, kind: EventKind) -> None:
+        """Open the event's dialog: who it is about (おくやみ・婚姻・離婚) or a newborn (出生)."""
+        if kind is EventKind.BIRTH:
+            self.open_newborn_dialog()
+        else:
+            self.open_people_dialog(kind)
+
+    def _change_event(self) -> None:
+        event = self.controller.session.case.event
+        if event is not None:
+            self.choose_event(event.kind)
+
+    def clear_event(self) -> None:
+        if self.controller.session.case.event is None:
+            return
+        if self.controller.apply(lambda s: s.clear_event()):
+            self.message.setText("")
+            self.focus_first()
+
+    def open_people_dialog(self, kind: EventKind) -> None:
+        case = self.controller.session.case
+        event = case.event
+        chosen: tuple[int, ...] = ()
+        court = False
+        if event is not None and event.kind is kind:
+            chosen = (event.subject,) if event.subject is not None else event.spouses or ()
+            court = event.court
+        dialog = PeopleDialog(kind, case.members, chosen, court, self)
+        dialog.accepted.connect(lambda: self._people_chosen(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        self.people_dialog = dialog
+        dialog.open()
+
+    def _people_chosen(self, dialog: PeopleDialog) -> None:
+        if dialog.way == BY_CODE_B:
+            self.open_code_b_dialog()
+        elif dialog.way == BY_HAND:
+            self.open_deceased_by_hand()
+        else:
+            self._set_event_people(dialog.kind, dialog.chosen, dialog.court.isChecked())
+
+    def _set_event_people(self, kind: EventKind, chosen: list[int], court: bool) -> None:
+        event = self.controller.session.case.event
+        date = event.date if event is not None else self._today()
+        if kind is EventKind.DEATH:
+            done = self.controller.apply(lambda s: s.set_event(kind, date, subject=chosen[0]))
+        else:
+            pair = (chosen[0], chosen[1])
+            done = self.controller.apply(lambda s: s.set_event(kind, date, spouses=pair,
+                                                               court=court))
+        if done:
+            log.info("event %s set", kind.value)
+            self.message.setText("")
+            self._focus_event_date()
+
+    def open_code_b_dialog(self) -> None:
+        """The deceased's card, without a PIN; the birth date is filled in when known."""
+        case = self.controller.session.case
+        event = case.event
+        known = None
+        if event is not None and event.kind is EventKind.DEATH and event.subject is not None:
+            known = case.members[event.subject].birth_date
+        dialog = CodeBDialog(self._source, known, self)
+        dialog.member_read.connect(self._deceased_added)
+        dialog.finished.connect(dialog.deleteLater)
+        self.code_b_dialog = dialog
+        dialog.open()
+
+    def open_deceased_by_hand(self) -> None:
+        address = self.household[0].address if self.household else ""
+        dialog = MemberDialog(self, address=address)
+        dialog.setWindowTitle("亡くなった方を手入力（券面を見て）")
+        dialog.accepted.connect(lambda: self._deceased_added(dialog.member))
+        dialog.finished.connect(dialog.deleteLater)
+        self.member_dialog = dialog
+        dialog.open()
+
+    def _deceased_added(self, member: Member) -> None:
+        event = self.controller.session.case.event
+        subject = event.subject if event is not None and event.kind is EventKind.DEATH else None
+        if subject is not None and member.source is MemberSource.CARD and \
+                self.household[subject].source is not MemberSource.CARD:
+            # The card of the deceased typed earlier: it confirms that member, no second row.
+            if self.controller.apply(lambda s: s.confirm_by_card(subject, member)):
+                self.hint.setText(self.controller.session.notice)
+            return
+        before = len(self.household)
+        if not self.controller.apply(lambda s: s.add_member(member)):
+            return
+        if len(self.household) > before:
+            index = before
+        else:  # the card confirmed a pre-entered member
+            index = next(i for i, m in enumerate(self.household)
+                         if m.birth_date == member.birth_date and m.name == member.name)
+        log.info("deceased added (%s)", member.source.value)
+        self._set_event_people(EventKind.DEATH, [index], False)
+
+    def open_newborn_dialog(self) -> None:
+        case = self.controller.session.case
+        twins = [m.birth_date for m in case.members if m.newborn]
+        head = roles.head_member(case)
+        surname = case.members[head].name.split(NAME_SEPARATOR)[0] if head is not None else ""
+        dialog = NewbornDialog(self, self._today(), surname, twins[0] if twins else None)
+        dialog.accepted.connect(lambda: self._newborn_added(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        self.newborn_dialog = dialog
+        dialog.open()
+
+    def _newborn_added(self, dialog: NewbornDialog) -> None:
+        member, weight = dialog.member, dialog.weight_g
+        if member is None or weight is None:
+            return
+        event = self.controller.session.case.event
+        if (event is None or event.kind is not EventKind.BIRTH) and not self.controller.apply(
+                lambda s: s.set_event(EventKind.BIRTH, member.birth_date)):
+            return
+        if self.controller.apply(lambda s: s.add_newborn(member, weight)):
+            log.info("newborn added, household of %d", len(self.household))
+            self.members.selectRow(len(self.household) - 1)
+            self.hint.setText("新生児を追加しました。双子のときはもう一度 Alt+5 で追加します")
+            self.members.setFocus()
+
     # --- card presence -----------------------------------------------------------------------
 
     def on_presence(self, event: PresenceEvent) -> None:
-        """A card placed on the reader starts a read, as staff expect; removal clears the hint."""
+        """A card placed on the reader starts a read, as staff expect; removal clears the hint.
+        While the 照合番号B dialog is open the card is the deceased's: it only asks the tries."""
+        dialog = self.code_b_dialog
+        if dialog is not None and shiboken6.isValid(dialog) and dialog.isVisible():
+            if event.kind == INSERTED:
+                dialog.ask_tries()
+            return
         if event.kind == INSERTED and self.isVisible():
             self._show_card_problem("")
             self.card_flow.start(event.reader)
@@ -429,6 +717,10 @@ class ReceptionPage(ReceptionView):
         if self.move.error.text():
             self.move.date.setFocus()
             return
+        self._apply_event_date()
+        if self.event_box.error.text():
+            self.event_box.date.setFocus()
+            return
         self.message.setText("")
         if self.controller.apply(lambda s: s.go_to(Step.INTERVIEW)):  # refusals shown by signal
             self.next_requested.emit()
@@ -459,6 +751,9 @@ class ReceptionPage(ReceptionView):
             self.focus_first()
 
     def focus_first(self) -> None:
-        """Where a new case starts: the move date (cards are read as residents place them)."""
-        self.move.date.setFocus()
-        self.move.date.selectAll()
+        """Where a new case starts: the move date (cards are read as residents place them); the
+        event's date in a case with only an event."""
+        field = self.move.date if self.controller.session.case.move is not None \
+            else self.event_box.date
+        field.setFocus()
+        field.selectAll()

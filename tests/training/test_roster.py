@@ -6,11 +6,17 @@ import re
 
 import pytest
 
-from card_reader.kenhojo import Pin
+from card_reader.kenhojo import CodeB, Pin
 from card_reader.sources import VirtualCardSource, read_card
 from counter_app.app import main
-from counter_app.demo import RosterError, load_demo_residents, load_roster, roster_dir
-from counter_app.domain import Case, MoveKind
+from counter_app.demo import (
+    RosterError,
+    card_address,
+    load_demo_residents,
+    load_roster,
+    roster_dir,
+)
+from counter_app.domain import Case, EventKind, MoveKind
 from counter_app.domain.facts import age, school_grade
 from counter_app.rules import default_catalogue
 
@@ -43,12 +49,25 @@ def test_every_roster_file_is_a_case_file():
     assert [h.key for h in ROSTER] == [f.name.removesuffix(".json") for f in FILES]
 
 
-def test_the_roster_triggers_every_move_procedure_of_the_catalogue(determined):
-    """Read from the shipped catalogue, so move procedures added later need a roster household
-    too. Life-event procedures are left out until the counter has its event screens (issue 15):
-    a trainee could not take such a case yet; their roster households come with those screens."""
+def test_the_roster_triggers_every_procedure_of_the_catalogue(determined):
+    """Read from the shipped catalogue, so procedures added later need a roster household too:
+    moves and life events (the counter's first screen offers both)."""
     triggered = {p["id"] for result in determined.values() for p in result["procedures"]}
-    assert triggered == {p.id for p in default_catalogue().procedures if p.move_kinds}
+    assert triggered == {p.id for p in default_catalogue().procedures}
+
+
+def test_a_household_for_each_life_event_and_combined_with_a_move():
+    events = {(h.case.event.kind, h.case.move is not None) for h in ROSTER if h.case.event}
+    assert {kind for kind, _ in events} == set(EventKind)
+    assert (EventKind.DEATH, True) in events and (EventKind.MARRIAGE, True) in events
+    deceased = [c for h in ROSTER for c in h.cards
+                if h.case.event is not None and c.member == h.case.event.subject]
+    assert deceased and all(c.holder.get("code_b") for c in deceased)
+    assert all("照合番号B" in c.note for c in deceased)
+    source = VirtualCardSource()
+    for card in deceased:  # read without the PIN, as the おくやみ counter does
+        source.place(card.new_card())
+        assert read_card(source, CodeB(card.holder["code_b"])).name == card.name
 
 
 def test_every_question_is_answered_in_the_files(determined):
@@ -91,6 +110,12 @@ def test_addresses_are_fictional_and_in_the_city_where_residents_live():
     review found none did: 転居 and 転出 could not be practised)."""
     for household in ROSTER:
         move = household.case.move
+        for member in household.case.members:
+            if member.address:  # an event's household lives here
+                assert member.address.startswith("北海道あおば市"), household.key
+                assert "９９" in member.address, household.key
+        if move is None:
+            continue
         for address in (move.previous_address, move.new_address):
             assert "９９" in address, (household.key, address)
         if move.kind in (MoveKind.MOVE_WITHIN, MoveKind.MOVE_OUT):
@@ -114,9 +139,7 @@ def test_every_card_reads_back_its_member_through_the_session_code():
             member = case.members[card.member]
             assert (four.name, four.birth_date, four.sex) == (
                 member.name, member.birth_date, member.sex), card.key
-            expected = (case.move.new_address if not member.moves
-                        else case.move.previous_address)
-            assert four.address == expected
+            assert four.address == card_address(case, card.member)
             read += 1
     assert read >= 20
 
@@ -139,6 +162,11 @@ def test_card_list_has_the_trainer_notes():
     (lambda d: d["cards"].append({"member": 0, "pin": "1234", "tries": 4}), "cards[2].tries"),
     (lambda d: d["cards"].append({"member": 0, "pin": "1234", "colour": "red"}), "cards[2]"),
     (lambda d: d["members"][0].update(birth_date="1990-02-30"), "members[0].birth_date"),
+    # 照合番号B: 14 digits that begin with the member's era birth date (平成10年7月21日)
+    (lambda d: d["cards"].append({"member": 0, "pin": "1234", "code_b": "1007212030"}),
+     "cards[2].code_b"),
+    (lambda d: d["cards"].append({"member": 0, "pin": "1234", "code_b": "10072220301234"}),
+     "cards[2].code_b"),
 ])
 def test_a_bad_roster_file_is_refused_naming_file_and_field(tmp_path, change, field):
     data = json.loads((FILES[1]).read_text(encoding="utf-8"))

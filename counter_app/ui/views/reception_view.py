@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.event_views import EventView, KindsBar
 from counter_app.ui.views.common import page_layout, row_table
 
 MEMBER_COLUMNS = ["続柄", "氏名", "フリガナ", "生年月日", "性別", "役割", "入力"]
@@ -32,8 +33,6 @@ class MoveView(QGroupBox):
         super().__init__("異動")
         grid = QGridLayout(self)
         grid.setHorizontalSpacing(10)
-        self.kind = QComboBox()
-        self.kind.setObjectName("moveKind")
         self.date = QLineEdit()
         self.date.setObjectName("moveDate")
         self.date.setPlaceholderText("月日4桁 0401 ／ 和暦 5080401 ／ 2026-04-01")
@@ -66,11 +65,9 @@ class MoveView(QGroupBox):
         self.error.setObjectName("moveError")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
-        grid.addWidget(QLabel("種類"), 0, 0)
-        grid.addWidget(self.kind, 0, 1)
-        grid.addWidget(QLabel("異動日"), 0, 2, Qt.AlignmentFlag.AlignRight)
-        grid.addWidget(self.date, 0, 3)
-        grid.addWidget(self.date_era, 0, 4, 1, 2)
+        grid.addWidget(QLabel("異動日"), 0, 0)
+        grid.addWidget(self.date, 0, 1)
+        grid.addWidget(self.date_era, 0, 2, 1, 3)
         grid.addWidget(self.previous_label, 1, 0)
         grid.addWidget(self.previous_address, 1, 1, 1, 4)
         grid.addWidget(self.previous_building, 1, 5)
@@ -91,10 +88,15 @@ class ReceptionView(QWidget):
         super().__init__()
         layout = page_layout(self, "reception", "受付")
 
+        # What the visit is for: a move, a life event, or both (event_views.py).
+        self.kinds = KindsBar()
+        layout.addWidget(self.kinds)
+        self.event_box = EventView()
+        layout.addWidget(self.event_box)
         self.move = MoveView()
         layout.addWidget(self.move)
 
-        household = QGroupBox("世帯員（異動する方）")
+        household = self.household_box = QGroupBox("世帯員（異動する方）")
         household_layout = QVBoxLayout(household)
         self.members = row_table("members", MEMBER_COLUMNS)
         header = self.members.horizontalHeader()
