@@ -129,6 +129,12 @@ def test_the_deceased_head_is_neither_head_nor_filer_on_screen(make_window, sess
     assert [m.relationship for m in window.controller.session.case.members] == [
         "世帯主", "妻", "子"]  # the register's, against the deceased head
     assert "世帯主：未定" in page.roles.text()
+    # The print gate's places in a death case: the event's date and the deceased.
+    page.show_place("event.date")
+    assert QApplication.focusWidget() is page.event_box.date
+    before = page.people_dialog
+    page.show_place("event.subject")
+    qtbot.waitUntil(lambda: page.people_dialog is not before and page.people_dialog.isVisible())
 
 
 def _tree_texts(tree):

@@ -21,6 +21,13 @@ from counter_app.reception.problems import Place, place_of
      ("forms.resident_move.member.relationship", Place("reception", "members")),
      ("members", Place("reception", "members")),
      ("glyphs", Place("reception", "members")),
+     ("event.subject", Place("reception", "event.subject")),
+     ("event.date", Place("reception", "event.date")),
+     ("forms.funeral_expenses.deceased.kana", Place("reception", "details")),
+     ("forms.head_change.new_head.name", Place("reception", "details")),
+     ("forms.low_birth_weight.3.person.kana", Place("reception", "details")),
+     ("forms.nhi_event_change@nhi_loss_deceased.member.kana", Place("reception", "details")),
+     ("forms.head_change.home.address", Place("reception", "")),
      ("forms.resident_move", Place("reception", "")),
      ("forms.x.city.name", Place("reception", ""))],
 )

@@ -74,6 +74,8 @@ class Place:
 
 
 _ROLE_PATHS = ("household.head", "filer", "claimant", "guardian", "head", "phone")
+# A form's people whose own fields (フリガナ, 本籍…) are put right in the member's details.
+_PEOPLE = ("member", "person", "deceased", "new_head")
 _MOVE_FIELDS = {"date": "move.date", "previous_address": "move.previous_address",
                 "new_address": "move.new_address", "new_postal_code": "move.postal_code",
                 "city_address": "move.city_address", "other_address": "move.other_address",
@@ -84,15 +86,20 @@ def place_of(path: str) -> Place:
     """The place for a problem's case-file path (a form's own field paths included: a
     problem on `forms.<form>.member.kana` is put right in the member's details)."""
     if path.startswith("forms."):
-        path = path.split(".", 2)[2] if path.count(".") >= 2 else ""
+        parts = path.split(".")[2:]  # after forms.<form key>
+        if parts and parts[0].isdigit():
+            parts = parts[1:]  # a per-person form's member index
+        path = ".".join(parts)
     head, _, rest = path.partition(".")
     if head in ("answers", "facts"):
         return Place("interview", "")
     if head == "move":
         return Place("reception", _MOVE_FIELDS.get(rest.split(".")[0], "move.date"))
+    if head == "event":
+        return Place("reception", "event.subject" if rest == "subject" else "event.date")
     if path.startswith(_ROLE_PATHS):
         return Place("reception", "roles")
-    if head in ("member", "person") and rest not in ("", "relationship"):
+    if head in _PEOPLE and rest not in ("", "relationship"):
         return Place("reception", "details")
     if head in ("members", "member", "person", "glyphs"):
         return Place("reception", "members")

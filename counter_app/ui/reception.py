@@ -736,9 +736,13 @@ class ReceptionPage(ReceptionView):
                   "move.previous_address": addresses["previous"],
                   "move.new_address": addresses["new"],
                   "move.city_address": addresses[city], "move.other_address": addresses[other]}
-        if target in fields:
+        fields["event.date"] = self.event_box.date
+        event = self.controller.session.case.event
+        if target in fields and fields[target].isVisible():
             fields[target].setFocus()
             fields[target].selectAll()
+        elif target == "event.subject" and event is not None:
+            self.open_people_dialog(event.kind)
         elif target == "roles":
             self.open_roles()
         elif target in ("details", "members") and self.household:
