@@ -7,13 +7,13 @@ from PySide6.QtCore import QRegularExpression, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from counter_app.ui.views.common import confirm_row
 
 
 class NumberDialog(QDialog):
@@ -37,14 +37,7 @@ class NumberDialog(QDialog):
         self.error.setStyleSheet("color: #c92a2a;")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.ok = QPushButton("確定（Enter）")
-        self.ok.setDefault(True)
-        cancel = QPushButton("取消（Esc）")
-        buttons.addWidget(self.ok)
-        buttons.addWidget(cancel)
-        layout.addLayout(buttons)
+        self.ok, cancel = confirm_row(layout)
         self.ok.clicked.connect(self._submit)
         cancel.clicked.connect(self.reject)
         self.edit.setFocus()

@@ -26,9 +26,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +44,7 @@ from counter_app.reception.interview import (
 from counter_app.ui.controller import CounterController
 from counter_app.ui.event_number import NumberDialog
 from counter_app.ui.tasks import run_task
+from counter_app.ui.views.common import confirm_row
 from counter_app.ui.views.interview_view import InterviewView, QuestionFrame, wrapping_label
 
 log = logging.getLogger(__name__)
@@ -84,14 +83,7 @@ class KanaDialog(QDialog):
         layout.addWidget(self.edit)
         self.error = wrapping_label(name="interviewMessage")
         layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.ok = QPushButton("確定（Enter）")
-        self.ok.setDefault(True)
-        cancel = QPushButton("取消（Esc）")
-        buttons.addWidget(self.ok)
-        buttons.addWidget(cancel)
-        layout.addLayout(buttons)
+        self.ok, cancel = confirm_row(layout)
         self.ok.clicked.connect(lambda: self.submitted.emit(self.edit.text()))
         cancel.clicked.connect(self.reject)
 

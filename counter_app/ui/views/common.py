@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -33,3 +35,16 @@ def row_table(name: str, columns: list[str]) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
     return table
+
+
+def confirm_row(layout: QVBoxLayout) -> tuple[QPushButton, QPushButton]:
+    """A dialog's bottom row, right-aligned: 確定 (Enter, the default) and 取消 (Esc)."""
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    ok = QPushButton("確定（Enter）")
+    ok.setDefault(True)
+    cancel = QPushButton("取消（Esc）")
+    buttons.addWidget(ok)
+    buttons.addWidget(cancel)
+    layout.addLayout(buttons)
+    return ok, cancel
