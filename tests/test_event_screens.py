@@ -129,6 +129,25 @@ def test_the_deceased_head_is_neither_head_nor_filer_on_screen(make_window, sess
     assert [m.relationship for m in window.controller.session.case.members] == [
         "世帯主", "妻", "子"]  # the register's, against the deceased head
     assert "世帯主：未定" in page.roles.text()
+    # The day the family learned of the death, when later than the death (MMDD as other dates).
+    page.event_box.date.setFocus()
+    page.event_box.date.selectAll()
+    qtbot.keyClicks(page.event_box.date, "1117")  # died on 17 November
+    qtbot.keyClick(page.event_box.date, Qt.Key.Key_Return)
+    known = page.event_box.known
+    assert known.isVisible() and known.text() == ""
+    known.setFocus()
+    qtbot.keyClicks(known, "1119")
+    qtbot.keyClick(known, Qt.Key.Key_Return)
+    case = window.controller.session.case
+    assert case.event.known_date is not None and case.event.known_date.isoformat() == \
+        f"{case.event.date.year}-11-19"
+    assert "令和" in page.event_box.known_era.text()
+    known.selectAll()
+    qtbot.keyClicks(known, "1116")  # before the death: refused, nothing changes
+    qtbot.keyClick(known, Qt.Key.Key_Return)
+    assert case.event.known_date.day == 19
+    assert "死亡日と同じか" in page.message.text()
     # The print gate's places in a death case: the event's date and the deceased.
     page.show_place("event.date")
     assert QApplication.focusWidget() is page.event_box.date

@@ -221,3 +221,34 @@ def test_the_deceased_typed_by_hand_is_confirmed_by_the_card_read_later(session)
     assert len(case.members) == 1 and case.members[0].name == "青葉\u3000正男"
     assert case.members[0].source is MemberSource.CARD and case.event.subject == 0
     assert session.notice.startswith("青葉 正男さんの手入力をカードで確認しました")
+
+
+def test_the_day_the_death_became_known_moves_the_deadlines_that_count_from_it(session):
+    _couple(session)
+    session.set_event(EventKind.DEATH, DIED, subject=0)
+    session.answer("event.registration_filed", False)  # 死亡届 is filed here
+    deadline = {p.id: p.deadline for p in session.determination.procedures}
+    # 7 days counting the first: 11/23 is 勤労感謝の日, so the 24th.
+    assert deadline["death_registration"] == dt.date(2026, 11, 24)
+    session.set_known_date(dt.date(2026, 11, 19))
+    assert stored(session).event.known_date == dt.date(2026, 11, 19)
+    deadline = {p.id: p.deadline for p in session.determination.procedures}
+    assert deadline["death_registration"] == dt.date(2026, 11, 25)  # 7 days from knowing
+    for date, words in ((dt.date(2026, 11, 16), "死亡日と同じか"),
+                        (dt.date(2026, 11, 21), "今日より後")):
+        with pytest.raises(Refused) as refused:
+            session.set_known_date(date)
+        assert words in refused.value.message_ja
+    assert stored(session).event.known_date == dt.date(2026, 11, 19)  # unchanged
+    with pytest.raises(Refused):  # the death cannot move past the day it became known
+        session.set_event_date(dt.date(2026, 11, 20))
+    session.set_known_date(DIED)  # the same day: nothing to keep
+    assert stored(session).event.known_date is None
+
+
+def test_only_a_death_has_a_day_it_became_known(session):
+    _couple(session)
+    session.set_event(EventKind.MARRIAGE, DIED, spouses=(0, 1))
+    with pytest.raises(Refused) as refused:
+        session.set_known_date(dt.date(2026, 11, 18))
+    assert "おくやみ" in refused.value.message_ja

@@ -219,6 +219,9 @@ class ReceptionSession:
         self._check_event_date(date)
         if event.kind is EventKind.BIRTH and date > self._today():
             raise Refused("出生日に今日より後の日付は入力できません", "birth in the future")
+        if event.known_date is not None and date > event.known_date:
+            raise Refused("死亡日が死亡を知った日より後になります。先に死亡を知った日を直して"
+                          "ください", "death after the known date")
 
         def change(case: Case) -> None:
             assert case.event is not None
@@ -227,6 +230,27 @@ class ReceptionSession:
                 for member in case.members:
                     if member.newborn:
                         member.birth_date = date
+        self._apply(change)
+
+    def set_known_date(self, date: dt.date | None) -> None:
+        """おくやみ: the day the family learned of the death, when later than the death (some
+        deadlines count from it); None or the death date itself: the same day."""
+        event = self._event()
+        if event.kind is not EventKind.DEATH:
+            raise Refused("死亡を知った日を入力するのはおくやみの受付だけです",
+                          "known date outside death")
+        if date is not None:
+            if date < event.date:
+                raise Refused("死亡を知った日は死亡日と同じか、それより後の日付にしてください",
+                              "known date before the death")
+            if date > self._today():
+                raise Refused("死亡を知った日に今日より後の日付は入力できません",
+                              "known date in the future")
+        known = None if date == event.date else date
+
+        def change(case: Case) -> None:
+            assert case.event is not None
+            case.event.known_date = known
         self._apply(change)
 
     def clear_event(self) -> None:

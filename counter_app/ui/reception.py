@@ -107,6 +107,7 @@ class ReceptionPage(ReceptionView):
         self.event_box.date.editingFinished.connect(self._apply_event_date)
         self.event_box.date.returnPressed.connect(self._after_event_date)
         self.event_box.date.textChanged.connect(self._echo_event_date)
+        self.event_box.known.editingFinished.connect(self._apply_known_date)
 
         move = self.move
         for field in (move.date, move.previous_address, move.previous_building,
@@ -359,6 +360,16 @@ class ReceptionPage(ReceptionView):
             self.event_box.date.setText(default_era_table().display(event.date))
         self._echo_event_date(self.event_box.date.text())
         self.event_box.change.setText(f"{CHANGE_LABELS[event.kind]}（{EVENT_KEYS[event.kind]}）")
+        death = event.kind is EventKind.DEATH
+        for widget in (self.event_box.known_label, self.event_box.known,
+                       self.event_box.known_era):
+            widget.setVisible(death)
+        known = event.known_date
+        if death and (replaced or not self.event_box.known.hasFocus()):
+            self.event_box.known.setText(default_era_table().display(known) if known else "")
+        self.event_box.known_era.setText(
+            f"{default_era_table().format(known)}（{WEEKDAYS[known.weekday()]}）"
+            if known else "")
         self.event_box.people.setText(self._event_people_text())
 
     def _event_people_text(self) -> str:
@@ -428,6 +439,24 @@ class ReceptionPage(ReceptionView):
         self.event_box.error.setText("")
         if date != event.date:
             self.controller.apply(lambda s: s.set_event_date(date))
+
+    def _apply_known_date(self) -> None:
+        """おくやみ: the day the death became known; empty is the death date itself."""
+        event = self.controller.session.case.event
+        if event is None or event.kind is not EventKind.DEATH:
+            return
+        text = self.event_box.known.text().strip()
+        shown = default_era_table().display(event.known_date) if event.known_date else ""
+        if text == shown:
+            return
+        try:
+            known = default_era_table().parse_typed(text, DateKind.EVENT, self._today()) \
+                if text else None
+        except DateInputError as exc:
+            self.event_box.error.setText(f"死亡を知った日: {exc}")
+            return
+        self.event_box.error.setText("")
+        self.controller.apply(lambda s: s.set_known_date(known))
 
     def _after_event_date(self) -> None:
         """On to the move's date when there is a move, else to the household."""
