@@ -35,3 +35,25 @@ def start_xvfb(size: str = "1280x800x24") -> tuple[subprocess.Popen, str]:
         stop_process(proc)
         raise RuntimeError("Xvfb did not report a display number")
     return proc, f":{number}"
+
+
+def run_on_xvfb(driver: str, args: list[str], screen: str, data_dir: str,
+                timeout_s: float = 180) -> subprocess.CompletedProcess:
+    """Run a screen driver (a script in tests/) in its own Python on a private Xvfb of
+    `screen` ("1366x768"), with its own data directory and none of the Qt platform or
+    MADOGUCHI_ settings of the test run; the X server is stopped whatever happens."""
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    xvfb, display = start_xvfb(f"{screen}x24")
+    try:
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("MADOGUCHI_")
+               and k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+        env.update(DISPLAY=display, MADOGUCHI_DATA_DIR=data_dir)
+        return subprocess.run([sys.executable, str(root / "tests" / driver), *args],
+                              capture_output=True, text=True, env=env, cwd=root,
+                              timeout=timeout_s)
+    finally:
+        stop_process(xvfb)

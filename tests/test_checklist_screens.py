@@ -3,34 +3,17 @@ screenshots to look at (artifacts/screenshots/checklist_*.png, printing_*.png) a
 driver measured on screen."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
-from conftest import ROOT
 from PIL import Image
-from processes import start_xvfb, stop_process
+from processes import run_on_xvfb
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
 def test_checklist_and_printing_screens(tmp_path, screenshot_dir, width, height):
-    try:
-        xvfb, display = start_xvfb(f"{width}x{height}x24")
-    except (FileNotFoundError, RuntimeError) as exc:
-        pytest.fail(str(exc))
-    try:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("MADOGUCHI_") and k not in ("QT_QPA_PLATFORM",
-                                                               "WAYLAND_DISPLAY")}
-        env.update(DISPLAY=display, MADOGUCHI_DATA_DIR=str(tmp_path / "data"))
-        child = subprocess.run(
-            [sys.executable, str(ROOT / "tests" / "checklist_screens_driver.py"),
-             str(screenshot_dir), str(width)],
-            capture_output=True, text=True, timeout=180, env=env, cwd=ROOT)
-    finally:
-        stop_process(xvfb)
+    child = run_on_xvfb("checklist_screens_driver.py", [str(screenshot_dir), str(width)],
+                        f"{width}x{height}", str(tmp_path / "data"))
     assert child.returncode == 0, child.stderr[-3000:]
     measured = json.loads(child.stdout.strip().splitlines()[-1])
 

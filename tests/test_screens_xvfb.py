@@ -2,15 +2,11 @@
 drawn by the real application on a real X server; the screenshots are kept in
 artifacts/screenshots/ for people to look at."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from PIL import Image
-from processes import start_xvfb, stop_process
+from processes import run_on_xvfb
 
 SCREENS = ["reception_empty", "reception_family", "member_dialog", "details_dialog",
            "roles_dialog", "keys_help", "reception_card_problem", "next_resident_question",
@@ -20,16 +16,8 @@ SCREENS = ["reception_empty", "reception_family", "member_dialog", "details_dial
 @pytest.mark.slow
 @pytest.mark.parametrize("size", ["1366x768", "1920x1080"])
 def test_reception_screens_fit_the_screen(size, tmp_path, screenshot_dir):
-    proc, display = start_xvfb(f"{size}x24")
-    try:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("MADOGUCHI_") and k not in ("QT_QPA_PLATFORM",)}
-        env.update(DISPLAY=display, MADOGUCHI_DATA_DIR=str(tmp_path / "data"))
-        result = subprocess.run([sys.executable, str(ROOT / "tests" / "screens_driver.py"),
-                                 str(screenshot_dir), size], capture_output=True, text=True,
-                                env=env, timeout=120, cwd=ROOT)
-    finally:
-        stop_process(proc)
+    result = run_on_xvfb("screens_driver.py", [str(screenshot_dir), size], size,
+                         str(tmp_path / "data"), 120)
     assert result.returncode == 0, result.stderr[-3000:]
     shots = result.stdout.split()
     assert [Path(shot).stem.removeprefix(f"{size}_") for shot in shots] == SCREENS

@@ -325,25 +325,13 @@ TRAINING_SHOTS = ["training_panel", "scenario_picker", "training_reception", "tr
 @pytest.mark.parametrize("size", ["1366x768", "1920x1080"])
 def test_training_screens_fit_the_screen(size, tmp_path, screenshot_dir):
     """Drawn by the real app in demo mode on a real X server; kept for people to look at."""
-    import os
-    import subprocess
-    import sys
     from pathlib import Path
 
-    from conftest import ROOT
     from PIL import Image
-    from processes import start_xvfb, stop_process
+    from processes import run_on_xvfb
 
-    proc, display = start_xvfb(f"{size}x24")
-    try:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("MADOGUCHI_") and k != "QT_QPA_PLATFORM"}
-        env.update(DISPLAY=display, MADOGUCHI_DATA_DIR=str(tmp_path / "data"))
-        result = subprocess.run([sys.executable, str(ROOT / "tests" / "training_screens_driver.py"),
-                                 str(screenshot_dir), size], capture_output=True, text=True,
-                                env=env, timeout=180, cwd=ROOT)
-    finally:
-        stop_process(proc)
+    result = run_on_xvfb("training_screens_driver.py", [str(screenshot_dir), size], size,
+                         str(tmp_path / "data"))
     assert result.returncode == 0, result.stderr[-3000:]
     shots = result.stdout.split()
     assert [Path(shot).stem.removeprefix(f"{size}_") for shot in shots] == TRAINING_SHOTS
